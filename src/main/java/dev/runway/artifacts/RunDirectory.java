@@ -1,0 +1,231 @@
+package dev.runway.artifacts;
+
+import dev.runway.error.StorageException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * One run's directory, {@code <root>/<job>/<run id>/}, on any Hadoop file system.
+ *
+ * <p>The commit protocol never renames (object stores cannot rename atomically): every file is
+ * written in place, then {@value #MANIFEST} is written last, listing each file with its size and
+ * SHA-256. A directory without a manifest is an incomplete run and nothing treats it as a result;
+ * removing a run removes the manifest first, so a run is never half-visible.
+ */
+public final class RunDirectory {
+  public static final String MANIFEST = "manifest.json";
+  public static final String FORMAT = "runway-run/1";
+
+  private final FileSystem fs;
+  private final Path dir;
+
+  private RunDirectory(FileSystem fs, Path dir) {
+    this.fs = fs;
+    this.dir = dir;
+  }
+
+  /** The directory of run {@code runId} of job {@code job} under {@code root}. */
+  public static RunDirectory of(Configuration conf, String root, String job, String runId) {
+    return at(conf, new Path(new Path(root, job), runId).toString());
+  }
+
+  /** The run directory at {@code location} (a path or URI). */
+  public static RunDirectory at(Configuration conf, String location) {
+    Path path = new Path(location);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      return new RunDirectory(fs, fs.makeQualified(path));
+    } catch (IOException e) {
+      throw storage("open", path, e);
+    }
+  }
+
+  /** Fully qualified URI of the directory, e.g. file:/home/me/runs/job/2026.../ or s3a://... */
+  public String uri() {
+    return dir.toString();
+  }
+
+  /** URI of a file or sub-directory inside the run, for writers such as Spark ML's save. */
+  public String resolve(String relative) {
+    return new Path(dir, relative).toString();
+  }
+
+  public boolean exists() {
+    try {
+      return fs.exists(dir);
+    } catch (IOException e) {
+      throw storage("check", dir, e);
+    }
+  }
+
+  /** True when the manifest exists: the run finished and is a result. */
+  public boolean committed() {
+    try {
+      return fs.exists(new Path(dir, MANIFEST));
+    } catch (IOException e) {
+      throw storage("check", new Path(dir, MANIFEST), e);
+    }
+  }
+
+  /** Removes the run, manifest first so that readers never see a partly deleted committed run. */
+  public void delete() {
+    try {
+      fs.delete(new Path(dir, MANIFEST), false);
+      fs.delete(dir, true);
+    } catch (IOException e) {
+      throw storage("delete", dir, e);
+    }
+  }
+
+  /** Writes a small text file; fails if it exists already. */
+  public void writeText(String relative, String content) {
+    Path path = new Path(dir, relative);
+    try (OutputStream out = fs.create(path, false)) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw storage("write", path, e);
+    }
+  }
+
+  public String readText(String relative) {
+    Path path = new Path(dir, relative);
+    try (InputStream in = fs.open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw storage("read", path, e);
+    }
+  }
+
+  /**
+   * Commits the run: hashes every file as stored (reading it back, so the manifest describes what
+   * storage really holds) and writes the manifest last.
+   *
+   * @param header facts recorded at the top of the manifest (job, run id, model format...)
+   * @return the manifest as written
+   */
+  public Map<String, Object> commit(Map<String, Object> header) {
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("format", FORMAT);
+    manifest.putAll(header);
+    manifest.put("committed_at", Instant.now().toString());
+    List<Map<String, Object>> files = new ArrayList<>();
+    long total = 0;
+    for (Map.Entry<String, Long> file : listFiles().entrySet()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("path", file.getKey());
+      entry.put("size", file.getValue());
+      entry.put("sha256", sha256(new Path(dir, file.getKey())));
+      files.add(entry);
+      total += file.getValue();
+    }
+    manifest.put("file_count", files.size());
+    manifest.put("total_bytes", total);
+    manifest.put("files", files);
+    writeText(MANIFEST, Json.pretty(manifest));
+    return manifest;
+  }
+
+  /** The manifest of a committed run. */
+  public Map<String, Object> manifest() {
+    return Json.parse(readText(MANIFEST));
+  }
+
+  /**
+   * Checks a committed run against its manifest: every listed file present with its size and
+   * SHA-256, and no file that the manifest does not list.
+   *
+   * @return the problems found, empty for a valid run
+   */
+  public List<String> verify() {
+    List<String> problems = new ArrayList<>();
+    if (!committed()) {
+      problems.add("no " + MANIFEST + " in " + uri() + ": the run is incomplete");
+      return problems;
+    }
+    Map<String, Object> manifest;
+    try {
+      manifest = manifest();
+    } catch (IllegalArgumentException e) {
+      problems.add(MANIFEST + " in " + uri() + " is " + e.getMessage());
+      return problems;
+    }
+    Map<String, Long> present = listFiles();
+    Object listed = manifest.get("files");
+    if (!(listed instanceof List<?> entries)) {
+      problems.add(MANIFEST + " in " + uri() + " lists no files");
+      return problems;
+    }
+    for (Object o : entries) {
+      Map<?, ?> entry = (Map<?, ?>) o;
+      String path = String.valueOf(entry.get("path"));
+      Long size = present.remove(path);
+      if (size == null) {
+        problems.add("missing file " + path);
+      } else if (size != ((Number) entry.get("size")).longValue()) {
+        problems.add("size of " + path + " is " + size + ", manifest says " + entry.get("size"));
+      } else if (!sha256(new Path(dir, path)).equals(entry.get("sha256"))) {
+        problems.add("SHA-256 of " + path + " does not match the manifest");
+      }
+    }
+    present.keySet().forEach(p -> problems.add("file not in the manifest: " + p));
+    return problems;
+  }
+
+  /** Every file below the directory except the manifest, relative path to size, sorted. */
+  private Map<String, Long> listFiles() {
+    Map<String, Long> files = new TreeMap<>();
+    String prefix = dir.toUri().getPath();
+    try {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+      while (it.hasNext()) {
+        LocatedFileStatus status = it.next();
+        String relative = status.getPath().toUri().getPath().substring(prefix.length() + 1);
+        if (!relative.equals(MANIFEST)) {
+          files.put(relative, status.getLen());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return files;
+    } catch (IOException e) {
+      throw storage("list", dir, e);
+    }
+    return files;
+  }
+
+  private String sha256(Path path) {
+    try (InputStream in = fs.open(path)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw storage("read", path, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static StorageException storage(String verb, Path path, IOException e) {
+    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    return new StorageException("Cannot " + verb + " " + path + ": " + reason, e);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.runway.cli;
+
+import dev.runway.error.ExitCode;
+import dev.runway.error.RunwayException;
+import dev.runway.job.BuildInfo;
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The runway command line. It only parses, delegates to a command, and maps failures to exit
+ * codes: a {@link RunwayException} prints its message (one line per problem) on stderr and
+ * exits with its code, and its stack trace goes to the log, never to the terminal.
+ */
+@Command(
+    name = "runway",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Runs Spark training jobs described by one HOCON file.",
+    subcommands = {
+      ValidateCommand.class,
+      TrainCommand.class,
+      VerifyCommand.class,
+      PrepareFashionMnistCommand.class,
+      GenerateSyntheticCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (also: the run id was already committed)",
+      "2:usage or job configuration error",
+      "3:input data error",
+      "4:training failed",
+      "5:storage error"
+    })
+public final class Main implements Runnable {
+  /** Where stack traces go: the log file, not the terminal (see conf/log4j2.properties). */
+  private static final Logger FAILURES = LoggerFactory.getLogger("dev.runway.failures");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    System.exit(code);
+  }
+
+  /** Runs a command line with the given streams and returns the exit code (tests call this). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof RunwayException r) {
+        FAILURES.error("{} failed: {}", commandLine.getCommandName(), r.getMessage(), r);
+        r.getMessage().lines().forEach(line -> err.println("error: " + line));
+        err.flush();
+        return r.exitCode().code();
+      }
+      FAILURES.error("{} failed unexpectedly", commandLine.getCommandName(), e);
+      err.println("error: unexpected " + e.getClass().getSimpleName() + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + " (stack trace in the log)");
+      err.flush();
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"runway " + BuildInfo.version() + " (" + BuildInfo.gitCommit() + ")"};
+    }
+  }
+
+  static int ok() {
+    return ExitCode.OK.code();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.runway.cli;
+
+import dev.runway.error.JobConfigException;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * The Spark master for commands that need a session. scripts/run passes {@code --master local[*]};
+ * spark-submit sets the master itself, so a job file never names one.
+ */
+final class SparkOptions {
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (scripts/run sets local mode; leave unset under spark-submit).")
+  String master;
+
+  /** Creates (or joins) the session, applying the job's Spark and Hadoop settings. */
+  SparkSession session(String appName, Map<String, String> sparkConf, Map<String, String> hadoopConf) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (master != null) {
+      builder.master(master);
+    } else if (!new SparkConf().contains("spark.master")) {
+      throw new JobConfigException("No Spark master: run through scripts/run (local mode) or"
+          + " scripts/submit / spark-submit, or pass --master");
+    }
+    sparkConf.forEach(builder::config);
+    // spark.hadoop.* reaches the driver's and every executor's Hadoop configuration.
+    hadoopConf.forEach((k, v) -> builder.config("spark.hadoop." + k, v));
+    SparkSession spark = builder.getOrCreate();
+    // getOrCreate ignores static settings of a session that already exists (tests share one);
+    // the Hadoop ones still matter, so apply them directly too.
+    hadoopConf.forEach((k, v) -> spark.sparkContext().hadoopConfiguration().set(k, v));
+    return spark;
+  }
+}

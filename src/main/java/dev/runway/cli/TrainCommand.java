@@ -1,0 +1,43 @@
+package dev.runway.cli;
+
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunIds;
+import dev.runway.job.JobDefinition;
+import dev.runway.job.RunResult;
+import dev.runway.job.TrainJob;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Validates a job, trains it and commits the run; prints one JSON line. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a job and commit its run directory.")
+final class TrainCommand implements Callable<Integer> {
+  @Mixin JobOptions jobOptions;
+  @Mixin SparkOptions sparkOptions;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Run id (default: generated, sortable by time). Re-running a committed id is a no-op.")
+  String runId;
+
+  @Option(names = "--overwrite", description = "Replace the run if it is already committed.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    // Everything about the job is checked before a session starts or data is read.
+    JobDefinition job = JobDefinition.load(jobOptions.job, jobOptions.overrides);
+    String id = runId == null ? RunIds.generate(Instant.now()) : RunIds.check(runId);
+    SparkSession spark = sparkOptions.session("runway " + job.settings().name(),
+        job.settings().sparkConf(), job.settings().hadoopConf());
+    RunResult result = new TrainJob(spark, job).run(id, overwrite);
+    spec.commandLine().getOut().println(Json.line(result.toJson()));
+    return Main.ok();
+  }
+}

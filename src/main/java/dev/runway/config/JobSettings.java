@@ -1,0 +1,180 @@
+package dev.runway.config;
+
+import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a job says, read and validated at start-up before any data is touched. Trainer
+ * hyperparameters are read by the chosen trainer itself (see dev.runway.train.Trainers) from the
+ * same {@link ConfigReader}, so their problems are reported together with these.
+ */
+public record JobSettings(
+    String name,
+    String description,
+    Map<String, String> sparkConf,
+    Map<String, String> hadoopConf,
+    SourceSettings source,
+    FeatureSettings features,
+    SplitSettings split,
+    String modelType,
+    String outputRoot) {
+
+  /** Sub-trees passed through to Spark or Hadoop: any key is accepted below them. */
+  public static final Set<String> OPEN_MAPS = Set.of("spark.conf", "storage.hadoop", "source.options");
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+  /** Reads every job setting; problems are collected in {@code r}. */
+  public static JobSettings read(ConfigReader r) {
+    r.checkUnknownKeys(OPEN_MAPS);
+    String name = r.requiredString("job.name");
+    if (!name.isEmpty() && !NAME.matcher(name).matches()) {
+      r.problem("job.name", "use only letters, digits, '.', '_' and '-' (it becomes a directory name)");
+    }
+    return new JobSettings(
+        name,
+        r.string("job.description"),
+        r.openMap("spark.conf"),
+        r.openMap("storage.hadoop"),
+        readSource(r),
+        readFeatures(r),
+        readSplit(r),
+        r.string("model.type"),
+        r.requiredString("output.root"));
+  }
+
+  private static SourceSettings readSource(ConfigReader r) {
+    return new SourceSettings(
+        r.requiredString("source.path"),
+        r.oneOf("source.format", List.of("parquet", "csv", "json")),
+        r.openMap("source.options"),
+        r.string("source.schema"),
+        r.string("source.filter"));
+  }
+
+  private static FeatureSettings readFeatures(ConfigReader r) {
+    List<SqlStatement> statements = new ArrayList<>();
+    List<Config> sql = r.objectList("features.sql");
+    for (int i = 0; i < sql.size(); i++) {
+      Config statement = sql.get(i);
+      String where = "features.sql[" + i + "]";
+      for (String key : statement.root().keySet()) {
+        if (!key.equals("name") && !key.equals("sql")) {
+          r.problem("Unknown key " + key + " in " + where + " (" + r.where("features.sql")
+              + "): a statement has only name and sql");
+        }
+      }
+      if (!statement.hasPath("name") || !statement.hasPath("sql")) {
+        r.problem("Missing name or sql in " + where + " (" + r.where("features.sql")
+            + "): each statement is { name = ..., sql = \"SELECT ...\" }");
+        continue;
+      }
+      String name = statement.getString("name");
+      if (!NAME.matcher(name).matches() || name.contains(".") || name.contains("-")) {
+        r.problem("Cannot name " + where + " '" + name + "' (" + r.where("features.sql")
+            + "): a view name uses only letters, digits and '_'");
+      }
+      statements.add(new SqlStatement(name, statement.getString("sql")));
+    }
+    FeatureSettings features = new FeatureSettings(
+        r.requiredString("features.source-view"),
+        List.copyOf(statements),
+        r.requiredString("features.label"),
+        r.oneOf("features.task", List.of("auto", "classification", "regression")),
+        r.intIn("features.auto-max-classes", 2, 10_000),
+        r.stringList("features.categorical"),
+        r.stringList("features.numeric"),
+        r.oneOf("features.impute-strategy", List.of("mean", "median", "mode")),
+        r.bool("features.standardize"),
+        r.stringList("features.vectors"),
+        r.stringList("features.hashed.columns"),
+        r.intIn("features.hashed.num-features", 2, 1 << 26));
+    if (features.inputColumns().isEmpty()) {
+      r.problem("No feature columns: list at least one column in features.categorical,"
+          + " features.numeric, features.vectors or features.hashed.columns");
+    }
+    if (features.inputColumns().contains(features.label())) {
+      r.problem("features.label", "the label column must not also be a feature column");
+    }
+    return features;
+  }
+
+  private static SplitSettings readSplit(ConfigReader r) {
+    String method = r.oneOf("split.method", List.of("random", "column"));
+    double train = r.doubleIn("split.fractions.train", 0.0, 1.0);
+    double validation = r.doubleIn("split.fractions.validation", 0.0, 1.0);
+    double test = r.doubleIn("split.fractions.test", 0.0, 1.0);
+    long seed = r.longIn("split.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+    String column = r.string("split.column");
+    String validationStart = r.string("split.validation-start");
+    String testStart = r.string("split.test-start");
+    if (method.equals("random")) {
+      if (Math.abs(train + validation + test - 1.0) > 1e-9) {
+        r.problem("Cannot split with fractions train=" + train + ", validation=" + validation
+            + ", test=" + test + " (" + r.where("split.fractions") + "): they must sum to 1");
+      }
+      if (train <= 0 || test <= 0) {
+        r.problem("split.fractions", "train and test fractions must both be above 0");
+      }
+    } else {
+      if (column.isBlank()) {
+        r.problem("split.column", "split.method = column needs the column to split on");
+      }
+      if (testStart.isBlank()) {
+        r.problem("split.test-start", "split.method = column needs a test cut point");
+      }
+    }
+    return new SplitSettings(method, train, validation, test, seed, column, validationStart, testStart);
+  }
+
+  /** Input location and how to read it. Empty schema or filter means none. */
+  public record SourceSettings(
+      String path, String format, Map<String, String> options, String schema, String filter) {}
+
+  /** One named SQL statement of the feature step. */
+  public record SqlStatement(String name, String sql) {}
+
+  /** How the training table is built and turned into a feature vector and a label. */
+  public record FeatureSettings(
+      String sourceView,
+      List<SqlStatement> sql,
+      String label,
+      String task,
+      int autoMaxClasses,
+      List<String> categorical,
+      List<String> numeric,
+      String imputeStrategy,
+      boolean standardize,
+      List<String> vectors,
+      List<String> hashedColumns,
+      int hashedNumFeatures) {
+
+    /** Every input column the feature vector is built from, in configuration order. */
+    public List<String> inputColumns() {
+      List<String> all = new ArrayList<>(categorical);
+      all.addAll(numeric);
+      all.addAll(vectors);
+      all.addAll(hashedColumns);
+      return all;
+    }
+  }
+
+  /**
+   * How rows are assigned to train, validation and test. For {@code method = random} the
+   * fractions apply; for {@code column}, the cut points (validationStart may be empty: no
+   * validation split).
+   */
+  public record SplitSettings(
+      String method,
+      double train,
+      double validation,
+      double test,
+      long seed,
+      String column,
+      String validationStart,
+      String testStart) {}
+}

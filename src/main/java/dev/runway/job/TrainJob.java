@@ -1,0 +1,265 @@
+package dev.runway.job;
+
+import static dev.runway.features.FeatureStep.FEATURES;
+import static dev.runway.features.FeatureStep.LABEL;
+
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import dev.runway.config.JobSettings;
+import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.data.InputFiles;
+import dev.runway.data.SourceReader;
+import dev.runway.error.DataException;
+import dev.runway.error.RunwayException;
+import dev.runway.error.StorageException;
+import dev.runway.error.TrainingException;
+import dev.runway.eval.Metrics;
+import dev.runway.features.FeatureStep;
+import dev.runway.features.SqlFeatures;
+import dev.runway.features.Splitter;
+import dev.runway.features.Target;
+import dev.runway.train.TrainedModel;
+import dev.runway.train.TrainingData;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code train} command's work: source → SQL features → split → feature pipeline → trainer →
+ * metrics → committed run directory. Each step is a call into a package that knows nothing of the
+ * others; this class only sequences them, times them, labels their Spark jobs and decides what
+ * kind of failure an exception is.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  private final SparkSession spark;
+  private final JobDefinition job;
+  private final JobSettings s;
+  private final Timings timings = new Timings();
+
+  public TrainJob(SparkSession spark, JobDefinition job) {
+    this.spark = spark;
+    this.job = job;
+    this.s = job.settings();
+  }
+
+  /**
+   * Trains and commits run {@code runId}. A run that is already committed is left alone (a
+   * scheduler's retry is a no-op) unless {@code overwrite}; an uncommitted leftover of an earlier
+   * attempt is removed and redone. On failure nothing committed is left behind.
+   */
+  public RunResult run(String runId, boolean overwrite) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
+    if (run.committed()) {
+      if (!overwrite) {
+        LOG.info("Run {} is already committed at {}: nothing to do", runId, run.uri());
+        Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
+        return new RunResult("already-committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
+      }
+      LOG.info("--overwrite: removing committed run {}", run.uri());
+      run.delete();
+    } else if (run.exists()) {
+      LOG.info("Removing uncommitted leftover of run {} at {}", runId, run.uri());
+      run.delete();
+    }
+    try {
+      return trainAndCommit(run, runId);
+    } catch (RuntimeException e) {
+      try {
+        if (!run.committed()) {
+          run.delete();
+        }
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private RunResult trainAndCommit(RunDirectory run, String runId) {
+    Instant started = Instant.now();
+    FeatureSettings f = s.features();
+    Map<String, Object> lineage = new LinkedHashMap<>();
+
+    label("read source " + s.source().path());
+    LOG.info("Reading {} ({})", s.source().path(), s.source().format());
+    Dataset<Row> source = timings.time("read", () -> SourceReader.read(spark, s.source()));
+    lineage.put("input", guard(DataException::new, "list input files", () -> {
+      try {
+        return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), s.source().path());
+      } catch (IOException e) {
+        throw new DataException("Cannot list source.path " + s.source().path() + ": " + e.getMessage(), e);
+      }
+    }));
+
+    Dataset<Row> table = SqlFeatures.build(spark, source, f);
+    FeatureStep.checkColumns(table.schema(), f);
+    Dataset<Row> assigned = Splitter.assign(table, s.split()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      label("inspect label and split");
+      Target target = timings.time("inspect", () -> guard(DataException::new, "inspect the training table",
+          () -> FeatureStep.inspectTarget(assigned, f)));
+      job.trainer().checkTarget(target);
+      Map<String, Long> rows = timings.time("inspect", () -> splitCounts(assigned));
+      LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
+      if (rows.get("train") == 0 || rows.get("test") == 0) {
+        throw new DataException("The " + (rows.get("train") == 0 ? "train" : "test")
+            + " split is empty (rows per split: " + rows + "): check split settings");
+      }
+
+      Dataset<Row> labelled = FeatureStep.prepare(assigned, f).withColumn(LABEL, FeatureStep.labelColumn(target));
+      label("fit feature pipeline");
+      LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
+      PipelineModel features = timings.time("features", () -> guard(DataException::new,
+          "fit the feature pipeline", () -> FeatureStep.pipeline(f).fit(Splitter.part(labelled, "train"))));
+      Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
+      for (String split : Splitter.NAMES) {
+        vectors.put(split, features.transform(Splitter.part(labelled, split)).select(FEATURES, LABEL)
+            .persist(StorageLevel.MEMORY_AND_DISK()));
+      }
+      int vectorSize = timings.time("features", () -> guard(DataException::new, "build feature vectors",
+          () -> vectors.get("train").first().<Vector>getAs(0).size()));
+
+      label("train " + job.trainer().type());
+      LOG.info("Training {} on {} features", job.trainer().type(), vectorSize);
+      TrainedModel model = timings.time("train", () -> guard(TrainingException::new,
+          "train " + job.trainer().type(),
+          () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target, s.split().seed()))));
+
+      label("evaluate");
+      Map<String, Object> splitMetrics = new LinkedHashMap<>();
+      splitMetrics.put("train", Map.of("rows", rows.get("train")));
+      for (String split : List.of("validation", "test")) {
+        Dataset<Row> predictions = model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
+        splitMetrics.put(split, timings.time("evaluate", () -> guard(TrainingException::new,
+            "evaluate on " + split, () -> Metrics.of(predictions, target))));
+        predictions.unpersist();
+      }
+      vectors.values().forEach(Dataset::unpersist);
+      LOG.info("Test metrics: {}", RunResult.headline(Map.of("splits", splitMetrics)).get("test"));
+
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("job", s.name());
+      metrics.put("run_id", runId);
+      metrics.put("task", target.task());
+      metrics.put("model_type", job.trainer().type());
+      metrics.put("classes", target.classes());
+      metrics.put("splits", splitMetrics);
+      metrics.put("training", model.summary());
+
+      label("write run " + run.uri());
+      LOG.info("Writing run {}", run.uri());
+      timings.time("write", () -> guard(StorageException::new, "write the run to " + run.uri(), () -> {
+        run.writeText("job.conf", job.resolvedConfig());
+        try {
+          features.write().save(run.resolve("feature-pipeline"));
+          model.save(run.resolve("model"));
+        } catch (IOException e) {
+          throw new StorageException("Cannot write the model to " + run.uri() + ": " + e.getMessage(), e);
+        }
+        return null;
+      }));
+      metrics.put("timings_s", timings.asMap());
+      run.writeText("metrics.json", Json.pretty(metrics));
+
+      lineage.putAll(lineageFacts(runId, source, table, target, rows, vectorSize, started));
+      lineage.put("timings_s", timings.asMap());
+      run.writeText("lineage.json", Json.pretty(lineage));
+
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("job", s.name());
+      header.put("run_id", runId);
+      header.put("model_format", model.format());
+      header.put("project_version", BuildInfo.version());
+      header.put("git_commit", BuildInfo.gitCommit());
+      run.commit(header);
+      LOG.info("Committed run {}", run.uri());
+      return new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
+    } finally {
+      assigned.unpersist();
+    }
+  }
+
+  private Map<String, Long> splitCounts(Dataset<Row> assigned) {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    Splitter.NAMES.forEach(n -> rows.put(n, 0L));
+    for (Row r : assigned.groupBy(Splitter.SPLIT).count().collectAsList()) {
+      if (!r.isNullAt(0)) {
+        rows.put(r.getString(0), r.getLong(1));
+      }
+    }
+    return rows;
+  }
+
+  private Map<String, Object> lineageFacts(String runId, Dataset<Row> source, Dataset<Row> table,
+      Target target, Map<String, Long> rows, int vectorSize, Instant started) {
+    Map<String, Object> l = new LinkedHashMap<>();
+    l.put("job", s.name());
+    l.put("run_id", runId);
+    l.put("started_at", started.toString());
+    l.put("finished_at", Instant.now().toString());
+    l.put("project", Map.of("version", BuildInfo.version(), "git_commit", BuildInfo.gitCommit()));
+    Map<String, Object> sparkFacts = new LinkedHashMap<>();
+    sparkFacts.put("version", spark.version());
+    sparkFacts.put("master", spark.sparkContext().master());
+    sparkFacts.put("application_id", spark.sparkContext().applicationId());
+    l.put("spark", sparkFacts);
+    l.put("source_format", s.source().format());
+    l.put("source_filter", s.source().filter());
+    l.put("source_schema", source.schema().toDDL());
+    l.put("sql", s.features().sql().stream().map(q -> Map.of("name", q.name(), "sql", q.sql())).toList());
+    l.put("training_table_schema", table.schema().toDDL());
+    Map<String, Object> split = new LinkedHashMap<>();
+    split.put("method", s.split().method());
+    split.put("seed", s.split().seed());
+    split.put("rows", rows);
+    l.put("split", split);
+    l.put("target", Map.of("column", target.column(), "task", target.task(), "classes", target.classes()));
+    l.put("feature_vector_size", vectorSize);
+    l.put("model", Map.of("type", job.trainer().type(), "params", job.trainer().params()));
+    return l;
+  }
+
+  private void label(String what) {
+    spark.sparkContext().setJobDescription("runway " + s.name() + ": " + what);
+  }
+
+  /**
+   * Runs a step, turning an unexpected exception into the kind of failure the step stands for
+   * (its message the first line of the root cause); our own exceptions pass through.
+   */
+  private static <T> T guard(BiFunction<String, Throwable, RunwayException> kind, String step, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (RunwayException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw kind.apply("Cannot " + step + ": " + rootMessage(e), e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String line = message.strip().lines().findFirst().orElse(root.getClass().getSimpleName());
+    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+  }
+}

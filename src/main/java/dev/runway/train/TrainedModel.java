@@ -1,0 +1,28 @@
+package dev.runway.train;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** A fitted model: applies to feature vectors and saves itself into a run directory. */
+public interface TrainedModel {
+  /** Predicted class index or value. */
+  String PREDICTION = "_prediction";
+  /** Class probabilities (classification only), a vector indexed like the classes. */
+  String PROBABILITY = "_probability";
+  /** Raw scores (classification only), used for AUC. */
+  String RAW = "_raw";
+
+  /** Adds {@link #PREDICTION}, and for classifiers {@link #PROBABILITY} and {@link #RAW}. */
+  Dataset<Row> predict(Dataset<Row> features);
+
+  /** Writes the model under {@code directory} (a Hadoop URI that does not exist yet). */
+  void save(String directory) throws IOException;
+
+  /** Format of what {@link #save} writes, e.g. "spark-ml", recorded in the manifest. */
+  String format();
+
+  /** Facts about the fit worth keeping in metrics.json (iterations, loss history...). */
+  Map<String, Object> summary();
+}

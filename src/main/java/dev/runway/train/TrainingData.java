@@ -1,0 +1,16 @@
+package dev.runway.train;
+
+import dev.runway.features.Target;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What a trainer fits on: feature vectors in {@link dev.runway.features.FeatureStep#FEATURES} and
+ * the label in {@link dev.runway.features.FeatureStep#LABEL}.
+ *
+ * @param train training rows
+ * @param validation validation rows (may be empty)
+ * @param target what is predicted
+ * @param seed the job's seed, for every random choice a trainer makes
+ */
+public record TrainingData(Dataset<Row> train, Dataset<Row> validation, Target target, long seed) {}

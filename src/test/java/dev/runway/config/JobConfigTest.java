@@ -1,0 +1,224 @@
+package dev.runway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.error.ExitCode;
+import dev.runway.error.JobConfigException;
+import dev.runway.job.JobDefinition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading and validating job files: every kind of mistake, its message and where it was made. */
+class JobConfigTest {
+  @TempDir Path dir;
+
+  private static final String VALID = """
+      job.name = demo
+      source { path = "data/x.csv", format = csv }
+      features {
+        label = y
+        numeric = [a, b]
+      }
+      """;
+
+  private Path job(String text) throws IOException {
+    Path file = dir.resolve("job.conf");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private JobConfigException invalid(String text, String... sets) throws IOException {
+    Path file = job(text);
+    JobConfigException e = assertThrows(JobConfigException.class,
+        () -> JobDefinition.load(file.toString(), List.of(sets)));
+    assertEquals(ExitCode.CONFIG, e.exitCode());
+    return e;
+  }
+
+  @Test
+  void validJobUsesDefaultsForEverythingItDoesNotSay() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID).toString(), List.of());
+    assertEquals("demo", job.settings().name());
+    assertEquals("logistic-regression", job.trainer().type());
+    assertEquals(100, job.trainer().params().get("max-iter"));
+    assertEquals(0.7, job.settings().split().train());
+    assertEquals("runs", job.settings().outputRoot());
+  }
+
+  @Test
+  void unknownKeyNamesFileLineAndSuggestsTheClosestKey() throws IOException {
+    JobConfigException e = invalid(VALID + "model {\n  typ = random-forest\n}\n");
+    assertEquals("Unknown key model.typ (job.conf:8); did you mean model.type?", relative(e));
+  }
+
+  @Test
+  void misspelledSectionIsSuggestedToo() throws IOException {
+    JobConfigException e = invalid(VALID + "featurs.numeric = [a]\n");
+    assertTrue(relative(e).startsWith("Unknown key featurs (job.conf:7); did you mean features?"), relative(e));
+  }
+
+  @Test
+  void wrongTypeNamesKeyValueAndLine() throws IOException {
+    JobConfigException e = invalid(VALID + "split.seed = abc\n");
+    assertEquals("Cannot set split.seed = \"abc\" (job.conf:7): expected a whole number", relative(e));
+  }
+
+  @Test
+  void missingRequiredKeySaysHowToSetIt() throws IOException {
+    JobConfigException e = invalid("source.path = x\nfeatures { label = y, numeric = [a] }\n");
+    assertEquals("Missing required key job.name: set it in the job file or with --set job.name=...", e.getMessage());
+  }
+
+  @Test
+  void outOfRangeValueStatesTheRange() throws IOException {
+    JobConfigException e = invalid(VALID + "model.logistic-regression.max-iter = -5\n");
+    assertEquals("Cannot set model.logistic-regression.max-iter = -5 (job.conf:7): the value must be"
+        + " between 1 and 1000000", relative(e));
+  }
+
+  @Test
+  void unknownEnumValueListsChoicesAndSuggests() throws IOException {
+    JobConfigException e = invalid(VALID + "model.type = random-forrest\n");
+    assertEquals("Cannot set model.type = \"random-forrest\" (job.conf:7): must be one of logistic-regression,"
+        + " random-forest, gradient-boosted-trees, linear-regression; did you mean random-forest?", relative(e));
+  }
+
+  @Test
+  void unknownFormatIsRejected() throws IOException {
+    JobConfigException e = invalid(VALID + "source.format = xlsx\n");
+    assertTrue(relative(e).startsWith("Cannot set source.format = \"xlsx\" (job.conf:7): must be one of parquet, csv, json"),
+        relative(e));
+  }
+
+  @Test
+  void syntaxErrorNamesFileAndLine() throws IOException {
+    JobConfigException e = invalid(VALID + "model {\n  type = \n");
+    assertTrue(e.getMessage().contains("job.conf:9:"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+  }
+
+  @Test
+  void unresolvedSubstitutionNamesTheVariable() throws IOException {
+    JobConfigException e = invalid(VALID + "output.root = ${RUNWAY_TEST_SURELY_UNSET_VAR}\n");
+    assertTrue(e.getMessage().contains("RUNWAY_TEST_SURELY_UNSET_VAR"), e.getMessage());
+    assertTrue(e.getMessage().contains("job.conf:7:"), e.getMessage());
+  }
+
+  @Test
+  void optionalEnvironmentSubstitutionOverridesWhenSet() throws IOException {
+    String home = System.getenv("HOME");
+    JobDefinition job = JobDefinition.load(job(VALID + "output.root = \"/fallback\"\noutput.root = ${?HOME}\n"
+        + "job.description = ${?RUNWAY_TEST_SURELY_UNSET_VAR}\n").toString(), List.of());
+    assertEquals(home, job.settings().outputRoot());
+    assertEquals("", job.settings().description());
+  }
+
+  @Test
+  void commandLineOverridesWinOverTheJobFileInOrder() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID + "model.type = random-forest\n").toString(),
+        List.of("model.type=gradient-boosted-trees", "split.seed=7", "split.seed=8",
+            "features.categorical=[c, d]"));
+    assertEquals("gradient-boosted-trees", job.trainer().type());
+    assertEquals(8, job.settings().split().seed());
+    assertEquals(List.of("c", "d"), job.settings().features().categorical());
+  }
+
+  @Test
+  void badOverrideIsNamed() throws IOException {
+    JobConfigException e = invalid(VALID, "model.max-iter=5");
+    assertEquals("Unknown key model.max-iter (--set model.max-iter=5)", e.getMessage());
+    JobConfigException noEquals = invalid(VALID, "model.type");
+    assertEquals("Cannot apply --set model.type: expected key=value", noEquals.getMessage());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws IOException {
+    JobConfigException e = invalid("""
+        job.name = "bad name"
+        source { path = x, format = xml }
+        features { label = y, numeric = [a], task = guess }
+        split.fractions { train = 0.5, validation = 0.1, test = 0.1 }
+        model.type = svm
+        """);
+    List<String> lines = e.getMessage().lines().toList();
+    assertEquals(5, lines.size(), e.getMessage());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set job.name")), e.getMessage());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set source.format")), e.getMessage());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set features.task")), e.getMessage());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("they must sum to 1")), e.getMessage());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set model.type = \"svm\"")), e.getMessage());
+  }
+
+  @Test
+  void splitFractionsMustSumToOne() throws IOException {
+    JobConfigException e = invalid(VALID + "split.fractions { train = 0.8, validation = 0.1, test = 0.2 }\n");
+    assertTrue(relative(e).matches("Cannot split with fractions train=0.8, validation=0.1, test=0.2"
+        + " \\(job.conf:\\d+\\): they must sum to 1"), relative(e));
+  }
+
+  @Test
+  void sqlThatDoesNotParseIsCaughtWithoutData() throws IOException {
+    JobConfigException e = invalid(VALID + "features.sql = [{ name = t, sql = \"SELEC a FROM source\" }]\n");
+    assertTrue(relative(e).startsWith("Cannot parse features.sql[0] 't' (job.conf:7): "), relative(e));
+    assertTrue(e.getMessage().contains("SELEC"), e.getMessage());
+  }
+
+  @Test
+  void badSchemaAndFilterAreCaughtWithoutData() throws IOException {
+    JobConfigException e = invalid(VALID + "source.schema = \"a INTT\"\nsource.filter = \"a >\"\n");
+    List<String> lines = e.getMessage().lines().toList();
+    assertEquals(2, lines.size(), e.getMessage());
+    assertTrue(lines.get(0).startsWith("Cannot set source.schema = \"a INTT\""), e.getMessage());
+    assertTrue(lines.get(1).startsWith("Cannot set source.filter = \"a >\""), e.getMessage());
+  }
+
+  @Test
+  void openMapsTakeAnyKey() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID
+        + "source.options { header = true, \"mode\" = DROPMALFORMED }\n"
+        + "storage.hadoop { \"fs.s3a.endpoint\" = \"http://127.0.0.1:9000\" }\n"
+        + "spark.conf { \"spark.sql.shuffle.partitions\" = 3 }\n").toString(), List.of());
+    assertEquals("true", job.settings().source().options().get("header"));
+    assertEquals("http://127.0.0.1:9000", job.settings().hadoopConf().get("fs.s3a.endpoint"));
+    assertEquals("3", job.settings().sparkConf().get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void savedConfigurationHasSecretsRedacted() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID
+        + "storage.hadoop { \"fs.s3a.access.key\" = AKIAEXAMPLEKEY, \"fs.s3a.secret.key\" = s3cr3tValue }\n").toString(),
+        List.of());
+    assertFalse(job.resolvedConfig().contains("AKIAEXAMPLEKEY"), job.resolvedConfig());
+    assertFalse(job.resolvedConfig().contains("s3cr3tValue"), job.resolvedConfig());
+    assertTrue(job.resolvedConfig().contains(Secrets.REDACTED));
+    assertTrue(job.resolvedConfig().contains("max-iter"), "defaults are saved too");
+  }
+
+  @Test
+  void featureColumnsAreRequiredAndLabelIsNotAFeature() throws IOException {
+    JobConfigException e = invalid("job.name = j\nsource.path = x\nfeatures.label = y\n");
+    assertTrue(e.getMessage().startsWith("No feature columns"), e.getMessage());
+    JobConfigException both = invalid(VALID + "features.categorical = [y]\n");
+    assertTrue(both.getMessage().startsWith("Cannot set features.label = \"y\""), both.getMessage());
+  }
+
+  @Test
+  void missingJobFileIsAConfigError() {
+    JobConfigException e = assertThrows(JobConfigException.class,
+        () -> JobDefinition.load(dir.resolve("nope.conf").toString(), List.of()));
+    assertTrue(e.getMessage().startsWith("Cannot read job file "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("nope.conf: no such file"), e.getMessage());
+  }
+
+  /** The message with the temp dir removed from origins, so expectations read naturally. */
+  private String relative(JobConfigException e) {
+    return e.getMessage().replace(dir.toString() + "/", "");
+  }
+}
