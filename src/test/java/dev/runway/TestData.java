@@ -15,6 +15,16 @@ public final class TestData {
 
   private TestData() {}
 
+  /**
+   * Fashion-MNIST as Parquet, prepared once per build under target/test-data (prepare is a no-op
+   * when the output is complete, so later test classes and runs reuse it).
+   */
+  public static synchronized String fashionMnistParquet() {
+    String out = repo().resolve("target/test-data/fashion-mnist").toString();
+    dev.runway.datasets.FashionMnist.prepare(TestSpark.session(), require(FASHION_MNIST), null, out, false);
+    return out;
+  }
+
   /** The repository root (surefire sets runway.repo). */
   public static Path repo() {
     return Path.of(System.getProperty("runway.repo", ".")).toAbsolutePath();

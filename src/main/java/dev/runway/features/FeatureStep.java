@@ -127,6 +127,12 @@ public final class FeatureStep {
         throw new DataException("Label column '" + label + "' is " + type.simpleString()
             + ": regression needs a numeric label (features.task = regression)");
       }
+      long notFinite = table.filter(functions.isnan(col(label))
+          .or(functions.abs(col(label).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY))).count();
+      if (notFinite > 0) {
+        throw new DataException("Label column '" + label + "' has " + notFinite
+            + " NaN or infinite values: a regression target must be finite");
+      }
       return new Target(label, false, List.of(), false);
     }
     List<String> values = distinct(table, label, MAX_CLASSES);

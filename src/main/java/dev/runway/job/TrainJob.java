@@ -151,6 +151,7 @@ public final class TrainJob {
         predictions.unpersist();
       }
       vectors.values().forEach(Dataset::unpersist);
+      checkFinite(splitMetrics);
       LOG.info("Test metrics: {}", RunResult.headline(Map.of("splits", splitMetrics)).get("test"));
 
       Map<String, Object> metrics = new LinkedHashMap<>();
@@ -193,6 +194,16 @@ public final class TrainJob {
     } finally {
       assigned.unpersist();
     }
+  }
+
+  /** A model whose metrics are NaN diverged: that is a failed training, never a result. */
+  private void checkFinite(Map<String, Object> splitMetrics) {
+    splitMetrics.forEach((split, values) -> ((Map<?, ?>) values).forEach((metric, value) -> {
+      if (value instanceof Double d && !Double.isFinite(d)) {
+        throw new TrainingException("Training " + job.trainer().type() + " diverged: " + split + " "
+            + metric + " is " + d + " (extreme feature values? try features.standardize = true)");
+      }
+    }));
   }
 
   private Map<String, Long> splitCounts(Dataset<Row> assigned) {
@@ -248,7 +259,9 @@ public final class TrainJob {
       return work.get();
     } catch (RunwayException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
+      // that Java cannot name in a catch of code that does not declare it.
       throw kind.apply("Cannot " + step + ": " + rootMessage(e), e);
     }
   }

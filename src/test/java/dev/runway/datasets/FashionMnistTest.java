@@ -1,5 +1,6 @@
 package dev.runway.datasets;
 
+import dev.runway.TestSpark;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -29,7 +30,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,22 +46,12 @@ class FashionMnistTest {
 
   @BeforeAll
   static void prepareOnce() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("FashionMnistTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .getOrCreate();
+    spark = TestSpark.session();
     output = dir.resolve("fashion-mnist").toString();
     prepared = FashionMnist.prepare(spark, LOCAL, null, output, false);
     data = spark.read().parquet(output);
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void holdsTrainingThenTestImagesByIndex() {

@@ -1,5 +1,6 @@
 package dev.runway.datasets;
 
+import dev.runway.TestSpark;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +18,6 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,21 +35,11 @@ class SyntheticTabularTest {
 
   @BeforeAll
   static void generateOnce() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("SyntheticTabularTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .getOrCreate();
+    spark = TestSpark.session();
     generated = SyntheticTabular.generate(spark, ROWS, SEED, PARTITIONS, path("seed-42"));
     data = spark.read().parquet(path("seed-42")).cache();
   }
 
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void writesTheDocumentedColumns() {

@@ -1,0 +1,125 @@
+package dev.runway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.Cli;
+import dev.runway.TestData;
+import dev.runway.artifacts.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The exit-code contract of the README: each failure class exits with its code, prints one
+ * "error: ..." line per cause on stderr and nothing on stdout, and leaves no run behind.
+ */
+class ExitCodesTest {
+  @TempDir Path runs;
+
+  private String cars() {
+    return TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString();
+  }
+
+  private Cli.Result train(String... sets) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--job", cars(), "--master", "local[2]",
+        "--run-id", "x", "--set", "output.root=\"" + runs + "\"",
+        "--set", "source.path=\"" + TestData.require(TestData.CARS) + "\""));
+    for (String s : sets) {
+      args.add("--set");
+      args.add(s);
+    }
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  private void assertFailure(Cli.Result r, int code, String firstErrorLine) {
+    assertEquals(code, r.code(), r.err());
+    assertEquals("", r.out(), "nothing on stdout");
+    assertEquals("error: " + firstErrorLine, r.errLines().get(0));
+    assertTrue(r.errLines().stream().allMatch(l -> l.startsWith("error: ")), r.err());
+    assertFalse(Files.exists(runs.resolve("cars-mpg/x/manifest.json")), "nothing committed");
+  }
+
+  @Test
+  void validateSucceedsWithOneJsonLine() {
+    Cli.Result r = Cli.run("validate", "--job", cars());
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> line = Json.parse(r.out());
+    assertEquals("valid", line.get("status"));
+    assertEquals("cars-mpg", line.get("job"));
+  }
+
+  @Test
+  void configErrorsExit2() {
+    Cli.Result r = Cli.run("validate", "--job", cars(), "--set", "model.type=svm", "--set", "split.sed=1");
+    assertEquals(2, r.code());
+    assertEquals(List.of(
+        "error: Unknown key split.sed (--set split.sed=1); did you mean split.seed?",
+        "error: Cannot set model.type = \"svm\" (--set model.type=svm): must be one of logistic-regression,"
+            + " random-forest, gradient-boosted-trees, linear-regression"), r.errLines());
+    assertFailure(train("model.type=logistic-regression"), 2,
+        "Cannot train model.type = logistic-regression on a regression target 'mpg': use linear-regression,"
+            + " random-forest or gradient-boosted-trees");
+    assertFailure(train("features.numeric=[Cylinders, Horsepowr]"), 2,
+        "Cannot use column 'Horsepowr' from features.numeric: the training table has no such column (it has:"
+            + " mpg, Cylinders, Displacement, Horsepower, Weight_in_lbs, Acceleration, model_year, Origin)");
+  }
+
+  @Test
+  void usageErrorsExit2() {
+    assertEquals(2, Cli.run("trian").code());
+    assertEquals(2, Cli.run("verify").code());
+    Cli.Result noMaster = Cli.run("train", "--job", cars(), "--set", "output.root=\"" + runs + "\"");
+    assertEquals(2, noMaster.code());
+    assertTrue(noMaster.err().startsWith("error: No Spark master"), noMaster.err());
+  }
+
+  @Test
+  void dataErrorsExit3() {
+    assertFailure(train("source.path=\"" + runs.resolve("nope.json") + "\""), 3,
+        "Cannot read source.path " + runs.resolve("nope.json") + ": no such file or directory");
+    assertFailure(train("source.filter=\"\""), 3,
+        "Label column 'mpg' has 8 null values of 406 rows: drop them with source.filter = \"mpg IS NOT NULL\"");
+  }
+
+  @Test
+  void aDivergedTrainingExits4AndCommitsNothing() {
+    // Weights of 1e300 pounds, unscaled: the least-squares loss overflows and the model is NaN.
+    Cli.Result r = train("features.standardize=false", "features.sql=[{name=cars, sql=\"SELECT Miles_per_Gallon AS mpg,"
+        + " Cylinders, Displacement, Horsepower, Weight_in_lbs * 1e300 AS Weight_in_lbs, Acceleration,"
+        + " 1970 AS model_year, Origin FROM source\"}]");
+    assertEquals(4, r.code(), r.err());
+    assertTrue(r.err().startsWith("error: Training linear-regression diverged: validation rmse is NaN"), r.err());
+    assertFalse(Files.exists(runs.resolve("cars-mpg/x")), "the failed run is removed");
+  }
+
+  @Test
+  void storageErrorsExit5() throws Exception {
+    Path file = Files.writeString(runs.resolve("not-a-directory"), "x");
+    Cli.Result r = train("output.root=\"" + file + "/runs\"");
+    assertEquals(5, r.code(), r.err());
+    assertEquals("", r.out());
+    assertTrue(r.err().startsWith("error: Cannot "), r.err());
+    assertTrue(r.err().contains(file + "/runs/cars-mpg/x"), r.err());
+    assertEquals(1, r.errLines().size(), r.err());
+  }
+
+  @Test
+  void verifyChecksARunAndFailsOnATamperedOne() throws Exception {
+    Cli.Result trained = train();
+    assertEquals(0, trained.code(), trained.err());
+    String uri = (String) Json.parse(trained.out()).get("run_uri");
+    Cli.Result ok = Cli.run("verify", "--run", uri);
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals("valid", Json.parse(ok.out()).get("status"));
+    Files.writeString(runs.resolve("cars-mpg/x/lineage.json"), "{}");
+    Files.deleteIfExists(runs.resolve("cars-mpg/x/.lineage.json.crc"));
+    Cli.Result bad = Cli.run("verify", "--run", uri);
+    assertEquals(5, bad.code());
+    assertTrue(bad.err().contains("lineage.json"), bad.err());
+  }
+}

@@ -1,0 +1,166 @@
+package dev.runway.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.Cli;
+import dev.runway.TestData;
+import dev.runway.TestSpark;
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import dev.runway.datasets.SyntheticTabular;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole jobs through the command line in local[2], on real data: each must commit a run whose
+ * manifest verifies, with metrics above what the data allows a working model to reach.
+ */
+class TrainEndToEndTest {
+  @TempDir static Path shared;
+  @TempDir Path runs;
+
+  private static String synthetic;
+
+  @BeforeAll
+  static void data() {
+    synthetic = shared.resolve("synthetic").toString();
+    SyntheticTabular.generate(TestSpark.session(), 20_000, 42, 2, synthetic);
+  }
+
+  private static String job(String name) {
+    return TestData.repo().resolve("conf/jobs").resolve(name).toString();
+  }
+
+  private Cli.Result train(String job, String runId, String... sets) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--job", job, "--master", "local[2]",
+        "--run-id", runId, "--set", "output.root=\"" + runs + "\""));
+    for (String s : sets) {
+      args.add("--set");
+      args.add(s);
+    }
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  /** The one JSON line a successful train prints, after checking it is the only stdout. */
+  private static Map<String, Object> success(Cli.Result r) {
+    assertEquals(0, r.code(), r.err());
+    assertEquals(1, r.outLines().size(), r.out());
+    return Json.parse(r.out());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double metric(Map<String, Object> line, String split, String name) {
+    return ((Number) ((Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get(split)).get(name)).doubleValue();
+  }
+
+  private static RunDirectory runDir(Map<String, Object> line) {
+    return RunDirectory.at(new Configuration(), (String) line.get("run_uri"));
+  }
+
+  @Test
+  void seattleWeatherRandomForestCommitsAVerifiedRun() throws Exception {
+    TestData.require(TestData.SEATTLE_WEATHER);
+    Map<String, Object> line = success(train(job("seattle-weather.conf"), "r1",
+        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"", "model.random-forest.num-trees=30"));
+    assertEquals("committed", line.get("status"));
+    assertTrue(metric(line, "test", "accuracy") > 0.55, line.toString());
+    RunDirectory run = runDir(line);
+    assertEquals(List.of(), run.verify());
+    Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
+    assertEquals(List.of("drizzle", "fog", "rain", "snow", "sun"), metrics.get("classes"));
+    Map<String, Object> lineage = Json.parse(run.readText("lineage.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input = (Map<String, Object>) lineage.get("input");
+    assertEquals(1, ((Number) input.get("file_count")).intValue());
+    assertEquals(Files.size(TestData.SEATTLE_WEATHER), ((Number) input.get("total_bytes")).longValue());
+    assertEquals(Map.of("train", 1096, "validation", 181, "test", 184),
+        ((Map<?, ?>) lineage.get("split")).get("rows"));
+    assertTrue(run.readText("job.conf").contains("num-trees=30"), "the resolved job is saved");
+    assertTrue(Files.isDirectory(runs.resolve("seattle-weather/r1/feature-pipeline/stages")));
+    assertTrue(Files.isDirectory(runs.resolve("seattle-weather/r1/model/metadata")));
+  }
+
+  @Test
+  void carsLinearRegressionFromJson() {
+    TestData.require(TestData.CARS);
+    Map<String, Object> line = success(train(job("cars-mpg.conf"), "r1", "source.path=\"" + TestData.CARS + "\""));
+    assertTrue(metric(line, "test", "r2") > 0.7, line.toString());
+    assertTrue(metric(line, "test", "rmse") < 4.5, line.toString());
+    assertEquals(List.of(), runDir(line).verify());
+  }
+
+  @Test
+  void syntheticChurnFindsThePlantedSignalAndIsReproducible() {
+    Map<String, Object> first = success(train(job("synthetic-churn.conf"), "a", "source.path=\"" + synthetic + "\""));
+    // The planted logit bounds what any model can reach; 0.74 is well above chance (0.5).
+    assertTrue(metric(first, "test", "auc") > 0.74, first.toString());
+    Map<String, Object> second = success(train(job("synthetic-churn.conf"), "b", "source.path=\"" + synthetic + "\""));
+    // Same job, same seed: same split, same model. Only the last bit of a distributed sum (the
+    // AUC's, added up in whatever order partitions finish) may differ.
+    for (String split : List.of("validation", "test")) {
+      for (String m : List.of("rows", "accuracy", "weighted_f1", "log_loss", "auc")) {
+        assertEquals(metric(first, split, m), metric(second, split, m), 1e-12, split + " " + m);
+      }
+    }
+  }
+
+  @Test
+  void gradientBoostedTreesOnTheBinaryTarget() {
+    Map<String, Object> line = success(train(job("synthetic-churn.conf"), "gbt", "source.path=\"" + synthetic + "\"",
+        "model.type=gradient-boosted-trees", "model.gradient-boosted-trees.max-iter=10",
+        "model.gradient-boosted-trees.max-depth=3"));
+    assertTrue(metric(line, "test", "auc") > 0.72, line.toString());
+  }
+
+  @Test
+  void fashionMnistSubsetLogisticRegression() {
+    String data = TestData.fashionMnistParquet();
+    // 10,000 training images, 2,000 validation, the first 2,000 of the official test set.
+    Map<String, Object> line = success(train(job("fashion-mnist-logreg.conf"), "subset",
+        "source.path=\"" + data + "\"", "source.filter=\"index < 12000 OR index >= 68000\"",
+        "split.validation-start=\"10000\"", "model.logistic-regression.max-iter=40"));
+    assertTrue(metric(line, "test", "accuracy") > 0.78, line.toString());
+    assertEquals(2000, metric(line, "test", "rows"));
+    assertEquals(List.of(), runDir(line).verify());
+  }
+
+  @Test
+  void rerunningACommittedRunIsANoOpAndOverwriteRedoesIt() throws Exception {
+    String[] sets = {"source.path=\"" + TestData.require(TestData.CARS) + "\""};
+    Map<String, Object> first = success(train(job("cars-mpg.conf"), "again", sets));
+    Path manifest = runs.resolve("cars-mpg/again/manifest.json");
+    String committed = Files.readString(manifest);
+
+    Map<String, Object> retry = success(train(job("cars-mpg.conf"), "again", sets));
+    assertEquals("already-committed", retry.get("status"));
+    assertEquals(first.get("metrics"), retry.get("metrics"));
+    assertEquals(committed, Files.readString(manifest), "untouched");
+
+    List<String> args = new java.util.ArrayList<>(List.of(sets));
+    Map<String, Object> redone = success(Cli.run("train", "--job", job("cars-mpg.conf"), "--master", "local[2]",
+        "--run-id", "again", "--overwrite", "--set", "output.root=\"" + runs + "\"", "--set", args.get(0)));
+    assertEquals("committed", redone.get("status"));
+    assertFalse(committed.equals(Files.readString(manifest)), "a new commit");
+    assertEquals(List.of(), runDir(redone).verify());
+  }
+
+  @Test
+  void anUncommittedLeftoverIsRemovedAndRedone() throws Exception {
+    Path leftover = runs.resolve("cars-mpg/half");
+    Files.createDirectories(leftover.resolve("model"));
+    Files.writeString(leftover.resolve("model/partial.bin"), "half-written");
+    Map<String, Object> line = success(train(job("cars-mpg.conf"), "half",
+        "source.path=\"" + TestData.require(TestData.CARS) + "\""));
+    assertEquals("committed", line.get("status"));
+    assertFalse(Files.exists(leftover.resolve("model/partial.bin")));
+    assertEquals(List.of(), runDir(line).verify());
+  }
+}
