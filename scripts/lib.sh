@@ -2,7 +2,7 @@
 # Finds the repo, builds the job jar when it is missing or older than the sources, and sets
 #   RUNWAY_HOME   the repository
 #   RUNWAY_JAR    the shaded job jar
-#   RUNWAY_CP     Spark, Hadoop and the other provided dependencies, for local mode
+#   RUNWAY_CP     Spark, Hadoop and the libraries kept out of the job jar, for local mode
 #   JAVA_OPENS    the --add-opens flags Spark needs on Java 17 (one list, kept in pom.xml)
 # RUNWAY_NO_BUILD=1 uses the jar that is there without checking it against the sources (tests).
 
@@ -12,7 +12,7 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 runway_build_if_stale() {
   local jar provided
   jar="$(ls "$RUNWAY_HOME"/target/runway-*.jar 2>/dev/null | grep -v -- '-original' | head -1 || true)"
-  provided="$RUNWAY_HOME/target/provided-classpath.txt"
+  provided="$RUNWAY_HOME/target/local-classpath.txt"
   if [[ -n "${RUNWAY_NO_BUILD:-}" && -n "$jar" && -f "$provided" ]]; then :
   elif [[ -z "$jar" || ! -f "$provided" ]] \
       || [[ -n "$(find "$RUNWAY_HOME/src/main" "$RUNWAY_HOME/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then

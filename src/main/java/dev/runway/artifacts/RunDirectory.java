@@ -104,6 +104,61 @@ public final class RunDirectory {
     }
   }
 
+  /** Writes a file, replacing it if it exists (for checkpoints, which are rewritten each epoch). */
+  public void writeBytes(String relative, byte[] content) {
+    Path path = new Path(dir, relative);
+    try (OutputStream out = fs.create(path, true)) {
+      out.write(content);
+    } catch (IOException e) {
+      throw storage("write", path, e);
+    }
+  }
+
+  /** The content of a file, or empty if it does not exist. */
+  public java.util.Optional<byte[]> readBytes(String relative) {
+    Path path = new Path(dir, relative);
+    try (InputStream in = fs.open(path)) {
+      return java.util.Optional.of(in.readAllBytes());
+    } catch (FileNotFoundException e) {
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw storage("read", path, e);
+    }
+  }
+
+  /** True if {@code relative} exists inside the run. */
+  public boolean has(String relative) {
+    try {
+      return fs.exists(new Path(dir, relative));
+    } catch (IOException e) {
+      throw storage("check", new Path(dir, relative), e);
+    }
+  }
+
+  /** Removes one file or sub-directory of the run. */
+  public void delete(String relative) {
+    try {
+      fs.delete(new Path(dir, relative), true);
+    } catch (IOException e) {
+      throw storage("delete", new Path(dir, relative), e);
+    }
+  }
+
+  /** Removes everything in the run except the sub-directory {@code keep}. */
+  public void deleteAllBut(String keep) {
+    try {
+      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(dir)) {
+        if (!status.getPath().getName().equals(keep)) {
+          fs.delete(status.getPath(), true);
+        }
+      }
+    } catch (FileNotFoundException e) {
+      // nothing to keep or remove
+    } catch (IOException e) {
+      throw storage("clean", dir, e);
+    }
+  }
+
   public String readText(String relative) {
     Path path = new Path(dir, relative);
     try (InputStream in = fs.open(path)) {

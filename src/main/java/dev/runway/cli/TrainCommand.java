@@ -29,14 +29,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace the run if it is already committed.")
   boolean overwrite;
 
+  @Option(names = "--resume",
+      description = "Continue an unfinished run (same --run-id) from its last epoch checkpoint.")
+  boolean resume;
+
   @Override
   public Integer call() {
     // Everything about the job is checked before a session starts or data is read.
     JobDefinition job = JobDefinition.load(jobOptions.job, jobOptions.overrides);
+    if (resume && runId == null) {
+      throw new dev.runway.error.JobConfigException("--resume needs the --run-id of the run to continue");
+    }
     String id = runId == null ? RunIds.generate(Instant.now()) : RunIds.check(runId);
     SparkSession spark = sparkOptions.session("runway " + job.settings().name(),
         job.settings().sparkConf(), job.settings().hadoopConf());
-    RunResult result = new TrainJob(spark, job).run(id, overwrite);
+    RunResult result = new TrainJob(spark, job).run(id, overwrite, resume);
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

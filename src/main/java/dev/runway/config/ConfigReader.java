@@ -204,6 +204,24 @@ public final class ConfigReader {
     }
   }
 
+  /** A non-empty list of whole numbers, each within [min, max]. */
+  public List<Integer> intList(String path, int min, int max) {
+    if (!present(path)) {
+      return List.of();
+    }
+    try {
+      List<Integer> values = List.copyOf(config.getIntList(path));
+      if (values.isEmpty() || values.stream().anyMatch(v -> v < min || v > max)) {
+        problem(path, "expected a non-empty list of whole numbers between " + min + " and " + max);
+        return List.of();
+      }
+      return values;
+    } catch (ConfigException.WrongType e) {
+      problem(path, "expected a list of whole numbers, e.g. [256, 128]");
+      return List.of();
+    }
+  }
+
   /** A list of objects, each returned as a Config of its own (e.g. SQL statements). */
   public List<Config> objectList(String path) {
     if (!present(path)) {

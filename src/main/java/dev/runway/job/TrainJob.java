@@ -18,6 +18,7 @@ import dev.runway.features.FeatureStep;
 import dev.runway.features.SqlFeatures;
 import dev.runway.features.Splitter;
 import dev.runway.features.Target;
+import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainedModel;
 import dev.runway.train.TrainingData;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -57,12 +59,17 @@ public final class TrainJob {
     this.s = job.settings();
   }
 
+  /** Inside a run, where iterative trainers keep their per-epoch checkpoints until the commit. */
+  static final String CHECKPOINTS = "checkpoints";
+
   /**
    * Trains and commits run {@code runId}. A run that is already committed is left alone (a
-   * scheduler's retry is a no-op) unless {@code overwrite}; an uncommitted leftover of an earlier
-   * attempt is removed and redone. On failure nothing committed is left behind.
+   * scheduler's retry is a no-op) unless {@code overwrite}. An uncommitted leftover of an earlier
+   * attempt is removed and redone, or, with {@code resume}, continued from its last checkpoint.
+   * On failure nothing committed is left behind; checkpoints stay (invisible without a
+   * manifest) so that {@code --resume} can continue.
    */
-  public RunResult run(String runId, boolean overwrite) {
+  public RunResult run(String runId, boolean overwrite, boolean resume) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
     if (run.committed()) {
@@ -74,14 +81,21 @@ public final class TrainJob {
       LOG.info("--overwrite: removing committed run {}", run.uri());
       run.delete();
     } else if (run.exists()) {
-      LOG.info("Removing uncommitted leftover of run {} at {}", runId, run.uri());
-      run.delete();
+      if (resume && run.has(CHECKPOINTS)) {
+        LOG.info("Resuming run {} from its checkpoints at {}", runId, run.uri());
+        run.deleteAllBut(CHECKPOINTS);
+      } else {
+        LOG.info("Removing uncommitted leftover of run {} at {}", runId, run.uri());
+        run.delete();
+      }
+    } else if (resume) {
+      LOG.info("Nothing to resume for run {}: starting it", runId);
     }
     try {
       return trainAndCommit(run, runId);
     } catch (RuntimeException e) {
       try {
-        if (!run.committed()) {
+        if (!run.committed() && !run.has(CHECKPOINTS)) {
           run.delete();
         }
       } catch (RuntimeException cleanup) {
@@ -89,6 +103,21 @@ public final class TrainJob {
       }
       throw e;
     }
+  }
+
+  /** Checkpoints as files under {@value #CHECKPOINTS}/ in the uncommitted run. */
+  private static Checkpoints checkpointsIn(RunDirectory run) {
+    return new Checkpoints() {
+      @Override
+      public void save(String name, byte[] data) {
+        run.writeBytes(CHECKPOINTS + "/" + name, data);
+      }
+
+      @Override
+      public Optional<byte[]> load(String name) {
+        return run.readBytes(CHECKPOINTS + "/" + name);
+      }
+    };
   }
 
   private RunResult trainAndCommit(RunDirectory run, String runId) {
@@ -139,7 +168,8 @@ public final class TrainJob {
       LOG.info("Training {} on {} features", job.trainer().type(), vectorSize);
       TrainedModel model = timings.time("train", () -> guard(TrainingException::new,
           "train " + job.trainer().type(),
-          () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target, s.split().seed()))));
+          () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target,
+              s.split().seed(), checkpointsIn(run)))));
 
       label("evaluate");
       Map<String, Object> splitMetrics = new LinkedHashMap<>();
@@ -188,6 +218,8 @@ public final class TrainJob {
       header.put("model_format", model.format());
       header.put("project_version", BuildInfo.version());
       header.put("git_commit", BuildInfo.gitCommit());
+      // Checkpoints only serve an unfinished run; the committed one holds the final model.
+      run.delete(CHECKPOINTS);
       run.commit(header);
       LOG.info("Committed run {}", run.uri());
       return new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics));

@@ -6,39 +6,25 @@ import static dev.runway.features.FeatureStep.LABEL;
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
 import dev.runway.features.Target;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.regression.GBTRegressor;
 
 /** Spark MLlib gradient-boosted trees: binary classification or regression. */
-final class GradientBoostedTreesTrainer implements Trainer {
+record GradientBoostedTreesTrainer(int maxIter, int maxDepth, double stepSize, int maxBins,
+    double subsampling, Map<String, Object> params) implements Trainer {
   static final String TYPE = "gradient-boosted-trees";
 
-  private final int maxIter;
-  private final int maxDepth;
-  private final double stepSize;
-  private final int maxBins;
-  private final double subsampling;
-
-  private GradientBoostedTreesTrainer(int maxIter, int maxDepth, double stepSize, int maxBins,
-      double subsampling) {
-    this.maxIter = maxIter;
-    this.maxDepth = maxDepth;
-    this.stepSize = stepSize;
-    this.maxBins = maxBins;
-    this.subsampling = subsampling;
-  }
-
   static Trainer read(ConfigReader r) {
-    String s = Trainers.section(TYPE);
+    HyperParams p = new HyperParams(r, TYPE);
     return new GradientBoostedTreesTrainer(
-        r.intIn(s + "max-iter", 1, 10_000),
-        r.intIn(s + "max-depth", 0, 30),
-        r.doubleIn(s + "step-size", Double.MIN_VALUE, 1.0),
-        r.intIn(s + "max-bins", 2, 65_536),
-        r.doubleIn(s + "subsampling-rate", Double.MIN_VALUE, 1.0));
+        p.intIn("max-iter", 1, 10_000),
+        p.intIn("max-depth", 0, 30),
+        p.doubleIn("step-size", Double.MIN_VALUE, 1.0),
+        p.intIn("max-bins", 2, 65_536),
+        p.doubleIn("subsampling-rate", Double.MIN_VALUE, 1.0),
+        p.values());
   }
 
   @Override
@@ -73,16 +59,5 @@ final class GradientBoostedTreesTrainer implements Trainer {
           .fit(data.train());
     }
     return new SparkMlModel(model, Map.of("trees", maxIter));
-  }
-
-  @Override
-  public Map<String, Object> params() {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("max-iter", maxIter);
-    p.put("max-depth", maxDepth);
-    p.put("step-size", stepSize);
-    p.put("max-bins", maxBins);
-    p.put("subsampling-rate", subsampling);
-    return p;
   }
 }

@@ -13,35 +13,20 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 
 /** Spark MLlib logistic regression, binomial or multinomial. */
-final class LogisticRegressionTrainer implements Trainer {
+record LogisticRegressionTrainer(int maxIter, double regParam, double elasticNet, double tol,
+    boolean fitIntercept, String family, Map<String, Object> params) implements Trainer {
   static final String TYPE = "logistic-regression";
 
-  private final int maxIter;
-  private final double regParam;
-  private final double elasticNet;
-  private final double tol;
-  private final boolean fitIntercept;
-  private final String family;
-
-  private LogisticRegressionTrainer(int maxIter, double regParam, double elasticNet, double tol,
-      boolean fitIntercept, String family) {
-    this.maxIter = maxIter;
-    this.regParam = regParam;
-    this.elasticNet = elasticNet;
-    this.tol = tol;
-    this.fitIntercept = fitIntercept;
-    this.family = family;
-  }
-
   static Trainer read(ConfigReader r) {
-    String s = Trainers.section(TYPE);
+    HyperParams p = new HyperParams(r, TYPE);
     return new LogisticRegressionTrainer(
-        r.intIn(s + "max-iter", 1, 1_000_000),
-        r.doubleIn(s + "reg-param", 0.0, Double.MAX_VALUE),
-        r.doubleIn(s + "elastic-net-param", 0.0, 1.0),
-        r.doubleIn(s + "tol", 0.0, 1.0),
-        r.bool(s + "fit-intercept"),
-        r.oneOf(s + "family", List.of("auto", "binomial", "multinomial")));
+        p.intIn("max-iter", 1, 1_000_000),
+        p.doubleIn("reg-param", 0.0, Double.MAX_VALUE),
+        p.doubleIn("elastic-net-param", 0.0, 1.0),
+        p.doubleIn("tol", 0.0, 1.0),
+        p.bool("fit-intercept"),
+        p.oneOf("family", List.of("auto", "binomial", "multinomial")),
+        p.values());
   }
 
   @Override
@@ -77,17 +62,5 @@ final class LogisticRegressionTrainer implements Trainer {
       summary.put("final_objective", history.length == 0 ? null : history[history.length - 1]);
     }
     return new SparkMlModel(model, summary);
-  }
-
-  @Override
-  public Map<String, Object> params() {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("max-iter", maxIter);
-    p.put("reg-param", regParam);
-    p.put("elastic-net-param", elasticNet);
-    p.put("tol", tol);
-    p.put("fit-intercept", fitIntercept);
-    p.put("family", family);
-    return p;
   }
 }

@@ -18,6 +18,7 @@ public final class Trainers {
     REGISTRY.put(RandomForestTrainer.TYPE, RandomForestTrainer::read);
     REGISTRY.put(GradientBoostedTreesTrainer.TYPE, GradientBoostedTreesTrainer::read);
     REGISTRY.put(LinearRegressionTrainer.TYPE, LinearRegressionTrainer::read);
+    REGISTRY.put(dev.runway.train.nn.NeuralNetworkTrainer.TYPE, dev.runway.train.nn.NeuralNetworkTrainer::read);
   }
 
   private Trainers() {}
@@ -31,9 +32,5 @@ public final class Trainers {
     String type = r.oneOf("model.type", types());
     Function<ConfigReader, Trainer> factory = REGISTRY.get(type);
     return factory == null ? null : factory.apply(r);
-  }
-
-  static String section(String type) {
-    return "model." + type + ".";
   }
 }

@@ -1,0 +1,51 @@
+package dev.runway.train;
+
+import dev.runway.config.ConfigReader;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one trainer's section, {@code model.<type>}, and remembers every value read, so the
+ * hyperparameters recorded in lineage are exactly the ones the trainer uses.
+ */
+final class HyperParams {
+  private final ConfigReader r;
+  private final String prefix;
+  private final Map<String, Object> values = new LinkedHashMap<>();
+
+  HyperParams(ConfigReader r, String type) {
+    this.r = r;
+    this.prefix = "model." + type + ".";
+  }
+
+  int intIn(String key, int min, int max) {
+    return remember(key, r.intIn(prefix + key, min, max));
+  }
+
+  double doubleIn(String key, double min, double max) {
+    return remember(key, r.doubleIn(prefix + key, min, max));
+  }
+
+  boolean bool(String key) {
+    return remember(key, r.bool(prefix + key));
+  }
+
+  String oneOf(String key, List<String> allowed) {
+    return remember(key, r.oneOf(prefix + key, allowed));
+  }
+
+  List<Integer> intList(String key, int min, int max) {
+    return remember(key, r.intList(prefix + key, min, max));
+  }
+
+  Map<String, Object> values() {
+    return Collections.unmodifiableMap(values);
+  }
+
+  private <T> T remember(String key, T value) {
+    values.put(key, value);
+    return value;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.runway.train.nn;
+
+import dev.runway.features.Target;
+import dev.runway.train.TrainingData;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alternative engine: Deeplearning4j's own ParameterAveragingTrainingMaster, tuned as far
+ * as it goes: minibatches prepared once and trained directly (no export of the data set to disk),
+ * no repartitioning, the updater state averaged with the parameters. It still trains at most
+ * {@code averaging-frequency} minibatches per worker per round and skips the rest.
+ */
+final class Dl4jSparkEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(Dl4jSparkEngine.class);
+
+  private final SparkSession spark;
+  private final NetworkSpec spec;
+  private final TrainSettings settings;
+
+  Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
+    this.spark = spark;
+    this.spec = spec;
+    this.settings = settings;
+  }
+
+  ParameterAveraging.Result fit(TrainingData data) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int workers = settings.workers() > 0 ? settings.workers() : jsc.defaultParallelism();
+    Target target = data.target();
+    int nIn = data.train().first().<Vector>getAs(0).size();
+    int nOut = NetworkSpec.outputs(target);
+    String conf = spec.configuration(nIn, target, data.seed()).toJson();
+    int batchSize = settings.batchSize();
+    JavaRDD<Shard> shards = Sharding.shards(data.train(), workers, nIn, nOut);
+    JavaRDD<DataSet> batches = shards.mapPartitions(it -> minibatches(it.next(), batchSize))
+        .persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<Shard> validation = Sharding.shards(data.validation(), workers, nIn, nOut).persist(StorageLevel.MEMORY_AND_DISK());
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
+        .batchSizePerWorker(batchSize)
+        .averagingFrequency(settings.averagingFrequency())
+        .workerPrefetchNumBatches(0)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .repartionData(Repartition.Never)
+        .saveUpdater(true)
+        .rngSeed(data.seed())
+        .build();
+    SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc,
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(conf), master);
+    try {
+      long validationRows = validation.map(s -> (long) s.rows).reduce(Long::sum);
+      long trainRows = data.train().count();
+      List<EpochStats> history = new ArrayList<>();
+      for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        jsc.setJobDescription("runway: dl4j-spark epoch " + (epoch + 1) + "/" + settings.epochs());
+        long start = System.nanoTime();
+        net.fit(batches);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        float[] params = net.getNetwork().params().dup().data().asFloat();
+        double[] val = validationRows == 0 ? new double[] {Double.NaN, Double.NaN, 0}
+            : ParameterAveraging.evaluate(jsc, validation, conf, params);
+        EpochStats stats = new EpochStats(epoch + 1, net.getScore(), val[0],
+            target.classification() ? val[1] : Double.NaN, trainRows, seconds, Double.NaN, 0, Double.NaN);
+        history.add(stats);
+        LOG.info(String.format(java.util.Locale.ROOT, "dl4j-spark epoch %d/%d: validation loss %.4f accuracy %.4f, %,.0f examples/s",
+            epoch + 1, settings.epochs(), stats.validationLoss(), stats.validationAccuracy(), stats.examplesPerSecond()));
+      }
+      return new ParameterAveraging.Result(conf, net.getNetwork().params().dup().data().asFloat(), history,
+          settings.epochs(), workers);
+    } finally {
+      batches.unpersist();
+      validation.unpersist();
+      master.deleteTempFiles(jsc);
+    }
+  }
+
+  private static Iterator<DataSet> minibatches(Shard shard, int batchSize) {
+    List<DataSet> out = new ArrayList<>();
+    for (int from = 0; from < shard.rows; from += batchSize) {
+      out.add(shard.rows(from, Math.min(shard.rows, from + batchSize)));
+    }
+    return out.iterator();
+  }
+}

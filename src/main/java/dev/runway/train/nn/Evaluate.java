@@ -1,0 +1,57 @@
+package dev.runway.train.nn;
+
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Loss and correct predictions of a network on cached shards, for the per-epoch validation
+ * numbers: returns {loss sum, correct, examples} per shard.
+ */
+final class Evaluate implements FlatMapFunction<Iterator<Shard>, double[]> {
+  private static final long serialVersionUID = 1L;
+  private static final int BATCH = 1024;
+
+  private final Broadcast<float[]> params;
+  private final String configurationJson;
+
+  Evaluate(Broadcast<float[]> params, String configurationJson) {
+    this.params = params;
+    this.configurationJson = configurationJson;
+  }
+
+  @Override
+  public Iterator<double[]> call(Iterator<Shard> shards) {
+    Shard shard = shards.next();
+    if (shard.rows == 0) {
+      return List.of(new double[3]).iterator();
+    }
+    Threads.forCurrentTask();
+    MultiLayerNetwork net = Networks.build(configurationJson);
+    net.setParams(org.nd4j.linalg.factory.Nd4j.create(params.value(), new long[] {1, params.value().length}, 'c'));
+    double loss = 0;
+    double correct = 0;
+    for (int from = 0; from < shard.rows; from += BATCH) {
+      DataSet batch = shard.rows(from, Math.min(shard.rows, from + BATCH));
+      int n = batch.numExamples();
+      loss += net.score(batch, false) * n;
+      correct += correct(net.output(batch.getFeatures(), false), batch.getLabels());
+    }
+    return List.of(new double[] {loss, correct, shard.rows}).iterator();
+  }
+
+  /** Correct classifications: argmax for several outputs, threshold 0.5 for one (binary). */
+  static double correct(INDArray output, INDArray labels) {
+    if (output.columns() == 1) {
+      INDArray predicted = output.gt(0.5).castTo(labels.dataType());
+      return predicted.eq(labels).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+    }
+    INDArray predicted = output.argMax(1);
+    INDArray actual = labels.argMax(1);
+    return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+  }
+}

@@ -1,0 +1,148 @@
+package dev.runway.train.nn;
+
+import static dev.runway.features.FeatureStep.FEATURES;
+
+import dev.runway.train.TrainedModel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A trained Deeplearning4j network: predicts on Spark with the parameters broadcast to the
+ * executors, and saves in Deeplearning4j's own format ({@code network.zip}, which
+ * {@code ModelSerializer.restoreMultiLayerNetwork} reads).
+ */
+final class NetworkModel implements TrainedModel {
+  private static final int BATCH = 1024;
+
+  private final SparkSession spark;
+  private final String configurationJson;
+  private final float[] params;
+  private final boolean classification;
+  private final Map<String, Object> summary;
+
+  NetworkModel(SparkSession spark, String configurationJson, float[] params, boolean classification,
+      Map<String, Object> summary) {
+    this.spark = spark;
+    this.configurationJson = configurationJson;
+    this.params = params;
+    this.classification = classification;
+    this.summary = summary;
+  }
+
+  MultiLayerNetwork network() {
+    MultiLayerNetwork net = Networks.build(configurationJson);
+    net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
+    return net;
+  }
+
+  @Override
+  public Dataset<Row> predict(Dataset<Row> features) {
+    StructType schema = features.schema().add(PREDICTION, DataTypes.DoubleType);
+    if (classification) {
+      schema = schema.add(PROBABILITY, SQLDataTypes.VectorType()).add(RAW, SQLDataTypes.VectorType());
+    }
+    Broadcast<float[]> broadcast = spark.sparkContext().broadcast(params,
+        scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+    String conf = configurationJson;
+    boolean isClassifier = classification;
+    int featureIndex = features.schema().fieldIndex(FEATURES);
+    MapPartitionsFunction<Row, Row> scorer = rows -> score(rows, broadcast.value(), conf, isClassifier, featureIndex);
+    return features.mapPartitions(scorer, Encoders.row(schema));
+  }
+
+  private static Iterator<Row> score(Iterator<Row> rows, float[] params, String conf, boolean classification,
+      int featureIndex) {
+    Threads.forCurrentTask();
+    MultiLayerNetwork net = Networks.build(conf);
+    net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
+    List<Row> out = new ArrayList<>();
+    List<Row> batch = new ArrayList<>(BATCH);
+    while (rows.hasNext()) {
+      batch.add(rows.next());
+      if (batch.size() == BATCH || !rows.hasNext()) {
+        out.addAll(scoreBatch(net, batch, classification, featureIndex));
+        batch.clear();
+      }
+    }
+    return out.iterator();
+  }
+
+  private static List<Row> scoreBatch(MultiLayerNetwork net, List<Row> batch, boolean classification, int featureIndex) {
+    int nIn = batch.get(0).<Vector>getAs(featureIndex).size();
+    float[] x = new float[batch.size() * nIn];
+    for (int i = 0; i < batch.size(); i++) {
+      double[] v = batch.get(i).<Vector>getAs(featureIndex).toArray();
+      for (int j = 0; j < nIn; j++) {
+        x[i * nIn + j] = (float) v[j];
+      }
+    }
+    INDArray output = net.output(Nd4j.create(x, new long[] {batch.size(), nIn}, 'c'), false);
+    List<Row> scored = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Row row = batch.get(i);
+      Object[] values = new Object[row.size() + (classification ? 3 : 1)];
+      for (int j = 0; j < row.size(); j++) {
+        values[j] = row.get(j);
+      }
+      double[] o = output.getRow(i).toDoubleVector();
+      if (!classification) {
+        values[row.size()] = o[0];
+      } else {
+        // One sigmoid output means two classes: P(class 1) = o[0].
+        double[] p = o.length == 1 ? new double[] {1 - o[0], o[0]} : o;
+        int argmax = 0;
+        for (int k = 1; k < p.length; k++) {
+          if (p[k] > p[argmax]) {
+            argmax = k;
+          }
+        }
+        values[row.size()] = (double) argmax;
+        values[row.size() + 1] = Vectors.dense(p);
+        values[row.size() + 2] = Vectors.dense(p);
+      }
+      scored.add(RowFactory.create(values));
+    }
+    return scored;
+  }
+
+  @Override
+  public void save(String directory) throws IOException {
+    Path path = new Path(directory, "network.zip");
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (OutputStream out = fs.create(path, false)) {
+      ModelSerializer.writeModel(network(), out, false);
+    }
+  }
+
+  @Override
+  public String format() {
+    return "dl4j:MultiLayerNetwork";
+  }
+
+  @Override
+  public Map<String, Object> summary() {
+    return summary;
+  }
+}

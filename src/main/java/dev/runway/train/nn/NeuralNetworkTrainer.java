@@ -1,0 +1,96 @@
+package dev.runway.train.nn;
+
+import dev.runway.config.ConfigReader;
+import dev.runway.error.JobConfigException;
+import dev.runway.features.Target;
+import dev.runway.train.TrainedModel;
+import dev.runway.train.Trainer;
+import dev.runway.train.TrainingData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code model.type = neural-network}: a Deeplearning4j multi-layer perceptron on the feature
+ * vector, trained across Spark workers by parameter averaging ({@code train.engine}).
+ */
+public final class NeuralNetworkTrainer implements Trainer {
+  public static final String TYPE = "neural-network";
+
+  private final NetworkSpec spec;
+  private final TrainSettings settings;
+  private final Map<String, Object> params;
+
+  NeuralNetworkTrainer(NetworkSpec spec, TrainSettings settings, Map<String, Object> params) {
+    this.spec = spec;
+    this.settings = settings;
+    this.params = params;
+  }
+
+  /** Reads model.neural-network and train; problems are collected in {@code r}. */
+  public static Trainer read(ConfigReader r) {
+    String m = "model." + TYPE + ".";
+    NetworkSpec spec = new NetworkSpec(
+        r.intList(m + "hidden-layers", 1, 65_536),
+        r.oneOf(m + "activation", List.of("relu", "leakyrelu", "elu", "tanh", "sigmoid")),
+        r.doubleIn(m + "dropout", 0.0, 0.95),
+        r.doubleIn(m + "l2", 0.0, 1.0),
+        r.oneOf(m + "updater", List.of("adam", "nesterov", "sgd")),
+        r.doubleIn(m + "learning-rate", Double.MIN_VALUE, 1000.0),
+        r.doubleIn(m + "momentum", 0.0, 1.0),
+        r.oneOf(m + "lr-schedule", List.of("none", "exponential", "step")),
+        r.doubleIn(m + "lr-decay", Double.MIN_VALUE, 1.0),
+        r.intIn(m + "lr-step-epochs", 1, 100_000));
+    TrainSettings settings = new TrainSettings(
+        r.oneOf("train.engine", List.of("parameter-averaging", "dl4j-spark")),
+        r.intIn("train.workers", 0, 100_000),
+        r.intIn("train.batch-size", 1, 1_000_000),
+        r.intIn("train.averaging-frequency", 1, 1_000_000),
+        r.intIn("train.epochs", 1, 100_000),
+        r.oneOf("train.early-stopping.metric", List.of("validation-loss", "validation-accuracy")),
+        r.intIn("train.early-stopping.patience", 0, 100_000));
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("network", Map.of("hidden-layers", spec.hiddenLayers(), "activation", spec.activation(),
+        "dropout", spec.dropout(), "l2", spec.l2(), "updater", spec.updater(),
+        "learning-rate", spec.learningRate(), "momentum", spec.momentum(), "lr-schedule", spec.lrSchedule(),
+        "lr-decay", spec.lrDecay(), "lr-step-epochs", spec.lrStepEpochs()));
+    params.put("train", Map.of("engine", settings.engine(), "workers", settings.workers(),
+        "batch-size", settings.batchSize(), "averaging-frequency", settings.averagingFrequency(),
+        "epochs", settings.epochs(), "early-stopping-metric", settings.stopMetric(),
+        "early-stopping-patience", settings.patience()));
+    return new NeuralNetworkTrainer(spec, settings, params);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void checkTarget(Target target) {
+    if (!target.classification() && settings.stopMetric().equals("validation-accuracy")) {
+      throw new JobConfigException("Cannot stop early on train.early-stopping.metric = validation-accuracy"
+          + " for the regression target '" + target.column() + "': use validation-loss");
+    }
+  }
+
+  @Override
+  public TrainedModel fit(TrainingData data) {
+    var spark = data.train().sparkSession();
+    ParameterAveraging.Result result = settings.engine().equals("dl4j-spark")
+        ? new Dl4jSparkEngine(spark, spec, settings).fit(data)
+        : new ParameterAveraging(spark, spec, settings).fit(data);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("engine", settings.engine());
+    summary.put("workers", result.workers());
+    summary.put("best_epoch", result.bestEpoch());
+    summary.put("epochs", result.history().stream().map(EpochStats::toMap).toList());
+    return new NetworkModel(spark, result.configurationJson(), result.params(),
+        data.target().classification(), summary);
+  }
+
+  @Override
+  public Map<String, Object> params() {
+    return params;
+  }
+}

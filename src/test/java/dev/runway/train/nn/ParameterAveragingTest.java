@@ -1,0 +1,192 @@
+package dev.runway.train.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.TestSpark;
+import dev.runway.error.TrainingException;
+import dev.runway.features.FeatureStep;
+import dev.runway.features.Target;
+import dev.runway.train.Checkpoints;
+import dev.runway.train.TrainingData;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+/** The averaging engine on small, fully known data in local[2]. */
+class ParameterAveragingTest {
+  private final SparkSession spark = TestSpark.session();
+  private static final Target THREE_CLASSES = new Target("y", true, List.of("0", "1", "2"), false);
+  private static final StructType SCHEMA = new StructType()
+      .add(FeatureStep.FEATURES, SQLDataTypes.VectorType()).add(FeatureStep.LABEL, DataTypes.DoubleType);
+
+  /** Rows whose class is the index of their largest feature, optionally with shuffled labels. */
+  private static List<Row> rows(int n, long seed, boolean randomLabels) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
+      int y = x[0] > x[1] ? (x[0] > x[2] ? 0 : 2) : (x[1] > x[2] ? 1 : 2);
+      rows.add(RowFactory.create(Vectors.dense(x), (double) (randomLabels ? random.nextInt(3) : y)));
+    }
+    return rows;
+  }
+
+  private Dataset<Row> frame(List<Row> rows, int partitions) {
+    return spark.createDataFrame(rows, SCHEMA).repartition(partitions).sortWithinPartitions(FeatureStep.LABEL);
+  }
+
+  private static NetworkSpec spec() {
+    return new NetworkSpec(List.of(8), "tanh", 0.0, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
+  }
+
+  private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience) {
+    return new TrainSettings("parameter-averaging", workers, batch, frequency, epochs, "validation-loss", patience);
+  }
+
+  /** An in-memory checkpoint store. */
+  static final class MemoryCheckpoints implements Checkpoints {
+    final Map<String, byte[]> blobs = new HashMap<>();
+
+    @Override
+    public void save(String name, byte[] data) {
+      blobs.put(name, data.clone());
+    }
+
+    @Override
+    public Optional<byte[]> load(String name) {
+      return Optional.ofNullable(blobs.get(name));
+    }
+  }
+
+  private ParameterAveraging.Result fit(TrainSettings settings, Dataset<Row> train, Dataset<Row> validation,
+      Checkpoints checkpoints) {
+    return new ParameterAveraging(spark, spec(), settings)
+        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, checkpoints));
+  }
+
+  @Test
+  void oneRoundOfEqualShardsIsTheAverageOfTwoIndependentSteps() {
+    List<Row> rows = rows(16, 1, false);
+    Dataset<Row> train = spark.createDataFrame(rows, SCHEMA).coalesce(1);
+    ParameterAveraging.Result result = fit(settings(2, 8, 1, 1, 0), train, train.limit(0), Checkpoints.NONE);
+
+    // By hand: both workers start from the same initial network; worker w trains one step on
+    // rows w, w+2, w+4, ... (row i goes to worker i mod 2); the result is their plain average.
+    float[][] trained = new float[2][];
+    for (int w = 0; w < 2; w++) {
+      MultiLayerNetwork net = Networks.build(result.configurationJson());
+      List<Row> mine = new ArrayList<>();
+      for (int i = w; i < rows.size(); i += 2) {
+        mine.add(rows.get(i));
+      }
+      Shard shard = Shard.pack(mine, 4, 3);
+      net.fit(shard.rows(0, shard.rows));
+      trained[w] = Networks.params(net);
+    }
+    float[] expected = new float[trained[0].length];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = (trained[0][i] + trained[1][i]) / 2;
+    }
+    assertArrayEquals(expected, result.params(), 1e-6f);
+    MultiLayerNetwork initial = Networks.build(result.configurationJson());
+    assertFalse(java.util.Arrays.equals(Networks.params(initial), result.params()), "training moved the parameters");
+  }
+
+  @Test
+  void everyExampleIsUsedExactlyOncePerEpoch() {
+    // Feature 0 carries the row id: walking a shard's batches for one epoch must meet each once.
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 103; i++) {
+      rows.add(RowFactory.create(Vectors.dense(i, 0, 0, 0), (double) (i % 3)));
+    }
+    Shard shard = Shard.pack(rows, 4, 3);
+    int[] order = shard.permutation(99);
+    List<Integer> seen = new ArrayList<>();
+    for (int b = 0; b < shard.batches(10); b++) {
+      var batch = shard.batch(order, b, 10);
+      for (int r = 0; r < batch.numExamples(); r++) {
+        seen.add((int) batch.getFeatures().getFloat(r, 0));
+      }
+    }
+    assertEquals(103, seen.size());
+    assertEquals(103, seen.stream().distinct().count());
+    assertFalse(seen.equals(seen.stream().sorted().toList()), "shuffled");
+
+    // And the engine: 3 workers over 1000 rows, uneven batches, every epoch counts every row.
+    Dataset<Row> train = frame(rows(1000, 2, false), 3);
+    ParameterAveraging.Result result = fit(settings(3, 32, 4, 2, 0), train, train.limit(0), Checkpoints.NONE);
+    assertEquals(List.of(1000L, 1000L), result.history().stream().map(EpochStats::examples).toList());
+    assertEquals(3, result.workers());
+  }
+
+  @Test
+  void learnsAndIsReproducible() {
+    Dataset<Row> train = frame(rows(3000, 3, false), 2);
+    Dataset<Row> validation = frame(rows(600, 4, false), 2);
+    ParameterAveraging.Result a = fit(settings(2, 32, 5, 3, 0), train, validation, Checkpoints.NONE);
+    ParameterAveraging.Result b = fit(settings(2, 32, 5, 3, 0), train, validation, Checkpoints.NONE);
+    assertTrue(a.history().get(2).validationAccuracy() > 0.9, a.history().toString());
+    assertArrayEquals(a.params(), b.params(), "same data and seed, same network");
+    for (EpochStats s : a.history()) {
+      assertTrue(s.divergence() > 0 && s.divergence() < 1, "replicas drift apart a little: " + s);
+      assertTrue(s.computeSeconds() <= s.seconds(), s.toString());
+    }
+  }
+
+  @Test
+  void resumingFromACheckpointEndsWhereAnUninterruptedRunEnds() {
+    Dataset<Row> train = frame(rows(2000, 5, false), 2);
+    Dataset<Row> validation = frame(rows(400, 6, false), 2);
+    ParameterAveraging.Result whole = fit(settings(2, 32, 5, 3, 0), train, validation, new MemoryCheckpoints());
+
+    MemoryCheckpoints store = new MemoryCheckpoints();
+    fit(settings(2, 32, 5, 2, 0), train, validation, store); // the driver "dies" after epoch 2
+    ParameterAveraging.Result resumed = fit(settings(2, 32, 5, 3, 0), train, validation, store);
+    assertEquals(3, resumed.history().size(), "history carried over from the checkpoint");
+    assertArrayEquals(whole.params(), resumed.params());
+    assertEquals(whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
+  }
+
+  @Test
+  void earlyStoppingKeepsTheBestEpoch() {
+    // Validation labels are noise: the better the network fits training, the worse validation
+    // loss gets after the first epoch or so.
+    Dataset<Row> train = frame(rows(2000, 7, false), 2);
+    Dataset<Row> noise = frame(rows(400, 8, true), 2);
+    ParameterAveraging.Result stopped = fit(settings(2, 16, 5, 30, 2), train, noise, Checkpoints.NONE);
+    int best = stopped.bestEpoch();
+    assertTrue(stopped.history().size() < 30, "stopped early: " + stopped.history().size());
+    assertEquals(best + 2, stopped.history().size(), "patience 2 after the best epoch");
+    double bestLoss = stopped.history().get(best - 1).validationLoss();
+    assertTrue(stopped.history().stream().allMatch(s -> s.validationLoss() >= bestLoss));
+    ParameterAveraging.Result onlyBest = fit(settings(2, 16, 5, best, 0), train, noise, Checkpoints.NONE);
+    assertArrayEquals(onlyBest.params(), stopped.params(), "the saved model is the best epoch's");
+  }
+
+  @Test
+  void aDivergingLossFailsWithinOneRound() {
+    Dataset<Row> train = frame(rows(2000, 9, false), 2);
+    NetworkSpec wild = new NetworkSpec(List.of(64), "relu", 0.0, 0.0, "sgd", 1e6, 0.9, "none", 0.5, 5);
+    TrainingException e = assertThrows(TrainingException.class, () -> new ParameterAveraging(spark, wild,
+        settings(2, 32, 5, 3, 0)).fit(new TrainingData(train, train.limit(0), THREE_CLASSES, 7, Checkpoints.NONE)));
+    assertTrue(e.getMessage().startsWith("Training diverged: the loss became "), e.getMessage());
+    assertTrue(e.getMessage().contains("in epoch 1, round "), e.getMessage());
+  }
+}
