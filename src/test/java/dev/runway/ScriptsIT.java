@@ -108,7 +108,7 @@ class ScriptsIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> test = (Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get("test");
     assertEquals(10000, ((Number) test.get("rows")).intValue());
-    assertTrue(((Number) test.get("accuracy")).doubleValue() > 0.83, line.toString());
+    assertTrue(((Number) test.get("accuracy")).doubleValue() > 0.87, line.toString());
     assertTrue(r.err().contains("test accuracy 0.8"), r.err());
     assertTrue(r.err().contains("run written to " + line.get("run_uri")), r.err());
 
@@ -120,7 +120,59 @@ class ScriptsIT {
     String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), printed);
     assertTrue(printed.startsWith("1 committed runs under " + runs), printed);
-    assertTrue(printed.contains("fashion-mnist-logreg     quickstart"), printed);
+    assertTrue(printed.contains("fashion-mnist-mlp        quickstart"), printed);
     assertTrue(printed.contains("Ankle boot"), "confusion matrix with class names: " + printed);
+  }
+
+  @Test
+  void aKilledDriverResumesFromItsLastCheckpoint() throws Exception {
+    Run prepared = script("scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
+    assertEquals(0, prepared.code(), prepared.err());
+    List<String> train = List.of("scripts/run", "train", "--job", "conf/jobs/fashion-mnist-mlp.conf",
+        "--master", "local[2]", "--run-id", "killed", "--set=output.root=\"" + runs + "\"",
+        "--set=source.path=\"" + TestData.repo().resolve("target/test-data/fashion-mnist") + "\"",
+        "--set=source.filter=\"index < 12000 OR index >= 68000\"", "--set=split.validation-start=\"10000\"",
+        "--set=train.epochs=6", "--set=train.early-stopping.patience=0");
+    ProcessBuilder pb = new ProcessBuilder(absolute(train)).directory(TestData.repo().toFile())
+        .redirectErrorStream(true).redirectOutput(Files.createTempFile("killed", ".txt").toFile());
+    pb.environment().put("RUNWAY_NO_BUILD", "1");
+    pb.environment().put("RUNWAY_LOG_DIR", TestData.repo().resolve("target/it-logs").toString());
+    Process driver = pb.start();
+    Path run = runs.resolve("fashion-mnist-mlp/killed");
+    Path checkpoint = run.resolve("checkpoints/network-state-b"); // written after epoch 1
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    long size = -1;
+    while (System.nanoTime() < deadline && driver.isAlive()) {
+      long now = Files.exists(checkpoint) ? Files.size(checkpoint) : -1;
+      if (now > 0 && now == size) {
+        break;
+      }
+      size = now;
+      Thread.sleep(100);
+    }
+    assertTrue(driver.isAlive(), "the driver was still training when the checkpoint appeared");
+    driver.destroyForcibly().waitFor(); // kill -9: no shutdown hook, no cleanup
+    assertTrue(Files.exists(checkpoint));
+    assertTrue(!Files.exists(run.resolve("manifest.json")), "a killed run is not committed");
+
+    List<String> resume = new ArrayList<>(train);
+    resume.add("--resume");
+    Run resumed = script(resume.toArray(String[]::new));
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("Resuming from the checkpoint of epoch "), resumed.err());
+    Map<String, Object> line = Json.parse(resumed.out().strip());
+    assertEquals("committed", line.get("status"));
+    RunDirectory dir = RunDirectory.at(new Configuration(), (String) line.get("run_uri"));
+    assertEquals(List.of(), dir.verify());
+    @SuppressWarnings("unchecked")
+    List<Object> epochs = (List<Object>) ((Map<String, Object>) Json.parse(dir.readText("metrics.json"))
+        .get("training")).get("epochs");
+    assertEquals(6, epochs.size(), "the epochs before the kill are kept in the history");
+  }
+
+  private static List<String> absolute(List<String> command) {
+    List<String> cmd = new ArrayList<>(command);
+    cmd.set(0, TestData.repo().resolve(cmd.get(0)).toString());
+    return cmd;
   }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
-      GenerateSyntheticCommand.class
+      GenerateSyntheticCommand.class,
+      BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -9,6 +9,8 @@ import dev.runway.error.DataException;
 import dev.runway.error.JobConfigException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -21,6 +23,8 @@ import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.feature.VectorSizeHint;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -200,9 +204,30 @@ public final class FeatureStep {
     return out;
   }
 
-  /** The unfitted feature pipeline; its output column {@link #FEATURES} is the feature vector. */
-  public static Pipeline pipeline(FeatureSettings f) {
+  /**
+   * The size of each vector column, from its first row in {@code train}. The pipeline declares
+   * them, so it can transform an empty split (the assembler otherwise needs a first row to learn
+   * sizes) and rejects a row whose vector has another size.
+   */
+  public static Map<String, Integer> vectorSizes(Dataset<Row> train, FeatureSettings f) {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    for (String c : f.vectors()) {
+      Row first = train.select(col(c)).filter(col(c).isNotNull()).first();
+      sizes.put(c, first.<Vector>getAs(0).size());
+    }
+    return sizes;
+  }
+
+  /**
+   * The unfitted feature pipeline; its output column {@link #FEATURES} is the feature vector.
+   *
+   * @param vectorSizes the size of each vector column (see {@link #vectorSizes})
+   */
+  public static Pipeline pipeline(FeatureSettings f, Map<String, Integer> vectorSizes) {
     List<PipelineStage> stages = new ArrayList<>();
+    for (String c : f.vectors()) {
+      stages.add(new VectorSizeHint().setInputCol(c).setSize(vectorSizes.get(c)).setHandleInvalid("error"));
+    }
     List<String> dense = new ArrayList<>();
     if (!f.numeric().isEmpty()) {
       // Cast first: Imputer and the assembler want doubles, and booleans are useful numbers too.

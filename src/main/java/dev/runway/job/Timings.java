@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** Wall-clock seconds per named step, in the order the steps ran. */
-final class Timings {
+public final class Timings {
   private final Map<String, Double> seconds = new LinkedHashMap<>();
 
-  <T> T time(String step, Supplier<T> work) {
+  public <T> T time(String step, Supplier<T> work) {
     long start = System.nanoTime();
     try {
       return work.get();
@@ -17,14 +17,14 @@ final class Timings {
     }
   }
 
-  void time(String step, Runnable work) {
+  public void time(String step, Runnable work) {
     time(step, () -> {
       work.run();
       return null;
     });
   }
 
-  Map<String, Double> asMap() {
+  public Map<String, Double> asMap() {
     Map<String, Double> rounded = new LinkedHashMap<>();
     seconds.forEach((k, v) -> rounded.put(k, Math.round(v * 1000) / 1000.0));
     return rounded;

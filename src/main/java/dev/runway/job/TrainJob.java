@@ -1,22 +1,15 @@
 package dev.runway.job;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.config.JobSettings;
-import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.data.InputFiles;
 import dev.runway.data.SourceReader;
 import dev.runway.error.DataException;
-import dev.runway.error.RunwayException;
 import dev.runway.error.StorageException;
 import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
-import dev.runway.features.FeatureStep;
-import dev.runway.features.SqlFeatures;
-import dev.runway.features.Splitter;
 import dev.runway.features.Target;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainedModel;
@@ -27,11 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -122,13 +112,12 @@ public final class TrainJob {
 
   private RunResult trainAndCommit(RunDirectory run, String runId) {
     Instant started = Instant.now();
-    FeatureSettings f = s.features();
     Map<String, Object> lineage = new LinkedHashMap<>();
 
     label("read source " + s.source().path());
     LOG.info("Reading {} ({})", s.source().path(), s.source().format());
     Dataset<Row> source = timings.time("read", () -> SourceReader.read(spark, s.source()));
-    lineage.put("input", guard(DataException::new, "list input files", () -> {
+    lineage.put("input", Failures.guard(DataException::new, "list input files", () -> {
       try {
         return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), s.source().path());
       } catch (IOException e) {
@@ -136,37 +125,16 @@ public final class TrainJob {
       }
     }));
 
-    Dataset<Row> table = SqlFeatures.build(spark, source, f);
-    FeatureStep.checkColumns(table.schema(), f);
-    Dataset<Row> assigned = Splitter.assign(table, s.split()).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      label("inspect label and split");
-      Target target = timings.time("inspect", () -> guard(DataException::new, "inspect the training table",
-          () -> FeatureStep.inspectTarget(assigned, f)));
-      job.trainer().checkTarget(target);
-      Map<String, Long> rows = timings.time("inspect", () -> splitCounts(assigned));
-      LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
-      if (rows.get("train") == 0 || rows.get("test") == 0) {
-        throw new DataException("The " + (rows.get("train") == 0 ? "train" : "test")
-            + " split is empty (rows per split: " + rows + "): check split settings");
-      }
-
-      Dataset<Row> labelled = FeatureStep.prepare(assigned, f).withColumn(LABEL, FeatureStep.labelColumn(target));
-      label("fit feature pipeline");
-      LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
-      PipelineModel features = timings.time("features", () -> guard(DataException::new,
-          "fit the feature pipeline", () -> FeatureStep.pipeline(f).fit(Splitter.part(labelled, "train"))));
-      Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
-      for (String split : Splitter.NAMES) {
-        vectors.put(split, features.transform(Splitter.part(labelled, split)).select(FEATURES, LABEL)
-            .persist(StorageLevel.MEMORY_AND_DISK()));
-      }
-      int vectorSize = timings.time("features", () -> guard(DataException::new, "build feature vectors",
-          () -> vectors.get("train").first().<Vector>getAs(0).size()));
+    try (TrainingInputs inputs = TrainingInputs.prepare(spark, job, source, timings, this::label)) {
+      Target target = inputs.target();
+      Map<String, Long> rows = inputs.rows();
+      Map<String, Dataset<Row>> vectors = inputs.vectors();
+      int vectorSize = inputs.vectorSize();
+      PipelineModel features = inputs.features();
 
       label("train " + job.trainer().type());
       LOG.info("Training {} on {} features", job.trainer().type(), vectorSize);
-      TrainedModel model = timings.time("train", () -> guard(TrainingException::new,
+      TrainedModel model = timings.time("train", () -> Failures.guard(TrainingException::new,
           "train " + job.trainer().type(),
           () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target,
               s.split().seed(), checkpointsIn(run)))));
@@ -176,11 +144,10 @@ public final class TrainJob {
       splitMetrics.put("train", Map.of("rows", rows.get("train")));
       for (String split : List.of("validation", "test")) {
         Dataset<Row> predictions = model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
-        splitMetrics.put(split, timings.time("evaluate", () -> guard(TrainingException::new,
+        splitMetrics.put(split, timings.time("evaluate", () -> Failures.guard(TrainingException::new,
             "evaluate on " + split, () -> Metrics.of(predictions, target))));
         predictions.unpersist();
       }
-      vectors.values().forEach(Dataset::unpersist);
       checkFinite(splitMetrics);
       LOG.info("Test metrics: {}", RunResult.headline(Map.of("splits", splitMetrics)).get("test"));
 
@@ -195,7 +162,7 @@ public final class TrainJob {
 
       label("write run " + run.uri());
       LOG.info("Writing run {}", run.uri());
-      timings.time("write", () -> guard(StorageException::new, "write the run to " + run.uri(), () -> {
+      timings.time("write", () -> Failures.guard(StorageException::new, "write the run to " + run.uri(), () -> {
         run.writeText("job.conf", job.resolvedConfig());
         try {
           features.write().save(run.resolve("feature-pipeline"));
@@ -208,7 +175,7 @@ public final class TrainJob {
       metrics.put("timings_s", timings.asMap());
       run.writeText("metrics.json", Json.pretty(metrics));
 
-      lineage.putAll(lineageFacts(runId, source, table, target, rows, vectorSize, started));
+      lineage.putAll(lineageFacts(runId, source, inputs.table(), target, rows, vectorSize, started));
       lineage.put("timings_s", timings.asMap());
       run.writeText("lineage.json", Json.pretty(lineage));
 
@@ -223,8 +190,6 @@ public final class TrainJob {
       run.commit(header);
       LOG.info("Committed run {}", run.uri());
       return new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
-    } finally {
-      assigned.unpersist();
     }
   }
 
@@ -236,17 +201,6 @@ public final class TrainJob {
             + metric + " is " + d + " (extreme feature values? try features.standardize = true)");
       }
     }));
-  }
-
-  private Map<String, Long> splitCounts(Dataset<Row> assigned) {
-    Map<String, Long> rows = new LinkedHashMap<>();
-    Splitter.NAMES.forEach(n -> rows.put(n, 0L));
-    for (Row r : assigned.groupBy(Splitter.SPLIT).count().collectAsList()) {
-      if (!r.isNullAt(0)) {
-        rows.put(r.getString(0), r.getLong(1));
-      }
-    }
-    return rows;
   }
 
   private Map<String, Object> lineageFacts(String runId, Dataset<Row> source, Dataset<Row> table,
@@ -278,33 +232,7 @@ public final class TrainJob {
     return l;
   }
 
-  private void label(String what) {
+  void label(String what) {
     spark.sparkContext().setJobDescription("runway " + s.name() + ": " + what);
-  }
-
-  /**
-   * Runs a step, turning an unexpected exception into the kind of failure the step stands for
-   * (its message the first line of the root cause); our own exceptions pass through.
-   */
-  private static <T> T guard(BiFunction<String, Throwable, RunwayException> kind, String step, Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (RunwayException e) {
-      throw e;
-    } catch (Exception e) {
-      // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
-      // that Java cannot name in a catch of code that does not declare it.
-      throw kind.apply("Cannot " + step + ": " + rootMessage(e), e);
-    }
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    String line = message.strip().lines().findFirst().orElse(root.getClass().getSimpleName());
-    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
   }
 }

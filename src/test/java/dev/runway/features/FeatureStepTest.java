@@ -11,6 +11,7 @@ import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.DataException;
 import dev.runway.error.JobConfigException;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -46,7 +47,7 @@ class FeatureStepTest {
         new Object[] {"red", 1.0, 1, "a"}, new Object[] {"red", 3.0, 2, "b"},
         new Object[] {"blue", null, 3, "a"}, new Object[] {"green", 5.0, 4, "b"});
     FeatureSettings f = features(List.of(), "label", List.of("color"), List.of("size", "count"));
-    PipelineModel model = FeatureStep.pipeline(f).fit(train);
+    PipelineModel model = FeatureStep.pipeline(f, Map.of()).fit(train);
     Dataset<Row> scored = model.transform(rows(
         new Object[] {"purple", null, 1, "a"}, new Object[] {null, 3.0, 1, "a"}, new Object[] {"red", 3.0, 1, "a"}));
     List<Vector> v = scored.select(FeatureStep.FEATURES).collectAsList().stream().map(r -> r.<Vector>getAs(0)).toList();
@@ -149,9 +150,22 @@ class FeatureStepTest {
         false, List.of("pixels"), List.of(), 64);
     FeatureStep.checkColumns(t.schema(), f);
     Dataset<Row> prepared = FeatureStep.prepare(t, f);
-    Vector v = FeatureStep.pipeline(f).fit(prepared).transform(prepared).orderBy("y", "pixels")
+    Vector v = FeatureStep.pipeline(f, FeatureStep.vectorSizes(prepared, f)).fit(prepared).transform(prepared).orderBy("y", "pixels")
         .select(FeatureStep.FEATURES).collectAsList().get(3).getAs(0);
     assertEquals(2, v.size());
     assertEquals(6.0, v.apply(1));
+  }
+
+  @Test
+  void anEmptySplitTransformsAndAVectorOfAnotherSizeIsRejected() {
+    Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), List.of(), "mean",
+        true, List.of("pixels"), List.of(), 64);
+    Dataset<Row> prepared = FeatureStep.prepare(t, f);
+    PipelineModel model = FeatureStep.pipeline(f, FeatureStep.vectorSizes(prepared, f)).fit(prepared);
+    assertEquals(0, model.transform(prepared.limit(0)).count());
+    Dataset<Row> wider = FeatureStep.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
+    Exception e = assertThrows(Exception.class, () -> model.transform(wider).collect());
+    assertTrue(String.valueOf(e.getMessage()).contains("size"), e.getMessage());
   }
 }

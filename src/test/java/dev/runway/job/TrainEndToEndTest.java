@@ -163,4 +163,70 @@ class TrainEndToEndTest {
     assertFalse(Files.exists(leftover.resolve("model/partial.bin")));
     assertEquals(List.of(), runDir(line).verify());
   }
+
+  private Cli.Result mlp(String runId, String... more) {
+    String data = TestData.fashionMnistParquet();
+    List<String> sets = new java.util.ArrayList<>(List.of("source.path=\"" + data + "\"",
+        "source.filter=\"index < 12000 OR index >= 68000\"", "split.validation-start=\"10000\"",
+        "train.epochs=3"));
+    sets.addAll(List.of(more));
+    return train(job("fashion-mnist-mlp.conf"), runId, sets.toArray(String[]::new));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void fashionMnistSubsetNeuralNetworkByParameterAveraging() throws Exception {
+    Map<String, Object> line = success(mlp("nn"));
+    assertTrue(metric(line, "test", "accuracy") > 0.80, line.toString());
+    RunDirectory run = runDir(line);
+    assertEquals(List.of(), run.verify());
+    Map<String, Object> training = (Map<String, Object>) Json.parse(run.readText("metrics.json")).get("training");
+    assertEquals("parameter-averaging", training.get("engine"));
+    assertEquals(2, training.get("workers"), "local[2]: one worker per core");
+    List<Map<String, Object>> epochs = (List<Map<String, Object>>) training.get("epochs");
+    assertEquals(3, epochs.size());
+    for (Map<String, Object> e : epochs) {
+      assertEquals(10_000, ((Number) e.get("examples")).intValue(), "every example once per epoch: " + e);
+      assertTrue(((Number) e.get("examples_per_s")).doubleValue() > 0, e.toString());
+      assertTrue(((Number) e.get("replica_divergence")).doubleValue() > 0, e.toString());
+      assertTrue(((Number) e.get("validation_accuracy")).doubleValue() > 0.7, e.toString());
+    }
+    assertTrue(Files.isRegularFile(runs.resolve("fashion-mnist-mlp/nn/model/network.zip")));
+    assertFalse(Files.exists(runs.resolve("fashion-mnist-mlp/nn/checkpoints")), "checkpoints go at commit");
+    var restored = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+        runs.resolve("fashion-mnist-mlp/nn/model/network.zip").toFile());
+    assertEquals(784, restored.layerInputSize(0));
+  }
+
+  @Test
+  void neuralNetworkRunsAreReproducible() throws Exception {
+    Map<String, Object> a = success(mlp("same-1", "train.epochs=2"));
+    Map<String, Object> b = success(mlp("same-2", "train.epochs=2"));
+    Map<String, Object> ma = Json.parse(runDir(a).readText("metrics.json"));
+    Map<String, Object> mb = Json.parse(runDir(b).readText("metrics.json"));
+    assertEquals(ma.get("splits"), mb.get("splits"), "same job file and seed: identical metrics");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> ea = (List<Map<String, Object>>) ((Map<String, Object>) ma.get("training")).get("epochs");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> eb = (List<Map<String, Object>>) ((Map<String, Object>) mb.get("training")).get("epochs");
+    for (int i = 0; i < ea.size(); i++) {
+      assertEquals(ea.get(i).get("train_loss"), eb.get(i).get("train_loss"));
+      assertEquals(ea.get(i).get("validation_loss"), eb.get(i).get("validation_loss"));
+    }
+  }
+
+  @Test
+  void neuralNetworkOnABinaryTarget() {
+    Map<String, Object> line = success(train(job("synthetic-churn.conf"), "nn-binary", "source.path=\"" + synthetic + "\"",
+        "model.type=neural-network", "model.neural-network.hidden-layers=[32]", "train.epochs=3"));
+    assertTrue(metric(line, "test", "auc") > 0.75, line.toString());
+  }
+
+  @Test
+  void aDivergingNetworkExits4() {
+    Cli.Result r = mlp("nan", "model.neural-network.updater=sgd", "model.neural-network.learning-rate=1000");
+    assertEquals(4, r.code(), r.err());
+    assertTrue(r.err().startsWith("error: Training diverged: the loss became "), r.err());
+    assertFalse(Files.exists(runs.resolve("fashion-mnist-mlp/nan/manifest.json")));
+  }
 }

@@ -57,6 +57,8 @@ final class Dl4jSparkEngine {
         .repartionData(Repartition.Never)
         .saveUpdater(true)
         .rngSeed(data.seed())
+        // The same level as the cached minibatches: Spark refuses to change a level once set.
+        .storageLevel(StorageLevel.MEMORY_ONLY())
         .build();
     SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc,
         org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(conf), master);

@@ -61,6 +61,16 @@ public final class NeuralNetworkTrainer implements Trainer {
     return new NeuralNetworkTrainer(spec, settings, params);
   }
 
+  /** The network this trainer builds. */
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  /** How this trainer trains. */
+  public TrainSettings settings() {
+    return settings;
+  }
+
   @Override
   public String type() {
     return TYPE;

@@ -1,8 +1,6 @@
 package dev.runway.train.nn;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.ml.linalg.Vector;
@@ -61,11 +59,18 @@ public final class Shard implements Serializable {
     return new Shard(rows.size(), nIn, nOut, x, y);
   }
 
-  /** Collects a partition's rows into one shard. */
-  static Iterator<Shard> packPartition(Iterator<Row> rows, int nIn, int nOut) {
-    List<Row> all = new ArrayList<>();
-    rows.forEachRemaining(all::add);
-    return List.of(pack(all, nIn, nOut)).iterator();
+  /** The pieces' rows one after the other. */
+  static Shard concat(List<Shard> pieces, int nIn, int nOut) {
+    int rows = pieces.stream().mapToInt(p -> p.rows).sum();
+    float[] x = new float[rows * nIn];
+    float[] y = new float[rows * nOut];
+    int at = 0;
+    for (Shard p : pieces) {
+      System.arraycopy(p.x, 0, x, at * nIn, p.rows * nIn);
+      System.arraycopy(p.y, 0, y, at * nOut, p.rows * nOut);
+      at += p.rows;
+    }
+    return new Shard(rows, nIn, nOut, x, y);
   }
 
   /** Minibatches of this shard per epoch. */

@@ -1,0 +1,138 @@
+package dev.runway.bench;
+
+import dev.runway.data.SourceReader;
+import dev.runway.eval.Metrics;
+import dev.runway.features.FeatureStep;
+import dev.runway.job.JobDefinition;
+import dev.runway.job.Timings;
+import dev.runway.job.TrainingInputs;
+import dev.runway.train.Checkpoints;
+import dev.runway.train.TrainedModel;
+import dev.runway.train.TrainingData;
+import dev.runway.train.nn.NeuralNetworkTrainer;
+import dev.runway.train.nn.SingleJvm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one job's network with every system on the same inputs in one session, and measures
+ * train time, throughput and test accuracy: plain Deeplearning4j in this JVM, runway's
+ * parameter averaging, dl4j-spark's TrainingMaster, and Spark MLlib's
+ * MultilayerPerceptronClassifier (L-BFGS, so its iterations are not epochs).
+ */
+public final class Benchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+
+  /** Systems in the order they run. */
+  public static final List<String> SYSTEMS = List.of("plain-dl4j", "runway", "dl4j-spark", "mllib-mlp");
+
+  /**
+   * One system's figures.
+   *
+   * @param system name
+   * @param trainSeconds wall time of training
+   * @param examplesPerSecond training examples processed per second (epochs x rows / time)
+   * @param testAccuracy accuracy on the test split
+   * @param isDefault whether this is runway's default engine
+   * @param detail what exactly ran
+   */
+  public record Measurement(String system, double trainSeconds, double examplesPerSecond,
+      double testAccuracy, boolean isDefault, String detail) {}
+
+  private Benchmark() {}
+
+  /**
+   * Runs the systems on {@code job}'s data (a neural-network job); {@code engineJobs} maps each
+   * engine to the job with train.engine set to it.
+   */
+  public static List<Measurement> run(SparkSession spark, JobDefinition runwayJob, JobDefinition dl4jSparkJob,
+      List<String> systems, int mlpIterations, int cores) {
+    NeuralNetworkTrainer trainer = (NeuralNetworkTrainer) runwayJob.trainer();
+    long seed = runwayJob.settings().split().seed();
+    int epochs = trainer.settings().epochs();
+    Dataset<Row> source = SourceReader.read(spark, runwayJob.settings().source());
+    List<Measurement> out = new ArrayList<>();
+    try (TrainingInputs inputs = TrainingInputs.prepare(spark, runwayJob, source, new Timings(),
+        d -> spark.sparkContext().setJobDescription("runway bench: " + d))) {
+      Dataset<Row> train = inputs.vectors().get("train");
+      Dataset<Row> test = inputs.vectors().get("test");
+      long rows = train.count();
+      String shape = "MLP " + inputs.vectorSize() + "-" + trainer.spec().hiddenLayers() + "-"
+          + inputs.target().classes().size() + ", batch " + trainer.settings().batchSize() + ", "
+          + epochs + " epochs";
+      TrainingData data = new TrainingData(train, inputs.vectors().get("validation"), inputs.target(), seed,
+          Checkpoints.NONE);
+      for (String system : systems) {
+        LOG.info("Benchmark: {}", system);
+        switch (system) {
+          case "plain-dl4j" -> {
+            SingleJvm.Result r = SingleJvm.train(trainer.spec(), trainer.settings(), train, inputs.target(), seed, cores);
+            out.add(measure(system, r.trainSeconds(), rows * epochs, r.model(), test, inputs, false,
+                shape + ", one JVM, " + cores + " BLAS threads"));
+          }
+          case "runway" -> out.add(timed(system, rows * epochs, () -> trainer.fit(data), test, inputs, true,
+              shape + ", " + trainer.settings().workers() + " workers (0 = all cores), averaging every "
+                  + trainer.settings().averagingFrequency()));
+          case "dl4j-spark" -> out.add(timed(system, rows * epochs, () -> dl4jSparkJob.trainer().fit(data), test,
+              inputs, false, shape + ", ParameterAveragingTrainingMaster (Direct), averaging every "
+                  + trainer.settings().averagingFrequency()));
+          case "mllib-mlp" -> out.add(mllib(train, test, inputs, trainer, mlpIterations, seed, rows, shape));
+          default -> throw new IllegalArgumentException("unknown system " + system);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Measurement mllib(Dataset<Row> train, Dataset<Row> test, TrainingInputs inputs,
+      NeuralNetworkTrainer trainer, int iterations, long seed, long rows, String shape) {
+    int[] layers = new int[trainer.spec().hiddenLayers().size() + 2];
+    layers[0] = inputs.vectorSize();
+    for (int i = 0; i < trainer.spec().hiddenLayers().size(); i++) {
+      layers[i + 1] = trainer.spec().hiddenLayers().get(i);
+    }
+    layers[layers.length - 1] = inputs.target().classes().size();
+    long start = System.nanoTime();
+    var model = new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(iterations)
+        .setBlockSize(trainer.settings().batchSize()).setSeed(seed)
+        .setFeaturesCol(FeatureStep.FEATURES).setLabelCol(FeatureStep.LABEL)
+        .setPredictionCol(TrainedModel.PREDICTION).setProbabilityCol(TrainedModel.PROBABILITY)
+        .setRawPredictionCol(TrainedModel.RAW).fit(train);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double accuracy = (double) Metrics.of(model.transform(test), inputs.target()).get("accuracy");
+    // One L-BFGS iteration is one pass over the data (plus line-search passes).
+    return new Measurement("mllib-mlp", seconds, rows * iterations / seconds, accuracy, false,
+        "MultilayerPerceptronClassifier, " + iterations + " L-BFGS iterations (full-batch; not epochs), "
+            + "BLAS " + mllibBlas());
+  }
+
+  private static Measurement timed(String system, long examples, Supplier<TrainedModel> fit, Dataset<Row> test,
+      TrainingInputs inputs, boolean isDefault, String detail) {
+    long start = System.nanoTime();
+    TrainedModel model = fit.get();
+    return measure(system, (System.nanoTime() - start) / 1e9, examples, model, test, inputs, isDefault, detail);
+  }
+
+  private static Measurement measure(String system, double seconds, long examples, TrainedModel model,
+      Dataset<Row> test, TrainingInputs inputs, boolean isDefault, String detail) {
+    Map<String, Object> metrics = Metrics.of(model.predict(test), inputs.target());
+    return new Measurement(system, seconds, examples / seconds, (double) metrics.get("accuracy"), isDefault, detail);
+  }
+
+  /** Which BLAS MLlib picked: native if the host has one, pure Java otherwise (3x apart). */
+  static String mllibBlas() {
+    try {
+      return dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.runway.job;
+
+import dev.runway.error.RunwayException;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/** Decides what kind of failure an unexpected exception in a step is. */
+public final class Failures {
+  private Failures() {}
+
+  /**
+   * Runs a step, turning an unexpected exception into the kind of failure the step stands for
+   * (its message the first line of the root cause); our own exceptions pass through.
+   */
+  public static <T> T guard(BiFunction<String, Throwable, RunwayException> kind, String step, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (RunwayException e) {
+      throw e;
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
+      // that Java cannot name in a catch of code that does not declare it.
+      throw kind.apply("Cannot " + step + ": " + rootMessage(e), e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String line = message.strip().lines().findFirst().orElse(root.getClass().getSimpleName());
+    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+  }
+}

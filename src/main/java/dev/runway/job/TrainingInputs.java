@@ -1,0 +1,99 @@
+package dev.runway.job;
+
+import static dev.runway.features.FeatureStep.FEATURES;
+import static dev.runway.features.FeatureStep.LABEL;
+
+import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.error.DataException;
+import dev.runway.features.FeatureStep;
+import dev.runway.features.SqlFeatures;
+import dev.runway.features.Splitter;
+import dev.runway.features.Target;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feature half of a job, ready for a trainer: the training table, its target and split, the
+ * feature pipeline fitted on the training split, and each split as cached feature vectors and
+ * labels. Shared by {@code train} and the benchmark, so both train on exactly the same inputs.
+ * Close it to release the cached data.
+ *
+ * @param table the training table (after the SQL statements)
+ * @param target what is predicted
+ * @param rows rows per split
+ * @param features the fitted feature pipeline
+ * @param vectors per split, {@link FeatureStep#FEATURES} and {@link FeatureStep#LABEL}, cached
+ * @param vectorSize size of the feature vector
+ * @param assigned the training table with its split column, cached
+ */
+public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long> rows,
+    PipelineModel features, Map<String, Dataset<Row>> vectors, int vectorSize, Dataset<Row> assigned)
+    implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingInputs.class);
+
+  /** Builds the inputs of {@code job} from its source as read; labels Spark jobs with {@code label}. */
+  public static TrainingInputs prepare(SparkSession spark, JobDefinition job, Dataset<Row> source,
+      Timings timings, Consumer<String> label) {
+    FeatureSettings f = job.settings().features();
+    Dataset<Row> table = SqlFeatures.build(spark, source, f);
+    FeatureStep.checkColumns(table.schema(), f);
+    Dataset<Row> assigned = Splitter.assign(table, job.settings().split()).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
+    try {
+      label.accept("inspect label and split");
+      Target target = timings.time("inspect", () -> Failures.guard(DataException::new,
+          "inspect the training table", () -> FeatureStep.inspectTarget(assigned, f)));
+      job.trainer().checkTarget(target);
+      Map<String, Long> rows = timings.time("inspect", () -> splitCounts(assigned));
+      LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
+      if (rows.get("train") == 0 || rows.get("test") == 0) {
+        throw new DataException("The " + (rows.get("train") == 0 ? "train" : "test")
+            + " split is empty (rows per split: " + rows + "): check split settings");
+      }
+
+      Dataset<Row> labelled = FeatureStep.prepare(assigned, f).withColumn(LABEL, FeatureStep.labelColumn(target));
+      label.accept("fit feature pipeline");
+      LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
+      Dataset<Row> train = Splitter.part(labelled, "train");
+      PipelineModel features = timings.time("features", () -> Failures.guard(DataException::new,
+          "fit the feature pipeline", () -> FeatureStep.pipeline(f, FeatureStep.vectorSizes(train, f)).fit(train)));
+      for (String split : Splitter.NAMES) {
+        vectors.put(split, features.transform(Splitter.part(labelled, split)).select(FEATURES, LABEL)
+            .persist(StorageLevel.MEMORY_AND_DISK()));
+      }
+      int vectorSize = timings.time("features", () -> Failures.guard(DataException::new,
+          "build feature vectors", () -> vectors.get("train").first().<Vector>getAs(0).size()));
+      return new TrainingInputs(table, target, rows, features, vectors, vectorSize, assigned);
+    } catch (RuntimeException e) {
+      vectors.values().forEach(Dataset::unpersist);
+      assigned.unpersist();
+      throw e;
+    }
+  }
+
+  private static Map<String, Long> splitCounts(Dataset<Row> assigned) {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    Splitter.NAMES.forEach(n -> rows.put(n, 0L));
+    for (Row r : assigned.groupBy(Splitter.SPLIT).count().collectAsList()) {
+      if (!r.isNullAt(0)) {
+        rows.put(r.getString(0), r.getLong(1));
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    vectors.values().forEach(Dataset::unpersist);
+    assigned.unpersist();
+  }
+}

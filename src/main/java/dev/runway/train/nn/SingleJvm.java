@@ -1,0 +1,48 @@
+package dev.runway.train.nn;
+
+import dev.runway.features.Target;
+import dev.runway.train.TrainedModel;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Plain Deeplearning4j in one JVM, no Spark in the loop: the baseline the benchmark holds the
+ * distributed engines against. Same network, same minibatches, same per-epoch shuffles as one
+ * runway worker would see if it had all the data.
+ */
+public final class SingleJvm {
+  private SingleJvm() {}
+
+  /**
+   * The fitted model and the seconds spent in minibatch steps (collecting the data to this JVM
+   * is not counted: a single-machine user would have it in memory already).
+   *
+   * @param model the network, as a TrainedModel
+   * @param trainSeconds wall time of the epochs
+   */
+  public record Result(TrainedModel model, double trainSeconds) {}
+
+  public static Result train(NetworkSpec spec, TrainSettings settings, Dataset<Row> train, Target target,
+      long seed, int threads) {
+    List<Row> rows = train.collectAsList();
+    int nIn = rows.get(0).<org.apache.spark.ml.linalg.Vector>getAs(0).size();
+    Shard data = Shard.pack(rows, nIn, NetworkSpec.outputs(target));
+    String conf = spec.configuration(nIn, target, seed).toJson();
+    Threads.set(threads);
+    MultiLayerNetwork net = Networks.build(conf);
+    long start = System.nanoTime();
+    for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+      net.setEpochCount(epoch);
+      int[] order = data.permutation(seed * 1_000_003L + epoch);
+      for (int b = 0; b < data.batches(settings.batchSize()); b++) {
+        net.fit(data.batch(order, b, settings.batchSize()));
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(new NetworkModel(train.sparkSession(), conf, Networks.params(net), target.classification(),
+        Map.of("engine", "single-jvm")), seconds);
+  }
+}
