@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
-import dev.runway.error.JobConfigException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -57,8 +56,8 @@ public final class FeatureStep {
   private FeatureStep() {}
 
   /**
-   * Fails on a label or feature column the table does not have, or whose type cannot serve its
-   * role, naming the key, the column and what the table has.
+   * Fails (exit code 3) on a label or feature column the table does not have, or whose type
+   * cannot serve its role, naming the key, the column and what the table has.
    */
   public static void checkColumns(StructType schema, FeatureSettings f) {
     List<String> problems = new ArrayList<>();
@@ -70,7 +69,8 @@ public final class FeatureStep {
     checkPresent("features.vectors", f.vectors(), names, columns, problems);
     checkPresent("features.hashed.columns", f.hashedColumns(), names, columns, problems);
     if (!problems.isEmpty()) {
-      throw new JobConfigException(String.join(System.lineSeparator(), problems));
+      // The data does not have what the job names: a data error, whichever side the typo is on.
+      throw new DataException(String.join(System.lineSeparator(), problems));
     }
     for (String c : f.numeric()) {
       DataType type = schema.apply(c).dataType();

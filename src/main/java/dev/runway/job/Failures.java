@@ -1,5 +1,6 @@
 package dev.runway.job;
 
+import dev.runway.error.Messages;
 import dev.runway.error.RunwayException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -20,17 +21,7 @@ public final class Failures {
     } catch (Exception e) {
       // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
       // that Java cannot name in a catch of code that does not declare it.
-      throw kind.apply("Cannot " + step + ": " + rootMessage(e), e);
+      throw kind.apply("Cannot " + step + ": " + Messages.rootLine(e), e);
     }
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    String line = message.strip().lines().findFirst().orElse(root.getClass().getSimpleName());
-    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
   }
 }

@@ -60,13 +60,10 @@ class ExitCodesTest {
     assertEquals(List.of(
         "error: Unknown key split.sed (--set split.sed=1); did you mean split.seed?",
         "error: Cannot set model.type = \"svm\" (--set model.type=svm): must be one of logistic-regression,"
-            + " random-forest, gradient-boosted-trees, linear-regression"), r.errLines());
+            + " random-forest, gradient-boosted-trees, linear-regression, neural-network"), r.errLines());
     assertFailure(train("model.type=logistic-regression"), 2,
         "Cannot train model.type = logistic-regression on a regression target 'mpg': use linear-regression,"
             + " random-forest or gradient-boosted-trees");
-    assertFailure(train("features.numeric=[Cylinders, Horsepowr]"), 2,
-        "Cannot use column 'Horsepowr' from features.numeric: the training table has no such column (it has:"
-            + " mpg, Cylinders, Displacement, Horsepower, Weight_in_lbs, Acceleration, model_year, Origin)");
   }
 
   @Test
@@ -82,8 +79,24 @@ class ExitCodesTest {
   void dataErrorsExit3() {
     assertFailure(train("source.path=\"" + runs.resolve("nope.json") + "\""), 3,
         "Cannot read source.path " + runs.resolve("nope.json") + ": no such file or directory");
+    assertFailure(train("features.numeric=[Cylinders, Horsepowr]"), 3,
+        "Cannot use column 'Horsepowr' from features.numeric: the training table has no such column (it has:"
+            + " mpg, Cylinders, Displacement, Horsepower, Weight_in_lbs, Acceleration, model_year, Origin)");
+    assertFailure(train("features.label=MPG"), 3,
+        "Cannot use column 'MPG' from features.label: the training table has no such column (it has:"
+            + " mpg, Cylinders, Displacement, Horsepower, Weight_in_lbs, Acceleration, model_year, Origin)");
     assertFailure(train("source.filter=\"\""), 3,
         "Label column 'mpg' has 8 null values of 406 rows: drop them with source.filter = \"mpg IS NOT NULL\"");
+  }
+
+  @Test
+  void anUnreadableFileExits3AndNamesIt() throws Exception {
+    Path bad = Files.createDirectories(runs.resolve("corrupt"));
+    Files.writeString(bad.resolve("part-0.parquet"), "this is not parquet");
+    Cli.Result r = train("source.path=\"" + bad + "\"", "source.format=parquet");
+    assertEquals(3, r.code(), r.err());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("part-0.parquet"), r.err());
   }
 
   @Test

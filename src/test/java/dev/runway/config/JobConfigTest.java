@@ -87,7 +87,7 @@ class JobConfigTest {
   void unknownEnumValueListsChoicesAndSuggests() throws IOException {
     JobConfigException e = invalid(VALID + "model.type = random-forrest\n");
     assertEquals("Cannot set model.type = \"random-forrest\" (job.conf:7): must be one of logistic-regression,"
-        + " random-forest, gradient-boosted-trees, linear-regression; did you mean random-forest?", relative(e));
+        + " random-forest, gradient-boosted-trees, linear-regression, neural-network; did you mean random-forest?", relative(e));
   }
 
   @Test

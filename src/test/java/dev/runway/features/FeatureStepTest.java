@@ -110,7 +110,7 @@ class FeatureStepTest {
   @Test
   void missingColumnsAreNamedWithTheirKey() {
     FeatureSettings f = features(List.of(), "labl", List.of("colour"), List.of("size"));
-    JobConfigException e = assertThrows(JobConfigException.class, () -> FeatureStep.checkColumns(SCHEMA, f));
+    DataException e = assertThrows(DataException.class, () -> FeatureStep.checkColumns(SCHEMA, f));
     assertEquals(List.of(
         "Cannot use column 'labl' from features.label: the training table has no such column (it has: color, size, count, label)",
         "Cannot use column 'colour' from features.categorical: the training table has no such column (it has: color, size, count, label)"),

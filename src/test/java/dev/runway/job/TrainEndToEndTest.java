@@ -103,11 +103,12 @@ class TrainEndToEndTest {
     // The planted logit bounds what any model can reach; 0.74 is well above chance (0.5).
     assertTrue(metric(first, "test", "auc") > 0.74, first.toString());
     Map<String, Object> second = success(train(job("synthetic-churn.conf"), "b", "source.path=\"" + synthetic + "\""));
-    // Same job, same seed: same split, same model. Only the last bit of a distributed sum (the
-    // AUC's, added up in whatever order partitions finish) may differ.
+    // Same job, same seed: the same split, so the same rows; MLlib's L-BFGS sums partition
+    // results in the order tasks finish, so the model may differ in the last digits.
     for (String split : List.of("validation", "test")) {
-      for (String m : List.of("rows", "accuracy", "weighted_f1", "log_loss", "auc")) {
-        assertEquals(metric(first, split, m), metric(second, split, m), 1e-12, split + " " + m);
+      assertEquals(metric(first, split, "rows"), metric(second, split, "rows"));
+      for (String m : List.of("accuracy", "weighted_f1", "log_loss", "auc")) {
+        assertEquals(metric(first, split, m), metric(second, split, m), 1e-6, split + " " + m);
       }
     }
   }

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -24,26 +23,17 @@ import org.slf4j.LoggerFactory;
  * no repartitioning, the updater state averaged with the parameters. It still trains at most
  * {@code averaging-frequency} minibatches per worker per round and skips the rest.
  */
-final class Dl4jSparkEngine {
+record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
   private static final Logger LOG = LoggerFactory.getLogger(Dl4jSparkEngine.class);
 
-  private final SparkSession spark;
-  private final NetworkSpec spec;
-  private final TrainSettings settings;
-
-  Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
-    this.spark = spark;
-    this.spec = spec;
-    this.settings = settings;
-  }
-
   ParameterAveraging.Result fit(TrainingData data) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int workers = settings.workers() > 0 ? settings.workers() : jsc.defaultParallelism();
+    EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
+    JavaSparkContext jsc = setup.jsc();
+    int workers = setup.workers();
+    int nIn = setup.nIn();
+    int nOut = setup.nOut();
+    String conf = setup.configurationJson();
     Target target = data.target();
-    int nIn = data.train().first().<Vector>getAs(0).size();
-    int nOut = NetworkSpec.outputs(target);
-    String conf = spec.configuration(nIn, target, data.seed()).toJson();
     int batchSize = settings.batchSize();
     JavaRDD<Shard> shards = Sharding.shards(data.train(), workers, nIn, nOut);
     JavaRDD<DataSet> batches = shards.mapPartitions(it -> minibatches(it.next(), batchSize))

@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -28,30 +27,21 @@ import org.slf4j.LoggerFactory;
  * shard, so every example is used exactly once per epoch (dl4j-spark's TrainingMaster skips some).
  * After each epoch: validation, early stopping, a checkpoint.
  */
-final class ParameterAveraging {
+record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
   private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
-
-  private final SparkSession spark;
-  private final NetworkSpec spec;
-  private final TrainSettings settings;
-
-  ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
-    this.spark = spark;
-    this.spec = spec;
-    this.settings = settings;
-  }
 
   /** The fitted network and its history. */
   record Result(String configurationJson, float[] params, List<EpochStats> history, int bestEpoch,
       int workers) {}
 
   Result fit(TrainingData data) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int workers = settings.workers() > 0 ? settings.workers() : jsc.defaultParallelism();
+    EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
+    JavaSparkContext jsc = setup.jsc();
+    int workers = setup.workers();
+    int nIn = setup.nIn();
+    int nOut = setup.nOut();
+    String conf = setup.configurationJson();
     Target target = data.target();
-    int nIn = data.train().first().<Vector>getAs(0).size();
-    int nOut = NetworkSpec.outputs(target);
-    String conf = spec.configuration(nIn, target, data.seed()).toJson();
     int batchSize = settings.batchSize();
     int frequency = settings.averagingFrequency();
 
