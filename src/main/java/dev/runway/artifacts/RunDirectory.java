@@ -1,5 +1,6 @@
 package dev.runway.artifacts;
 
+import dev.runway.error.StorageErrors;
 import dev.runway.error.StorageException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -280,7 +281,9 @@ public final class RunDirectory {
   }
 
   private static StorageException storage(String verb, Path path, IOException e) {
-    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-    return new StorageException("Cannot " + verb + " " + path + ": " + reason, e);
+    return StorageErrors.classify(e, path.toString()).orElseGet(() -> {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      return new StorageException("Cannot " + verb + " " + path + ": " + reason, e);
+    });
   }
 }

@@ -9,6 +9,11 @@ final class DatasetDefaults {
   private DatasetDefaults() {}
 
   static ConfigReader reader() {
-    return new ConfigReader(JobConfigLoader.load(null, List.of()));
+    return reader(List.of());
+  }
+
+  /** With command-line overrides, e.g. storage.s3a settings for an s3a:// output. */
+  static ConfigReader reader(List<String> overrides) {
+    return new ConfigReader(JobConfigLoader.load(null, overrides));
   }
 }

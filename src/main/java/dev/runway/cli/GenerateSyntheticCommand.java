@@ -18,6 +18,10 @@ import picocli.CommandLine.Spec;
     description = "Write a large synthetic tabular Parquet data set with a known planted signal.")
 final class GenerateSyntheticCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+
+  @picocli.CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a reference.conf key, e.g. storage.s3a.endpoint for an s3a:// output (repeatable).")
+  java.util.List<String> overrides = new java.util.ArrayList<>();
   @Spec CommandSpec spec;
 
   @Option(names = "--rows", description = "Rows (default: datasets.synthetic.rows).")
@@ -35,17 +39,18 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConfigReader d = DatasetDefaults.reader();
+    ConfigReader d = DatasetDefaults.reader(overrides);
     long n = rows != null ? rows : d.longIn("datasets.synthetic.rows", 1, Long.MAX_VALUE);
     long s = seed != null ? seed : d.longIn("datasets.synthetic.seed", Long.MIN_VALUE, Long.MAX_VALUE);
     int p = partitions != null ? partitions : d.intIn("datasets.synthetic.partitions", 1, 100_000);
     String out = output != null ? output : d.string("datasets.synthetic.output");
+    Map<String, String> hadoop = dev.runway.config.JobSettings.hadoop(d);
     d.throwIfProblems();
     if (n < 1 || p < 1) {
       throw new dev.runway.error.JobConfigException("Cannot generate " + n + " rows in " + p
           + " partitions: both must be at least 1");
     }
-    SparkSession spark = sparkOptions.session("runway generate-synthetic", Map.of(), Map.of());
+    SparkSession spark = sparkOptions.session("runway generate-synthetic", Map.of(), hadoop);
     long written = SyntheticTabular.generate(spark, n, s, p, out);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", "generated");

@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
     description = "Write Fashion-MNIST as Parquet; uses the Debian package's files, else downloads them.")
 final class PrepareFashionMnistCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+
+  @picocli.CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a reference.conf key, e.g. storage.s3a.endpoint for an s3a:// output (repeatable).")
+  java.util.List<String> overrides = new java.util.ArrayList<>();
   @Spec CommandSpec spec;
 
   @Option(names = "--output", paramLabel = "PATH_OR_URI",
@@ -35,12 +39,13 @@ final class PrepareFashionMnistCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConfigReader defaults = DatasetDefaults.reader();
+    ConfigReader defaults = DatasetDefaults.reader(overrides);
     String out = output != null ? output : defaults.string("datasets.fashion-mnist.output");
     Path dir = sourceDir != null ? sourceDir : Path.of(defaults.string("datasets.fashion-mnist.local-dir"));
     URI download = URI.create(defaults.string("datasets.fashion-mnist.download-url"));
+    Map<String, String> hadoop = dev.runway.config.JobSettings.hadoop(defaults);
     defaults.throwIfProblems();
-    SparkSession spark = sparkOptions.session("runway prepare-fashion-mnist", Map.of(), Map.of());
+    SparkSession spark = sparkOptions.session("runway prepare-fashion-mnist", Map.of(), hadoop);
     long rows = FashionMnist.prepare(spark, dir, download, out, overwrite);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", "prepared");

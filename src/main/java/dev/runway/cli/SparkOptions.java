@@ -31,6 +31,27 @@ final class SparkOptions {
     // getOrCreate ignores static settings of a session that already exists (tests share one);
     // the Hadoop ones still matter, so apply them directly too.
     hadoopConf.forEach((k, v) -> spark.sparkContext().hadoopConfiguration().set(k, v));
+    useCloudCommitters(spark);
     return spark;
   }
+
+  /**
+   * Spark's own commit protocol renames task output into place, which S3 can only imitate by
+   * copying, slowly and not atomically. Spark's hadoop-cloud module binds Parquet writes to
+   * Hadoop's committer factories instead (the S3A magic committer for s3a://, the classic one
+   * elsewhere). Used when the module is on the classpath (scripts/run and scripts/submit have it;
+   * on a cluster it ships with Spark builds that include hadoop-cloud).
+   */
+  private static void useCloudCommitters(SparkSession spark) {
+    try {
+      Class.forName(CLOUD_PROTOCOL, false, SparkOptions.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return;
+    }
+    spark.conf().set("spark.sql.sources.commitProtocolClass", CLOUD_PROTOCOL);
+    spark.conf().set("spark.sql.parquet.output.committer.class",
+        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+  }
+
+  private static final String CLOUD_PROTOCOL = "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol";
 }

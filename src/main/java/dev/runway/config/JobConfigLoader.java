@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -34,15 +33,11 @@ public final class JobConfigLoader {
    */
   public static LoadedConfig load(String jobLocation, List<String> overrides) {
     Config reference = ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "reference.conf");
-    Config user = ConfigFactory.empty();
-    if (jobLocation != null) {
-      user = parseJobFile(jobLocation);
-    }
-    List<String> sets = new ArrayList<>();
+    Config sets = ConfigFactory.empty();
     for (String override : overrides) {
-      user = parseOverride(override).withFallback(user);
-      sets.add(override);
+      sets = parseOverride(override).withFallback(sets);
     }
+    Config user = jobLocation == null ? sets : sets.withFallback(parseJobFile(jobLocation, storageFor(reference, sets)));
     try {
       Config resolved = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
       return new LoadedConfig(reference, user, resolved, jobLocation);
@@ -51,7 +46,23 @@ public final class JobConfigLoader {
     }
   }
 
-  private static Config parseJobFile(String location) {
+  /**
+   * Hadoop settings for reading a job file from a remote store: what storage keys the command
+   * line gives (the job file's own cannot be known before it is read).
+   */
+  private static Configuration storageFor(Config reference, Config sets) {
+    Configuration conf = new Configuration();
+    try {
+      Config resolved = sets.withFallback(reference).resolve();
+      ConfigReader r = new ConfigReader(new LoadedConfig(reference, sets, resolved, null));
+      JobSettings.hadoop(r).forEach(conf::set);
+    } catch (ConfigException e) {
+      // A broken override is reported with the rest once the job is loaded.
+    }
+    return conf;
+  }
+
+  private static Config parseJobFile(String location, Configuration storage) {
     ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);
     try {
       URI uri = URI.create(location.replace(" ", "%20"));
@@ -63,7 +74,7 @@ public final class JobConfigLoader {
         // parseFile keeps the file name in every origin and resolves includes next to it.
         return ConfigFactory.parseFile(path.toFile(), options);
       }
-      return ConfigFactory.parseString(readRemote(uri), options.setOriginDescription(location));
+      return ConfigFactory.parseString(readRemote(uri, storage), options.setOriginDescription(location));
     } catch (ConfigException e) {
       throw new JobConfigException(oneLine(e.getMessage()), e);
     } catch (IllegalArgumentException e) {
@@ -71,12 +82,14 @@ public final class JobConfigLoader {
     }
   }
 
-  private static String readRemote(URI uri) {
-    try (FileSystem fs = FileSystem.newInstance(uri, new Configuration());
+  private static String readRemote(URI uri, Configuration storage) {
+    try (FileSystem fs = FileSystem.newInstance(uri, storage);
         InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new JobConfigException("Cannot read job file " + uri + ": " + oneLine(String.valueOf(e.getMessage())), e);
+      throw dev.runway.error.StorageErrors.classify(e, "job file " + uri).map(RuntimeException.class::cast)
+          .orElseGet(() -> new JobConfigException("Cannot read job file " + uri + ": "
+              + oneLine(String.valueOf(e.getMessage())), e));
     }
   }
 

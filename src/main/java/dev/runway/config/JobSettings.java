@@ -24,7 +24,8 @@ public record JobSettings(
     String outputRoot) {
 
   /** Sub-trees passed through to Spark or Hadoop: any key is accepted below them. */
-  public static final Set<String> OPEN_MAPS = Set.of("spark.conf", "storage.hadoop", "source.options");
+  public static final Set<String> OPEN_MAPS =
+      Set.of("spark.conf", "storage.hadoop", "storage.s3a.buckets", "source.options");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -39,12 +40,19 @@ public record JobSettings(
         name,
         r.string("job.description"),
         r.openMap("spark.conf"),
-        r.openMap("storage.hadoop"),
+        hadoop(r),
         readSource(r),
         readFeatures(r),
         readSplit(r),
         r.string("model.type"),
         r.requiredString("output.root"));
+  }
+
+  /** Every Hadoop setting of the job: storage.s3a translated, then storage.hadoop on top. */
+  public static Map<String, String> hadoop(ConfigReader r) {
+    Map<String, String> hadoop = new java.util.LinkedHashMap<>(S3aSettings.read(r));
+    hadoop.putAll(r.openMap("storage.hadoop"));
+    return java.util.Collections.unmodifiableMap(hadoop);
   }
 
   private static SourceSettings readSource(ConfigReader r) {

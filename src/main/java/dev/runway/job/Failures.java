@@ -1,6 +1,7 @@
 package dev.runway.job;
 
 import dev.runway.error.Messages;
+import dev.runway.error.StorageErrors;
 import dev.runway.error.RunwayException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -20,8 +21,10 @@ public final class Failures {
       throw e;
     } catch (Exception e) {
       // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
-      // that Java cannot name in a catch of code that does not declare it.
-      throw kind.apply("Cannot " + step + ": " + Messages.rootLine(e), e);
+      // that Java cannot name in a catch of code that does not declare it. A storage failure is
+      // one whatever step met it (an executor reading a missing bucket, say).
+      throw StorageErrors.classify(e, step).map(RunwayException.class::cast)
+          .orElseGet(() -> kind.apply("Cannot " + step + ": " + Messages.rootLine(e), e));
     }
   }
 }

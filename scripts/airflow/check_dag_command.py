@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Runs the Airflow DAG's two spark-submit commands for real, without Airflow.
+
+Reads runway_training.json (what runway_training_dag.py hands to SparkSubmitOperator), renders
+its templates with Jinja2 the way Airflow does, builds the command line SparkSubmitHook builds,
+and runs validate, train, and train again as Airflow's retry would.
+
+Environment:
+  SPARK_HOME            its bin/spark-submit runs the commands
+  RUNWAY_SPARK_MASTER   the master URL, standing in for the Airflow connection spark_default
+  RUNWAY_JAR            the Airflow Variable runway_jar (the shaded job jar)
+  RUNWAY_JOB            the Airflow Variable runway_job (the job file)
+  RUNWAY_EXTRA_ARGS     optional, shell-split and appended to both tasks' arguments,
+                        e.g. --set output.root="/tmp/airflow-check-runs"
+
+Needs Python 3 and Jinja2 (Debian: python3-jinja2). Exits 1 at the first failed check.
+"""
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlparse
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+SPEC_FILE = Path(__file__).with_name("runway_training.json")
+# runway's RunIds rule: a run id becomes a directory name on any Hadoop file system.
+SAFE_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# Every run id shape Airflow 2 generates, and a hand-typed one using the rest of the alphabet
+# Airflow accepts by default ([scheduler] allowed_run_id_pattern = ^[A-Za-z0-9_.~:+-]+$).
+AIRFLOW_RUN_IDS = [
+    "scheduled__2026-11-27T00:00:00+00:00",
+    "backfill__2026-11-27T00:00:00+00:00",
+    "manual__2026-11-27T08:15:30.123456+00:00",
+    "dataset_triggered__2026-11-27T08:15:30.123456+00:00",
+    "rerun~2026-11-27:fixed+v2",
+]
+# The operator's keyword arguments this script knows the spark-submit options of. Any other
+# key would change the real command line, so it must not be silently left out here.
+KNOWN_TASK_KEYS = {"application", "java_class", "name", "conf", "application_args"}
+COMMAND_TIMEOUT_S = 1800
+
+# Airflow's own template environment: sandboxed, and an undefined name is an error.
+JINJA = SandboxedEnvironment(undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.do"])
+
+
+class Failure(Exception):
+    pass
+
+
+class TemplateDateTime(datetime):
+    """Airflow's template dates are pendulum DateTimes: they render as ISO 8601 with a 'T'."""
+
+    def __str__(self):
+        return self.isoformat()
+
+
+def require_env(name):
+    value = os.environ.get(name, "")
+    if not value:
+        raise Failure(f"environment variable {name} is not set (see the top of {Path(__file__).name})")
+    return value
+
+
+def airflow_context(run_id, data_interval_start, data_interval_end):
+    return {
+        "run_id": run_id,
+        "data_interval_start": data_interval_start,
+        "data_interval_end": data_interval_end,
+        "var": {"value": {"runway_jar": require_env("RUNWAY_JAR"), "runway_job": require_env("RUNWAY_JOB")}},
+    }
+
+
+def render(value, context):
+    """Like Airflow's render_template: strings are templates, lists and dict values are walked."""
+    if isinstance(value, str):
+        try:
+            return JINJA.from_string(value).render(context)
+        except jinja2.TemplateError as e:
+            raise Failure(f"cannot render {value!r}: {e}") from e
+    if isinstance(value, list):
+        return [render(item, context) for item in value]
+    if isinstance(value, dict):
+        return {key: render(item, context) for key, item in value.items()}
+    return value
+
+
+def spark_submit_command(task, master, extra_args):
+    """The command line SparkSubmitHook builds for these operator arguments, in its order."""
+    unknown = set(task) - KNOWN_TASK_KEYS
+    if unknown:
+        raise Failure(f"task arguments {sorted(unknown)} have no spark-submit option in this check: add them")
+    command = [str(Path(require_env("SPARK_HOME"), "bin", "spark-submit")), "--master", master]
+    for key, value in task["conf"].items():
+        command += ["--conf", f"{key}={value}"]
+    command += ["--name", task["name"], "--class", task["java_class"], task["application"]]
+    return command + task["application_args"] + extra_args
+
+
+def run_id_arg(args):
+    try:
+        return args[args.index("--run-id") + 1]
+    except (ValueError, IndexError):
+        raise Failure(f"the train task passes no --run-id: {args}") from None
+
+
+def run(task_id, command):
+    """Runs one task's command; returns its JSON line, parsed, and prints it with the timing."""
+    print(f"\n[{task_id}] $ {shlex.join(command)}", flush=True)
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise Failure(f"{task_id} did not finish within {COMMAND_TIMEOUT_S} s") from None
+    seconds = time.monotonic() - started
+    stderr_tail = "\n".join(done.stderr.splitlines()[-40:])
+    if done.returncode != 0:
+        raise Failure(f"{task_id} exited {done.returncode} after {seconds:.1f} s; end of its stderr:\n{stderr_tail}")
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    if len(lines) != 1:
+        raise Failure(f"{task_id} printed {len(lines)} lines on stdout, expected one JSON line:\n{done.stdout}")
+    try:
+        result = json.loads(lines[0])
+    except ValueError:
+        raise Failure(f"{task_id} printed a line that is not JSON: {lines[0]}") from None
+    print(f"[{task_id}] exit 0 in {seconds:.1f} s: {lines[0]}", flush=True)
+    return result
+
+
+def expect_status(task_id, result, status):
+    if result.get("status") != status:
+        raise Failure(f"{task_id} reported status {result.get('status')!r}, expected {status!r}")
+
+
+def read_manifest(run_uri):
+    location = urlparse(run_uri)
+    if location.scheme not in ("", "file"):
+        raise Failure(f"cannot read {run_uri} from this script: set output.root to a local directory")
+    try:
+        return Path(location.path, "manifest.json").read_bytes()
+    except OSError as e:
+        raise Failure(f"cannot read the manifest of {run_uri}: {e}") from e
+
+
+def check_all(ok):
+    spec = json.loads(SPEC_FILE.read_text())
+    tasks = spec["tasks"]
+    if spec["retries"] <= 0:
+        raise Failure("retries must be positive: the retried train is what this script checks")
+    ok(f"DAG retries train {spec['retries']} times, {spec['retry_delay_seconds']} s apart")
+
+    for airflow_id in AIRFLOW_RUN_IDS:
+        safe = run_id_arg(render(tasks["train"]["application_args"], airflow_context(airflow_id, "", "")))
+        if not SAFE_RUN_ID.fullmatch(safe) or ".." in safe:
+            raise Failure(f"Airflow run id {airflow_id} renders as {safe!r}, which runway refuses")
+        ok(f"Airflow run id {airflow_id} renders as runway run id {safe}")
+
+    # A manual trigger of a daily DAG, as Airflow 2 makes it: the run id holds the trigger
+    # time to the microsecond, so every check gets a new run id under the same output root.
+    now = TemplateDateTime.now(timezone.utc)
+    interval_end = TemplateDateTime(now.year, now.month, now.day, tzinfo=timezone.utc)
+    context = airflow_context(f"manual__{now.isoformat()}", interval_end - timedelta(days=1), interval_end)
+    master = require_env("RUNWAY_SPARK_MASTER")
+    extra_args = shlex.split(os.environ.get("RUNWAY_EXTRA_ARGS", ""))
+    validate = spark_submit_command(render(tasks["validate"], context), master, extra_args)
+    train = spark_submit_command(render(tasks["train"], context), master, extra_args)
+
+    expect_status("validate", run("validate", validate), "valid")
+    ok("validate exits 0 with status valid")
+
+    first = run("train", train)
+    expect_status("train", first, "committed")
+    if first.get("run_id") != run_id_arg(train):
+        raise Failure(f"train committed run {first.get('run_id')!r}, not the --run-id it was given")
+    manifest = read_manifest(first["run_uri"])
+    ok(f"train exits 0 with status committed at {first['run_uri']}")
+
+    retry = run("train (Airflow retry)", train)
+    expect_status("train retry", retry, "already-committed")
+    if retry.get("run_uri") != first["run_uri"]:
+        raise Failure(f"the retry reported {retry.get('run_uri')}, the first attempt {first['run_uri']}")
+    ok("the retried train exits 0 with status already-committed")
+    if read_manifest(first["run_uri"]) != manifest:
+        raise Failure(f"the retried train changed {first['run_uri']}/manifest.json")
+    ok("the retry left manifest.json unchanged byte for byte")
+
+
+def main():
+    passed = []
+
+    def ok(check):
+        passed.append(check)
+        print(f"ok {len(passed)}: {check}", flush=True)
+
+    try:
+        check_all(ok)
+    except Failure as e:
+        print(f"FAILED: {e}", file=sys.stderr)
+        print(f"{len(passed)} passed, 1 failed")
+        return 1
+    print(f"{len(passed)} passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
