@@ -119,9 +119,12 @@ def run(task_id, command):
     except subprocess.TimeoutExpired:
         raise Failure(f"{task_id} did not finish within {COMMAND_TIMEOUT_S} s") from None
     seconds = time.monotonic() - started
-    stderr_tail = "\n".join(done.stderr.splitlines()[-40:])
     if done.returncode != 0:
-        raise Failure(f"{task_id} exited {done.returncode} after {seconds:.1f} s; end of its stderr:\n{stderr_tail}")
+        # runway's "error: " lines say why; Spark's log around them says where.
+        stderr = done.stderr.splitlines()
+        errors = "\n".join(line for line in stderr if line.startswith("error: "))
+        tail = "\n".join(stderr[-40:])
+        raise Failure(f"{task_id} exited {done.returncode} after {seconds:.1f} s\n{errors}\nend of its stderr:\n{tail}")
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if len(lines) != 1:
         raise Failure(f"{task_id} printed {len(lines)} lines on stdout, expected one JSON line:\n{done.stdout}")
@@ -153,7 +156,7 @@ def check_all(ok):
     tasks = spec["tasks"]
     if spec["retries"] <= 0:
         raise Failure("retries must be positive: the retried train is what this script checks")
-    ok(f"DAG retries train {spec['retries']} times, {spec['retry_delay_seconds']} s apart")
+    ok(f"the DAG retries a failed task {spec['retries']} times, {spec['retry_delay_seconds']} s apart")
 
     for airflow_id in AIRFLOW_RUN_IDS:
         safe = run_id_arg(render(tasks["train"]["application_args"], airflow_context(airflow_id, "", "")))
@@ -167,7 +170,10 @@ def check_all(ok):
     interval_end = TemplateDateTime(now.year, now.month, now.day, tzinfo=timezone.utc)
     context = airflow_context(f"manual__{now.isoformat()}", interval_end - timedelta(days=1), interval_end)
     master = require_env("RUNWAY_SPARK_MASTER")
-    extra_args = shlex.split(os.environ.get("RUNWAY_EXTRA_ARGS", ""))
+    try:
+        extra_args = shlex.split(os.environ.get("RUNWAY_EXTRA_ARGS", ""))
+    except ValueError as e:
+        raise Failure(f"cannot split RUNWAY_EXTRA_ARGS like a shell line: {e}") from e
     validate = spark_submit_command(render(tasks["validate"], context), master, extra_args)
     train = spark_submit_command(render(tasks["train"], context), master, extra_args)
 

@@ -134,10 +134,15 @@ public final class TrainJob {
 
       label("train " + job.trainer().type());
       LOG.info("Training {} on {} features", job.trainer().type(), vectorSize);
-      TrainedModel model = timings.time("train", () -> Failures.guard(TrainingException::new,
-          "train " + job.trainer().type(),
-          () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target,
-              s.split().seed(), checkpointsIn(run)))));
+      TrainedModel model;
+      List<Map<String, Object>> executors;
+      try (ExecutorsSeen seen = ExecutorsSeen.watch(spark)) {
+        model = timings.time("train", () -> Failures.guard(TrainingException::new,
+            "train " + job.trainer().type(),
+            () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target,
+                s.split().seed(), checkpointsIn(run)))));
+        executors = seen.executors();
+      }
 
       label("evaluate");
       Map<String, Object> splitMetrics = new LinkedHashMap<>();
@@ -159,6 +164,8 @@ public final class TrainJob {
       metrics.put("classes", target.classes());
       metrics.put("splits", splitMetrics);
       metrics.put("training", model.summary());
+      metrics.put("training_executors", executors);
+      metrics.put("driver", ExecutorsSeen.driver());
 
       label("write run " + run.uri());
       LOG.info("Writing run {}", run.uri());

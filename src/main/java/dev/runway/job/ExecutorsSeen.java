@@ -1,0 +1,91 @@
+package dev.runway.job;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Which executor processes a step's tasks ran in: executor id, host, process id and task count,
+ * recorded in metrics.json so a run shows that training really was distributed (in local mode
+ * the only "executor" is the driver itself).
+ */
+final class ExecutorsSeen extends SparkListener implements AutoCloseable {
+  private final SparkSession spark;
+  private final Map<String, AtomicLong> tasks = new ConcurrentHashMap<>();
+  private final Map<String, String> hosts = new ConcurrentHashMap<>();
+
+  private ExecutorsSeen(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** Starts recording the tasks that end from now on. */
+  static ExecutorsSeen watch(SparkSession spark) {
+    ExecutorsSeen seen = new ExecutorsSeen(spark);
+    spark.sparkContext().addSparkListener(seen);
+    return seen;
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd end) {
+    tasks.computeIfAbsent(end.taskInfo().executorId(), id -> new AtomicLong()).incrementAndGet();
+    hosts.putIfAbsent(end.taskInfo().executorId(), end.taskInfo().host());
+  }
+
+  @Override
+  public void close() {
+    spark.sparkContext().removeSparkListener(this);
+  }
+
+  /**
+   * The executors seen, each with its process id. Process ids come from a small probe job (a
+   * listener only knows executor ids); an executor the probe did not reach shows pid null.
+   */
+  List<Map<String, Object>> executors() {
+    Map<String, Long> pids = probePids();
+    List<Map<String, Object>> out = new ArrayList<>();
+    new TreeMap<>(tasks).forEach((id, count) -> {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("executor_id", id);
+      e.put("host", hosts.get(id));
+      e.put("pid", pids.get(id));
+      e.put("tasks", count.get());
+      out.add(e);
+    });
+    return out;
+  }
+
+  /** This process: the driver. */
+  static Map<String, Object> driver() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("pid", ProcessHandle.current().pid());
+    d.put("host", SparkEnv.get() == null ? null : SparkEnv.get().blockManager().blockManagerId().host());
+    return d;
+  }
+
+  private Map<String, Long> probePids() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int slices = Math.max(4, 4 * tasks.size());
+    jsc.setJobDescription("runway: which processes ran the executors");
+    Map<String, Long> pids = new LinkedHashMap<>();
+    for (String[] idPid : jsc.parallelize(java.util.Collections.nCopies(slices, 0), slices)
+        .mapPartitions(ExecutorsSeen::whoAmI).collect()) {
+      pids.put(idPid[0], Long.parseLong(idPid[1]));
+    }
+    return pids;
+  }
+
+  private static Iterator<String[]> whoAmI(Iterator<Integer> ignored) {
+    String[] idPid = {SparkEnv.get().executorId(), Long.toString(ProcessHandle.current().pid())};
+    return java.util.Collections.singletonList(idPid).iterator();
+  }
+}

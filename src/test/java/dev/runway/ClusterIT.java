@@ -1,0 +1,159 @@
+package dev.runway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs on a real Spark standalone cluster (scripts/cluster: a master and two one-core workers,
+ * so two executor JVMs besides the driver), submitted through scripts/submit, reading their input
+ * from and writing their run to a real S3 server on 127.0.0.1; and the Airflow DAG's commands.
+ */
+class ClusterIT {
+  private static final String MASTER = "spark://127.0.0.1:7077";
+  private static final Path REPO = TestData.repo();
+
+  record Run(int code, String out, String err) {}
+
+  private static Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("cluster-out", ".txt");
+    Path err = Files.createTempFile("cluster-err", ".txt");
+    List<String> cmd = new ArrayList<>(List.of(command));
+    if (cmd.get(0).startsWith("scripts/")) {
+      cmd.set(0, REPO.resolve(cmd.get(0)).toString());
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("RUNWAY_NO_BUILD", "1");
+    pb.environment().put("RUNWAY_DRIVER_MEMORY", "1g");
+    pb.environment().put("RUNWAY_LOG_DIR", REPO.resolve("target/it-logs").toString());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(15, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish");
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static Configuration s3a() {
+    Configuration conf = new Configuration();
+    conf.set("fs.s3a.endpoint", TestS3.endpoint());
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.access.key", TestS3.ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", TestS3.SECRET_KEY);
+    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    return conf;
+  }
+
+  @BeforeAll
+  static void cluster() throws Exception {
+    Run prepared = run(Map.of(), "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
+    assertEquals(0, prepared.code(), prepared.err());
+    TestS3.bucket("cluster-data");
+    TestS3.bucket("cluster-runs");
+    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://cluster-data/"), s3a())) {
+      fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(REPO.resolve("target/test-data/fashion-mnist").toUri()),
+          new org.apache.hadoop.fs.Path("s3a://cluster-data/fashion-mnist"));
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.require(TestData.CARS).toUri()),
+          new org.apache.hadoop.fs.Path("s3a://cluster-data/cars/cars.json"));
+    }
+    Run up = run(Map.of(), "scripts/cluster", "start");
+    assertEquals(0, up.code(), up.out() + up.err());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    run(Map.of(), "scripts/cluster", "stop");
+  }
+
+  private static Run submit(String job, String runId, String... sets) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("scripts/submit", "--master", MASTER, "train", "--job", job,
+        "--run-id", runId, "--set=output.root=\"s3a://cluster-runs/runs\""));
+    for (String s : TestS3.settings()) {
+      cmd.add("--set=" + s);
+    }
+    for (String s : sets) {
+      cmd.add("--set=" + s);
+    }
+    return run(Map.of(), cmd.toArray(String[]::new));
+  }
+
+  /** The run's metrics, after checking its manifest by reading every file back from S3. */
+  private static Map<String, Object> committed(Run r) throws Exception {
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> line = Json.parse(r.out().strip());
+    assertEquals("committed", line.get("status"));
+    RunDirectory dir = RunDirectory.at(s3a(), (String) line.get("run_uri"));
+    assertEquals(List.of(), dir.verify());
+    return Json.parse(dir.readText("metrics.json"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void assertTwoExecutorProcesses(Map<String, Object> metrics) {
+    List<Map<String, Object>> executors = (List<Map<String, Object>>) metrics.get("training_executors");
+    long driver = ((Number) ((Map<String, Object>) metrics.get("driver")).get("pid")).longValue();
+    Set<Long> pids = executors.stream().map(e -> ((Number) e.get("pid")).longValue()).collect(Collectors.toSet());
+    assertEquals(2, pids.size(), "training ran in two executor processes: " + executors);
+    assertTrue(!pids.contains(driver), "neither is the driver (pid " + driver + "): " + executors);
+    for (Map<String, Object> e : executors) {
+      assertNotEquals("driver", e.get("executor_id"));
+      assertTrue(((Number) e.get("tasks")).intValue() > 0, e.toString());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void parameterAveragingRunsInTwoExecutorJvmsFromS3ToS3() throws Exception {
+    Map<String, Object> metrics = committed(submit("conf/jobs/fashion-mnist-mlp.conf", "nn",
+        "source.path=\"s3a://cluster-data/fashion-mnist\"", "source.filter=\"index < 12000 OR index >= 68000\"",
+        "split.validation-start=\"10000\"", "train.epochs=2"));
+    assertTwoExecutorProcesses(metrics);
+    Map<String, Object> training = (Map<String, Object>) metrics.get("training");
+    assertEquals(2, training.get("workers"), "one worker per executor core");
+    double accuracy = ((Number) ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
+        .get("accuracy")).doubleValue();
+    assertTrue(accuracy > 0.78, "test accuracy " + accuracy);
+  }
+
+  @Test
+  void anMllibJobRunsInTwoExecutorJvmsFromS3ToS3() throws Exception {
+    Map<String, Object> metrics = committed(submit("conf/jobs/cars-mpg.conf", "mllib",
+        "source.path=\"s3a://cluster-data/cars/cars.json\""));
+    assertTwoExecutorProcesses(metrics);
+  }
+
+  @Test
+  void theAirflowDagCommandsRunAndARetryIsANoOp() throws Exception {
+    Path runs = Files.createTempDirectory("airflow-runs");
+    Run r = run(Map.of(
+            "SPARK_HOME", REPO.resolve("target/cluster/spark-home").toString(),
+            "RUNWAY_SPARK_MASTER", MASTER,
+            "RUNWAY_JAR", REPO.resolve("target/runway-0.1.0-SNAPSHOT.jar").toString(),
+            "RUNWAY_JOB", REPO.resolve("conf/jobs/cars-mpg.conf").toString(),
+            "RUNWAY_EXTRA_ARGS", "--set output.root=\"" + runs + "\""),
+        "/usr/bin/python3", REPO.resolve("scripts/airflow/check_dag_command.py").toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
+  }
+}
