@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      ScanCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
