@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,25 +53,13 @@ class ClusterIT {
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }
 
-  private static Configuration s3a() {
-    Configuration conf = new Configuration();
-    conf.set("fs.s3a.endpoint", TestS3.endpoint());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.access.key", TestS3.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", TestS3.SECRET_KEY);
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    return conf;
-  }
-
   @BeforeAll
   static void cluster() throws Exception {
     Run prepared = run(Map.of(), "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
     assertEquals(0, prepared.code(), prepared.err());
     TestS3.bucket("cluster-data");
     TestS3.bucket("cluster-runs");
-    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://cluster-data/"), s3a())) {
+    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://cluster-data/"), TestS3.hadoop())) {
       fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(REPO.resolve("target/test-data/fashion-mnist").toUri()),
           new org.apache.hadoop.fs.Path("s3a://cluster-data/fashion-mnist"));
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.require(TestData.CARS).toUri()),
@@ -104,7 +91,7 @@ class ClusterIT {
     assertEquals(0, r.code(), r.err());
     Map<String, Object> line = Json.parse(r.out().strip());
     assertEquals("committed", line.get("status"));
-    RunDirectory dir = RunDirectory.at(s3a(), (String) line.get("run_uri"));
+    RunDirectory dir = RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri"));
     assertEquals(List.of(), dir.verify());
     return Json.parse(dir.readText("metrics.json"));
   }

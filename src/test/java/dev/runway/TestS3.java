@@ -47,6 +47,19 @@ public final class TestS3 {
     store.createContainerInLocation(null, name);
   }
 
+  /** Hadoop settings for test code's own S3A clients on this server. */
+  public static org.apache.hadoop.conf.Configuration hadoop() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    conf.set("fs.s3a.endpoint", endpoint());
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.access.key", ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", SECRET_KEY);
+    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    return conf;
+  }
+
   /** The --set overrides that point a job at this server with the test credentials. */
   public static List<String> settings() {
     return List.of("storage.s3a.endpoint=\"" + endpoint() + "\"", "storage.s3a.region=us-east-1",

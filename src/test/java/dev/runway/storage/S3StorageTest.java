@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -31,22 +30,10 @@ import org.junit.jupiter.api.Test;
  * bucket, with the settings it was first made with.
  */
 class S3StorageTest {
-  private static Configuration s3a() {
-    Configuration conf = new Configuration();
-    conf.set("fs.s3a.endpoint", TestS3.endpoint());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.access.key", TestS3.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", TestS3.SECRET_KEY);
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    return conf;
-  }
-
   /** Uploads through a private S3A client, so the job under test builds its own from its settings. */
   private static void upload(java.nio.file.Path local, String uri) throws IOException {
     Path target = new Path(uri);
-    try (FileSystem fs = FileSystem.newInstance(target.toUri(), s3a())) {
+    try (FileSystem fs = FileSystem.newInstance(target.toUri(), TestS3.hadoop())) {
       fs.copyFromLocalFile(new Path(local.toUri()), target);
     }
   }
@@ -79,7 +66,7 @@ class S3StorageTest {
     Map<String, Object> line = Json.parse(r.out());
     assertEquals("s3a://runway-out/runs/cars-mpg/s3-1", line.get("run_uri"));
 
-    RunDirectory run = RunDirectory.at(s3a(), (String) line.get("run_uri"));
+    RunDirectory run = RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri"));
     assertTrue(run.committed());
     assertEquals(List.of(), run.verify(), "every file read back from S3 matches its SHA-256");
     Map<String, Object> lineage = Json.parse(run.readText("lineage.json"));
@@ -94,7 +81,7 @@ class S3StorageTest {
 
     // Credentials appear nowhere a run writes or a user reads.
     List<String> leaks = new ArrayList<>();
-    FileSystem fs = new Path("s3a://runway-out/").getFileSystem(s3a());
+    FileSystem fs = new Path("s3a://runway-out/").getFileSystem(TestS3.hadoop());
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(new Path("s3a://runway-out/runs"), true);
     while (it.hasNext()) {
       Path p = it.next().getPath();
@@ -124,7 +111,7 @@ class S3StorageTest {
         "--partitions", "2", "--output", "s3a://runway-datasets/synthetic"));
     Cli.Result r = cli(args, TestS3.settings());
     assertEquals(0, r.code(), r.err());
-    FileSystem fs = new Path("s3a://runway-datasets/").getFileSystem(s3a());
+    FileSystem fs = new Path("s3a://runway-datasets/").getFileSystem(TestS3.hadoop());
     try (InputStream in = fs.open(new Path("s3a://runway-datasets/synthetic/_SUCCESS"))) {
       Map<String, Object> success = Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       assertEquals("magic", success.get("committer"), "S3A committers write a JSON _SUCCESS: " + success);
