@@ -103,7 +103,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           if (!Double.isFinite(averaged.lossSum()) || !averaged.finite()) {
             throw new TrainingException("Training diverged: the loss became " + (averaged.lossSum() / averaged.examples())
                 + " in epoch " + (epoch + 1) + ", round " + (round + 1)
-                + " (lower model.neural-network.learning-rate); the checkpoint of epoch " + epoch + " is kept");
+                + " (lower model.neural-network.learning-rate); "
+                + (epoch == 0 ? "no epoch had completed" : "the checkpoint of epoch " + epoch + " is kept"));
           }
           state = new WorkerState(averaged.params(), averaged.updater(), state.iteration() + averaged.maxBatches(), epoch);
           trainLoss += averaged.lossSum();
