@@ -79,8 +79,7 @@ public final class Benchmark {
                 shape + ", one JVM, " + cores + " BLAS threads"));
           }
           case "runway" -> out.add(timed(system, rows * epochs, () -> trainer.fit(data), test, inputs, true,
-              shape + ", " + trainer.settings().workers() + " workers (0 = all cores), averaging every "
-                  + trainer.settings().averagingFrequency()));
+              shape + ", averaging every " + trainer.settings().averagingFrequency()));
           case "dl4j-spark" -> out.add(timed(system, rows * epochs, () -> dl4jSparkJob.trainer().fit(data), test,
               inputs, false, shape + ", ParameterAveragingTrainingMaster (Direct), averaging every "
                   + trainer.settings().averagingFrequency()));
@@ -118,7 +117,10 @@ public final class Benchmark {
       TrainingInputs inputs, boolean isDefault, String detail) {
     long start = System.nanoTime();
     TrainedModel model = fit.get();
-    return measure(system, (System.nanoTime() - start) / 1e9, examples, model, test, inputs, isDefault, detail);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Object workers = model.summary().get("workers");
+    String what = workers == null ? detail : detail + ", " + workers + " workers x 1 BLAS thread";
+    return measure(system, seconds, examples, model, test, inputs, isDefault, what);
   }
 
   private static Measurement measure(String system, double seconds, long examples, TrainedModel model,
