@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,6 +33,8 @@ import org.apache.hadoop.fs.RemoteIterator;
  */
 public final class RunDirectory {
   public static final String MANIFEST = "manifest.json";
+  /** The claim of the process writing the run (see {@link RunLock}); never part of a result. */
+  public static final String LOCK = "_writer.lock";
   public static final String FORMAT = "runway-run/1";
 
   private final FileSystem fs;
@@ -145,11 +148,70 @@ public final class RunDirectory {
     }
   }
 
-  /** Removes everything in the run except the sub-directory {@code keep}. */
+  /** A file's content and when it was last written. */
+  record Stamped(Map<String, Object> content, Instant modified) {}
+
+  /** The current claim on the run, if any (an unreadable one counts as a claim of nobody). */
+  Optional<Stamped> readLock() {
+    Path path = new Path(dir, LOCK);
+    try {
+      org.apache.hadoop.fs.FileStatus status = fs.getFileStatus(path);
+      Map<String, Object> content;
+      try {
+        content = Json.parse(readText(LOCK));
+      } catch (IllegalArgumentException e) {
+        content = Map.of();
+      }
+      return Optional.of(new Stamped(content, Instant.ofEpochMilli(status.getModificationTime())));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw storage("check", path, e);
+    }
+  }
+
+  /** Creates the claim file; false if it exists already. */
+  boolean createLock(String content) {
+    Path path = new Path(dir, LOCK);
+    try (OutputStream out = fs.create(path, false)) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+      return true;
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      throw storage("write", path, e);
+    }
+  }
+
+  /** Rewrites the claim file, which refreshes its modification time. */
+  void rewriteLock(String content) {
+    writeBytes(LOCK, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void deleteLock() {
+    delete(LOCK);
+  }
+
+  /**
+   * Removes the directory if nothing is left in it. Not recursive, so it cannot remove what a
+   * process that claimed the run in the meantime has written.
+   */
+  public void deleteIfEmpty() {
+    try {
+      if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+        fs.delete(dir, false);
+      }
+    } catch (IOException e) {
+      // Best effort: an empty directory without a manifest is an incomplete run anyway.
+    }
+  }
+
+  /** Removes everything in the run except the sub-directory {@code keep} and the writer's claim. */
   public void deleteAllBut(String keep) {
     try {
       for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(dir)) {
-        if (!status.getPath().getName().equals(keep)) {
+        String name = status.getPath().getName();
+        if (!name.equals(keep) && !name.equals(LOCK)) {
           fs.delete(status.getPath(), true);
         }
       }
@@ -253,7 +315,7 @@ public final class RunDirectory {
       while (it.hasNext()) {
         LocatedFileStatus status = it.next();
         String relative = status.getPath().toUri().getPath().substring(prefix.length() + 1);
-        if (!relative.equals(MANIFEST)) {
+        if (!relative.equals(MANIFEST) && !relative.equals(LOCK)) {
           files.put(relative, status.getLen());
         }
       }

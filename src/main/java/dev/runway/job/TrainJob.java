@@ -3,6 +3,7 @@ package dev.runway.job;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import dev.runway.artifacts.RunLock;
 import dev.runway.config.JobSettings;
 import dev.runway.data.InputFiles;
 import dev.runway.data.SourceReader;
@@ -57,41 +58,50 @@ public final class TrainJob {
    * scheduler's retry is a no-op) unless {@code overwrite}. An uncommitted leftover of an earlier
    * attempt is removed and redone, or, with {@code resume}, continued from its last checkpoint.
    * On failure nothing committed is left behind; checkpoints stay (invisible without a
-   * manifest) so that {@code --resume} can continue.
+   * manifest) so that {@code --resume} can continue. While it writes, the run is claimed (see
+   * {@link RunLock}): a second process given the same run id refuses, with exit code 5.
    */
   public RunResult run(String runId, boolean overwrite, boolean resume) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
-    if (run.committed()) {
-      if (!overwrite) {
-        LOG.info("Run {} is already committed at {}: nothing to do", runId, run.uri());
-        Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
-        return new RunResult("already-committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
-      }
-      LOG.info("--overwrite: removing committed run {}", run.uri());
-      run.delete();
-    } else if (run.exists()) {
-      if (resume && run.has(CHECKPOINTS)) {
+    if (run.committed() && !overwrite) {
+      LOG.info("Run {} is already committed at {}: nothing to do", runId, run.uri());
+      Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
+      return new RunResult("already-committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
+    }
+    // From here on the run is this process's: a second driver given the same run id refuses
+    // instead of deleting what this one writes.
+    RunLock lock = RunLock.acquire(run);
+    try {
+      if (run.committed()) {
+        LOG.info("--overwrite: removing committed run {}", run.uri());
+        run.delete(RunDirectory.MANIFEST);
+        run.deleteAllBut(CHECKPOINTS);
+        run.delete(CHECKPOINTS);
+      } else if (resume && run.has(CHECKPOINTS)) {
         LOG.info("Resuming run {} from its checkpoints at {}", runId, run.uri());
         run.deleteAllBut(CHECKPOINTS);
       } else {
-        LOG.info("Removing uncommitted leftover of run {} at {}", runId, run.uri());
-        run.delete();
+        if (resume) {
+          LOG.info("Nothing to resume for run {}: starting it", runId);
+        }
+        run.deleteAllBut(CHECKPOINTS);
+        run.delete(CHECKPOINTS);
       }
-    } else if (resume) {
-      LOG.info("Nothing to resume for run {}: starting it", runId);
-    }
-    try {
       return trainAndCommit(run, runId);
     } catch (RuntimeException e) {
       try {
-        if (!run.committed() && !run.has(CHECKPOINTS)) {
-          run.delete();
+        // Checkpoints stay for --resume; anything else of a failed run goes.
+        if (!run.committed()) {
+          run.deleteAllBut(CHECKPOINTS);
         }
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e;
+    } finally {
+      lock.close();
+      run.deleteIfEmpty();
     }
   }
 

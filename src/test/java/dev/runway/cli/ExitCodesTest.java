@@ -122,6 +122,22 @@ class ExitCodesTest {
   }
 
   @Test
+  void aRunBeingWrittenByAnotherProcessIsRefusedAndLeftAlone() throws Exception {
+    // Another driver's claim: this host, a live process (our own parent shell would do; the
+    // current JVM is simplest), a fresh heartbeat.
+    Path dir = Files.createDirectories(runs.resolve("cars-mpg/x"));
+    Files.writeString(dir.resolve("model.partial"), "the other driver's work");
+    Files.writeString(dir.resolve(dev.runway.artifacts.RunDirectory.LOCK), dev.runway.artifacts.Json.pretty(
+        Map.of("host", java.net.InetAddress.getLocalHost().getHostName(), "pid", ProcessHandle.current().pid(),
+            "since", "now")));
+    Cli.Result r = train();
+    assertEquals(5, r.code(), r.err());
+    assertTrue(r.err().contains("is being written by another process"), r.err());
+    assertEquals("the other driver's work", Files.readString(dir.resolve("model.partial")));
+    assertTrue(Files.exists(dir.resolve(dev.runway.artifacts.RunDirectory.LOCK)), "its claim stays");
+  }
+
+  @Test
   void verifyChecksARunAndFailsOnATamperedOne() throws Exception {
     Cli.Result trained = train();
     assertEquals(0, trained.code(), trained.err());
