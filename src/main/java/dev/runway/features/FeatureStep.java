@@ -205,6 +205,32 @@ public final class FeatureStep {
   }
 
   /**
+   * Refuses a categorical column with more than {@code features.max-categories} distinct values
+   * in {@code train}: indexing it would collect every value to the driver and one-hot encode it
+   * into a vector as wide. Counts approximately (HyperLogLog), in one pass for all columns.
+   */
+  public static void checkCardinality(Dataset<Row> train, FeatureSettings f) {
+    if (f.categorical().isEmpty()) {
+      return;
+    }
+    Column[] counts = f.categorical().stream().map(c -> functions.approx_count_distinct(col(c), 0.05))
+        .toArray(Column[]::new);
+    Row row = train.agg(counts[0], java.util.Arrays.copyOfRange(counts, 1, counts.length)).first();
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < f.categorical().size(); i++) {
+      long distinct = row.getLong(i);
+      if (distinct > f.maxCategories()) {
+        problems.add("Column '" + f.categorical().get(i) + "' (features.categorical) has about " + distinct
+            + " distinct values, more than features.max-categories = " + f.maxCategories()
+            + ": list it in features.hashed.columns instead");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new DataException(String.join(System.lineSeparator(), problems));
+    }
+  }
+
+  /**
    * The size of each vector column, from its first row in {@code train}. The pipeline declares
    * them, so it can transform an empty split (the assembler otherwise needs a first row to learn
    * sizes) and rejects a row whose vector has another size.

@@ -37,7 +37,7 @@ class FeatureStepTest {
 
   private static FeatureSettings features(List<SqlStatement> sql, String label, List<String> categorical,
       List<String> numeric) {
-    return new FeatureSettings("source", sql, label, "auto", 20, categorical, numeric, "mean", true,
+    return new FeatureSettings("source", sql, label, "auto", 20, categorical, 100, numeric, "mean", true,
         List.of(), List.of(), 64);
   }
 
@@ -146,7 +146,7 @@ class FeatureStepTest {
   @Test
   void arraysOfNumbersBecomeVectors() {
     Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), List.of(), "mean",
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), 100, List.of(), "mean",
         false, List.of("pixels"), List.of(), 64);
     FeatureStep.checkColumns(t.schema(), f);
     Dataset<Row> prepared = FeatureStep.prepare(t, f);
@@ -159,7 +159,7 @@ class FeatureStepTest {
   @Test
   void anEmptySplitTransformsAndAVectorOfAnotherSizeIsRejected() {
     Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), List.of(), "mean",
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), 100, List.of(), "mean",
         true, List.of("pixels"), List.of(), 64);
     Dataset<Row> prepared = FeatureStep.prepare(t, f);
     PipelineModel model = FeatureStep.pipeline(f, FeatureStep.vectorSizes(prepared, f)).fit(prepared);
@@ -167,5 +167,16 @@ class FeatureStepTest {
     Dataset<Row> wider = FeatureStep.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
     Exception e = assertThrows(Exception.class, () -> model.transform(wider).collect());
     assertTrue(String.valueOf(e.getMessage()).contains("size"), e.getMessage());
+  }
+
+  @Test
+  void aCategoricalColumnWithTooManyValuesIsRefusedBeforeAnythingIsCollected() {
+    Dataset<Row> t = spark.range(1000).selectExpr("CAST(id AS STRING) AS color", "id * 1.0 AS size",
+        "CAST(id % 5 AS INT) AS count", "CAST(id % 2 AS STRING) AS label");
+    DataException e = assertThrows(DataException.class, () -> FeatureStep.checkCardinality(t,
+        features(List.of(), "label", List.of("count", "color"), List.of())));
+    assertTrue(e.getMessage().matches("Column 'color' \\(features.categorical\\) has about \\d+ distinct values,"
+        + " more than features.max-categories = 100: list it in features.hashed.columns instead"), e.getMessage());
+    FeatureStep.checkCardinality(t, features(List.of(), "label", List.of("count"), List.of()));
   }
 }
