@@ -205,17 +205,25 @@ public final class FeatureStep {
   }
 
   /**
-   * Refuses a categorical column with more than {@code features.max-categories} distinct values
-   * in {@code train}: indexing it would collect every value to the driver and one-hot encode it
-   * into a vector as wide. Counts approximately (HyperLogLog), in one pass for all columns.
+   * Checks the values of the training split in one pass, before anything is fitted: refuses a
+   * categorical column with more than {@code features.max-categories} distinct values (indexing
+   * it would collect every value to the driver and one-hot encode it into a vector as wide;
+   * counted approximately, with HyperLogLog) and a numeric column holding infinite values (they
+   * turn every model into NaN). NaN and null numbers are not refused: they are imputed.
    */
-  public static void checkCardinality(Dataset<Row> train, FeatureSettings f) {
-    if (f.categorical().isEmpty()) {
+  public static void checkValues(Dataset<Row> train, FeatureSettings f) {
+    List<Column> aggregates = new ArrayList<>();
+    for (String c : f.categorical()) {
+      aggregates.add(functions.approx_count_distinct(col(c), 0.05));
+    }
+    for (String c : f.numeric()) {
+      Column infinite = functions.abs(col(c).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY);
+      aggregates.add(functions.count(functions.when(infinite, 1)));
+    }
+    if (aggregates.isEmpty()) {
       return;
     }
-    Column[] counts = f.categorical().stream().map(c -> functions.approx_count_distinct(col(c), 0.05))
-        .toArray(Column[]::new);
-    Row row = train.agg(counts[0], java.util.Arrays.copyOfRange(counts, 1, counts.length)).first();
+    Row row = train.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < f.categorical().size(); i++) {
       long distinct = row.getLong(i);
@@ -223,6 +231,13 @@ public final class FeatureStep {
         problems.add("Column '" + f.categorical().get(i) + "' (features.categorical) has about " + distinct
             + " distinct values, more than features.max-categories = " + f.maxCategories()
             + ": list it in features.hashed.columns instead");
+      }
+    }
+    for (int i = 0; i < f.numeric().size(); i++) {
+      long infinite = row.getLong(f.categorical().size() + i);
+      if (infinite > 0) {
+        problems.add("Column '" + f.numeric().get(i) + "' (features.numeric) has " + infinite
+            + " infinite values in the training split: filter or cap them in features.sql");
       }
     }
     if (!problems.isEmpty()) {

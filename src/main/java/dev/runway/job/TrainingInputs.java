@@ -64,7 +64,7 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
       label.accept("fit feature pipeline");
       LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
       Dataset<Row> train = Splitter.part(labelled, "train");
-      timings.time("inspect", () -> FeatureStep.checkCardinality(train, f));
+      timings.time("inspect", () -> FeatureStep.checkValues(train, f));
       PipelineModel features = timings.time("features", () -> Failures.guard(DataException::new,
           "fit the feature pipeline", () -> FeatureStep.pipeline(f, FeatureStep.vectorSizes(train, f)).fit(train)));
       for (String split : Splitter.NAMES) {

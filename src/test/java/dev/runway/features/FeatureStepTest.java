@@ -173,10 +173,22 @@ class FeatureStepTest {
   void aCategoricalColumnWithTooManyValuesIsRefusedBeforeAnythingIsCollected() {
     Dataset<Row> t = spark.range(1000).selectExpr("CAST(id AS STRING) AS color", "id * 1.0 AS size",
         "CAST(id % 5 AS INT) AS count", "CAST(id % 2 AS STRING) AS label");
-    DataException e = assertThrows(DataException.class, () -> FeatureStep.checkCardinality(t,
+    DataException e = assertThrows(DataException.class, () -> FeatureStep.checkValues(t,
         features(List.of(), "label", List.of("count", "color"), List.of())));
     assertTrue(e.getMessage().matches("Column 'color' \\(features.categorical\\) has about \\d+ distinct values,"
         + " more than features.max-categories = 100: list it in features.hashed.columns instead"), e.getMessage());
-    FeatureStep.checkCardinality(t, features(List.of(), "label", List.of("count"), List.of()));
+    FeatureStep.checkValues(t, features(List.of(), "label", List.of("count"), List.of()));
+  }
+
+  @Test
+  void infiniteNumbersAreRefusedAndNaNIsImputed() {
+    Dataset<Row> t = spark.sql("SELECT * FROM VALUES ('a', 1.0D, 1, 'x'), ('b', double('Infinity'), 2, 'y'),"
+        + " ('c', double('NaN'), 3, 'x'), ('d', double('-Infinity'), 4, 'y') AS t(color, size, count, label)");
+    DataException e = assertThrows(DataException.class,
+        () -> FeatureStep.checkValues(t, features(List.of(), "label", List.of(), List.of("size", "count"))));
+    assertEquals("Column 'size' (features.numeric) has 2 infinite values in the training split: filter or cap"
+        + " them in features.sql", e.getMessage());
+    FeatureStep.checkValues(t.filter("abs(size) != double('Infinity')"),
+        features(List.of(), "label", List.of(), List.of("size", "count")));
   }
 }
