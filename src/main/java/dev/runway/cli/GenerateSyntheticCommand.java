@@ -19,9 +19,7 @@ import picocli.CommandLine.Spec;
 final class GenerateSyntheticCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
 
-  @picocli.CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a reference.conf key, e.g. storage.s3a.endpoint for an s3a:// output (repeatable).")
-  java.util.List<String> overrides = new java.util.ArrayList<>();
+  @Mixin OverrideOptions settings;
   @Spec CommandSpec spec;
 
   @Option(names = "--rows", description = "Rows (default: datasets.synthetic.rows).")
@@ -39,7 +37,7 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConfigReader d = DatasetDefaults.reader(overrides);
+    ConfigReader d = DatasetDefaults.reader(settings.overrides);
     long n = rows != null ? rows : d.longIn("datasets.synthetic.rows", 1, Long.MAX_VALUE);
     long s = seed != null ? seed : d.longIn("datasets.synthetic.seed", Long.MIN_VALUE, Long.MAX_VALUE);
     int p = partitions != null ? partitions : d.intIn("datasets.synthetic.partitions", 1, 100_000);

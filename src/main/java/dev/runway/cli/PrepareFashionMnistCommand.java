@@ -21,9 +21,7 @@ import picocli.CommandLine.Spec;
 final class PrepareFashionMnistCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
 
-  @picocli.CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a reference.conf key, e.g. storage.s3a.endpoint for an s3a:// output (repeatable).")
-  java.util.List<String> overrides = new java.util.ArrayList<>();
+  @Mixin OverrideOptions settings;
   @Spec CommandSpec spec;
 
   @Option(names = "--output", paramLabel = "PATH_OR_URI",
@@ -39,7 +37,7 @@ final class PrepareFashionMnistCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConfigReader defaults = DatasetDefaults.reader(overrides);
+    ConfigReader defaults = DatasetDefaults.reader(settings.overrides);
     String out = output != null ? output : defaults.string("datasets.fashion-mnist.output");
     Path dir = sourceDir != null ? sourceDir : Path.of(defaults.string("datasets.fashion-mnist.local-dir"));
     URI download = URI.create(defaults.string("datasets.fashion-mnist.download-url"));

@@ -8,7 +8,6 @@ import dev.runway.error.StorageErrors;
 import dev.runway.error.StorageException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -36,13 +35,11 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--format", description = "parquet, csv or json (default: ${DEFAULT-VALUE}).")
   String format = "parquet";
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a reference.conf key, e.g. storage.s3a.endpoint (repeatable).")
-  List<String> overrides = new java.util.ArrayList<>();
+  @Mixin OverrideOptions settings;
 
   @Override
   public Integer call() throws IOException {
-    ConfigReader r = DatasetDefaults.reader(overrides);
+    ConfigReader r = DatasetDefaults.reader(settings.overrides);
     Map<String, String> hadoop = JobSettings.hadoop(r);
     r.throwIfProblems();
     SparkSession spark = sparkOptions.session("runway scan", Map.of(), hadoop);
