@@ -3,7 +3,9 @@ package dev.runway.cli;
 import dev.runway.artifacts.Json;
 import dev.runway.config.ConfigReader;
 import dev.runway.config.JobSettings;
+import dev.runway.config.JobSettings.SourceSettings;
 import dev.runway.data.InputFiles;
+import dev.runway.data.SourceReader;
 import dev.runway.error.StorageErrors;
 import dev.runway.error.StorageException;
 import java.io.IOException;
@@ -43,18 +45,18 @@ final class ScanCommand implements Callable<Integer> {
     Map<String, String> hadoop = JobSettings.hadoop(r);
     r.throwIfProblems();
     SparkSession spark = sparkOptions.session("runway scan", Map.of(), hadoop);
+    spark.sparkContext().setJobDescription("runway scan " + path);
+    long start = System.nanoTime();
+    Dataset<Row> data = SourceReader.read(spark, new SourceSettings(path, format, Map.of(), "", ""));
+    // Hashing every column forces every value to be read and decoded, which count() would not.
+    Row result = data.selectExpr("count(1)", "sum(hash(*))").first();
+    double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> files;
     try {
       files = InputFiles.describe(spark.sparkContext().hadoopConfiguration(), path);
     } catch (IOException e) {
       throw StorageErrors.classify(e, path).orElseGet(() -> new StorageException("Cannot list " + path + ": " + e.getMessage(), e));
     }
-    spark.sparkContext().setJobDescription("runway scan " + path);
-    long start = System.nanoTime();
-    Dataset<Row> data = spark.read().format(format).load(path);
-    // Hashing every column forces every value to be read and decoded, which count() would not.
-    Row result = data.selectExpr("count(1)", "sum(hash(*))").first();
-    double seconds = (System.nanoTime() - start) / 1e9;
     long bytes = ((Number) files.get("total_bytes")).longValue();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("path", path);

@@ -79,6 +79,10 @@ class ExitCodesTest {
   void dataErrorsExit3() {
     assertFailure(train("source.path=\"" + runs.resolve("nope.json") + "\""), 3,
         "Cannot read source.path " + runs.resolve("nope.json") + ": no such file or directory");
+    Cli.Result scan = Cli.run("scan", "--master", "local[2]", "--path", runs.resolve("nope").toString());
+    assertEquals(3, scan.code(), scan.err());
+    assertEquals(List.of("error: Cannot read source.path " + runs.resolve("nope") + ": no such file or directory"),
+        scan.errLines());
     assertFailure(train("features.numeric=[Cylinders, Horsepowr]"), 3,
         "Cannot use column 'Horsepowr' from features.numeric: the training table has no such column (it has:"
             + " mpg, Cylinders, Displacement, Horsepower, Weight_in_lbs, Acceleration, model_year, Origin)");
