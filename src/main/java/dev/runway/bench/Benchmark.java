@@ -50,8 +50,8 @@ public final class Benchmark {
   private Benchmark() {}
 
   /**
-   * Runs the systems on {@code job}'s data (a neural-network job); {@code engineJobs} maps each
-   * engine to the job with train.engine set to it.
+   * Runs the systems on the data of a neural-network job: {@code runwayJob} and
+   * {@code dl4jSparkJob} are the same job with train.engine set to each engine.
    */
   public static List<Measurement> run(SparkSession spark, JobDefinition runwayJob, JobDefinition dl4jSparkJob,
       List<String> systems, int mlpIterations, int cores) {

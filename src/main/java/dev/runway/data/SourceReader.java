@@ -34,7 +34,7 @@ public final class SourceReader {
         df = df.filter(source.filter());
       } catch (RuntimeException e) {
         throw new dev.runway.error.JobConfigException("Cannot apply source.filter = \""
-            + source.filter() + "\": " + firstLine(e.getMessage()), e);
+            + source.filter() + "\": " + Messages.firstLine(e.getMessage()), e);
       }
     }
     return df;
@@ -45,7 +45,7 @@ public final class SourceReader {
     if (storage.isPresent()) {
       return storage.get();
     }
-    String message = firstLine(e.getMessage());
+    String message = Messages.firstLine(e.getMessage());
     if (e instanceof AnalysisException && message.contains("PATH_NOT_FOUND")) {
       return new DataException("Cannot read source.path " + source.path() + ": no such file or directory", e);
     }
@@ -55,9 +55,5 @@ public final class SourceReader {
     }
     return new DataException("Cannot read source.path " + source.path() + " as " + source.format()
         + ": " + Messages.rootLine(e), e);
-  }
-
-  static String firstLine(String message) {
-    return message == null ? "" : message.strip().lines().findFirst().orElse("");
   }
 }

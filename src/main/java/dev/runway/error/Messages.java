@@ -4,6 +4,15 @@ package dev.runway.error;
 public final class Messages {
   private Messages() {}
 
+  /** The first line of a (possibly multi-line, possibly null) message, at most 300 characters. */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+
   /**
    * The first line of the innermost cause's message: Spark wraps the real reason (a file that
    * is not Parquet, a refused connection) in several layers of "Job aborted due to stage failure".
@@ -13,8 +22,7 @@ public final class Messages {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    String line = message.strip().lines().findFirst().orElse(root.getClass().getSimpleName());
-    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+    String line = firstLine(root.getMessage());
+    return line.isEmpty() ? root.getClass().getSimpleName() : line;
   }
 }

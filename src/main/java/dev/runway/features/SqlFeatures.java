@@ -5,6 +5,7 @@ import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.SourceSettings;
 import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.JobConfigException;
+import dev.runway.error.Messages;
 import java.util.List;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -30,14 +31,14 @@ public final class SqlFeatures {
       try {
         StructType.fromDDL(source.schema());
       } catch (Exception e) {
-        r.problem("source.schema", "not a valid DDL schema: " + firstLine(e.getMessage()));
+        r.problem("source.schema", "not a valid DDL schema: " + Messages.firstLine(e.getMessage()));
       }
     }
     if (!source.filter().isBlank()) {
       try {
         CatalystSqlParser$.MODULE$.parseExpression(source.filter());
       } catch (Exception e) {
-        r.problem("source.filter", "not a valid SQL predicate: " + firstLine(e.getMessage()));
+        r.problem("source.filter", "not a valid SQL predicate: " + Messages.firstLine(e.getMessage()));
       }
     }
     List<SqlStatement> statements = features.sql();
@@ -47,7 +48,7 @@ public final class SqlFeatures {
         CatalystSqlParser$.MODULE$.parsePlan(statement.sql());
       } catch (Exception e) {
         r.problem("Cannot parse features.sql[" + i + "] '" + statement.name() + "' ("
-            + r.where("features.sql") + "): " + firstLine(e.getMessage()));
+            + r.where("features.sql") + "): " + Messages.firstLine(e.getMessage()));
       }
     }
   }
@@ -64,20 +65,12 @@ public final class SqlFeatures {
         // AnalysisException is checked as far as Java knows, though Scala throws it freely.
         if (e instanceof AnalysisException) {
           throw new JobConfigException("Cannot run features.sql[" + i + "] '" + statement.name()
-              + "': " + firstLine(e.getMessage()), e);
+              + "': " + Messages.firstLine(e.getMessage()), e);
         }
         throw e;
       }
       table.createOrReplaceTempView(statement.name());
     }
     return table;
-  }
-
-  static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    String line = message.strip().lines().findFirst().orElse("");
-    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 }

@@ -20,6 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * the only "executor" is the driver itself).
  */
 final class ExecutorsSeen extends SparkListener implements AutoCloseable {
+  /** The executor id Spark gives the driver (SparkContext.DRIVER_IDENTIFIER, not public API). */
+  private static final String DRIVER = "driver";
+
   private final SparkSession spark;
   private final Map<String, AtomicLong> tasks = new ConcurrentHashMap<>();
   private final Map<String, String> hosts = new ConcurrentHashMap<>();
@@ -73,6 +76,10 @@ final class ExecutorsSeen extends SparkListener implements AutoCloseable {
   }
 
   private Map<String, Long> probePids() {
+    if (tasks.keySet().equals(java.util.Set.of(DRIVER))) {
+      // Local mode: the driver ran every task; no job needed to learn its own pid.
+      return Map.of(DRIVER, ProcessHandle.current().pid());
+    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slices = Math.max(4, 4 * tasks.size());
     jsc.setJobDescription("runway: which processes ran the executors");
