@@ -1,5 +1,6 @@
 package dev.runway.bench;
 
+import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.eval.Metrics;
 import dev.runway.features.FeatureStep;
@@ -58,9 +59,9 @@ public final class Benchmark {
     NeuralNetworkTrainer trainer = (NeuralNetworkTrainer) runwayJob.trainer();
     long seed = runwayJob.settings().split().seed();
     int epochs = trainer.settings().epochs();
-    Dataset<Row> source = SourceReader.read(spark, runwayJob.settings().source());
     List<Measurement> out = new ArrayList<>();
-    try (TrainingInputs inputs = TrainingInputs.prepare(spark, runwayJob, source, new Timings(),
+    try (Source source = SourceReader.read(spark, runwayJob.settings().source());
+        TrainingInputs inputs = TrainingInputs.prepare(spark, runwayJob, source.rows(), new Timings(),
         d -> spark.sparkContext().setJobDescription("runway bench: " + d))) {
       Dataset<Row> train = inputs.vectors().get("train");
       Dataset<Row> test = inputs.vectors().get("test");

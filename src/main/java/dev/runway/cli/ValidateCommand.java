@@ -2,29 +2,50 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.job.JobDefinition;
+import dev.runway.preflight.Finding;
+import dev.runway.preflight.Preflight;
+import dev.runway.preflight.SparkFacts;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import scala.Tuple2;
 
-/** Parses and validates a job without touching data or starting Spark. */
+/**
+ * Parses and validates a job without touching data or starting Spark, then makes the pre-flight
+ * checks that need no data with the Spark settings visible here: spark-submit's (it passes them
+ * as system properties), the job's spark.conf and --master.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Check a job file (keys, types, ranges, SQL syntax) without reading data.")
+    description = "Check a job file (keys, types, ranges, SQL syntax) and its Spark settings without reading data.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin JobOptions jobOptions;
+  @Mixin SparkOptions sparkOptions;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     JobDefinition job = JobDefinition.load(jobOptions.job, jobOptions.overrides);
+    Map<String, String> submitted = new LinkedHashMap<>();
+    for (Tuple2<String, String> kv : new SparkConf().getAll()) {
+      submitted.put(kv._1(), kv._2());
+    }
+    if (sparkOptions.master != null) {
+      submitted.put("spark.master", sparkOptions.master);
+    }
+    List<Finding> findings = Preflight.warnings(SparkFacts.of(submitted, job.settings().sparkConf()), job);
+    findings.forEach(f -> spec.commandLine().getErr().println("warning: " + f.message()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", "valid");
     out.put("job", job.settings().name());
     out.put("model_type", job.trainer().type());
     out.put("source", job.settings().source().path());
+    out.put("warnings", findings.stream().map(Finding::message).toList());
     spec.commandLine().getOut().println(Json.line(out));
     return Main.ok();
   }

@@ -21,7 +21,12 @@ public record JobSettings(
     FeatureSettings features,
     SplitSettings split,
     String modelType,
-    String outputRoot) {
+    String outputRoot,
+    List<String> preflightWarnOnly) {
+
+  /** The pre-flight checks (dev.runway.preflight), by the names preflight.warn-only takes. */
+  public static final List<String> PREFLIGHT_CHECKS =
+      List.of("kryo-registrator", "memory-overhead", "blas-threads", "worker-slots");
 
   /** Sub-trees passed through to Spark or Hadoop: any key is accepted below them. */
   public static final Set<String> OPEN_MAPS =
@@ -45,7 +50,19 @@ public record JobSettings(
         readFeatures(r),
         readSplit(r),
         r.string("model.type"),
-        r.requiredString("output.root"));
+        r.requiredString("output.root"),
+        readWarnOnly(r));
+  }
+
+  private static List<String> readWarnOnly(ConfigReader r) {
+    List<String> names = r.stringList("preflight.warn-only");
+    for (String name : names) {
+      if (!PREFLIGHT_CHECKS.contains(name)) {
+        r.problem("preflight.warn-only", "'" + name + "' is not a check: the checks are "
+            + String.join(", ", PREFLIGHT_CHECKS));
+      }
+    }
+    return List.copyOf(names);
   }
 
   /** Every Hadoop setting of the job: storage.s3a translated, then storage.hadoop on top. */
@@ -56,12 +73,20 @@ public record JobSettings(
   }
 
   private static SourceSettings readSource(ConfigReader r) {
+    Map<String, String> options = r.openMap("source.options");
+    for (String owned : List.of("mode", "columnNameOfCorruptRecord")) {
+      if (options.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(owned))) {
+        r.problem("source.options." + owned, "runway handles malformed rows itself: set source.malformed"
+            + " (fail or drop) instead");
+      }
+    }
     return new SourceSettings(
         r.requiredString("source.path"),
         r.oneOf("source.format", List.of("parquet", "csv", "json")),
-        r.openMap("source.options"),
+        options,
         r.string("source.schema"),
-        r.string("source.filter"));
+        r.string("source.filter"),
+        r.oneOf("source.malformed", List.of("fail", "drop")));
   }
 
   private static FeatureSettings readFeatures(ConfigReader r) {
@@ -140,9 +165,12 @@ public record JobSettings(
     return new SplitSettings(method, train, validation, test, seed, column, validationStart, testStart);
   }
 
-  /** Input location and how to read it. Empty schema or filter means none. */
+  /**
+   * Input location and how to read it. Empty schema or filter means none; malformed is what to do
+   * with rows of a text format that do not parse: fail or drop.
+   */
   public record SourceSettings(
-      String path, String format, Map<String, String> options, String schema, String filter) {}
+      String path, String format, Map<String, String> options, String schema, String filter, String malformed) {}
 
   /** One named SQL statement of the feature step. */
   public record SqlStatement(String name, String sql) {}

@@ -6,8 +6,12 @@ import dev.runway.artifacts.RunDirectory;
 import dev.runway.artifacts.RunLock;
 import dev.runway.config.JobSettings;
 import dev.runway.data.InputFiles;
+import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.error.DataException;
+import dev.runway.preflight.Finding;
+import dev.runway.preflight.Preflight;
+import dev.runway.preflight.SparkFacts;
 import dev.runway.error.StorageException;
 import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
@@ -43,6 +47,7 @@ public final class TrainJob {
   private final JobDefinition job;
   private final JobSettings s;
   private final Timings timings = new Timings();
+  private List<Finding> preflight = List.of();
 
   public TrainJob(SparkSession spark, JobDefinition job) {
     this.spark = spark;
@@ -69,6 +74,8 @@ public final class TrainJob {
       Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
       return new RunResult("already-committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
     }
+    preflight = Preflight.warnings(SparkFacts.of(sessionConf(), s.sparkConf()), job);
+    preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
     // From here on the run is this process's: a second driver given the same run id refuses
     // instead of deleting what this one writes.
     RunLock lock = RunLock.acquire(run);
@@ -105,6 +112,15 @@ public final class TrainJob {
     }
   }
 
+  /** The live session's settings (a new session's include the job's spark.conf and spark-submit's). */
+  private Map<String, String> sessionConf() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+      conf.put(kv._1(), kv._2());
+    }
+    return conf;
+  }
+
   /** Checkpoints as files under {@value #CHECKPOINTS}/ in the uncommitted run. */
   private static Checkpoints checkpointsIn(RunDirectory run) {
     return new Checkpoints() {
@@ -126,7 +142,13 @@ public final class TrainJob {
 
     label("read source " + s.source().path());
     LOG.info("Reading {} ({})", s.source().path(), s.source().format());
-    Dataset<Row> source = timings.time("read", () -> SourceReader.read(spark, s.source()));
+    try (Source source = timings.time("read", () -> SourceReader.read(spark, s.source()))) {
+      return trainFrom(source, run, runId, started, lineage);
+    }
+  }
+
+  private RunResult trainFrom(Source source, RunDirectory run, String runId, Instant started,
+      Map<String, Object> lineage) {
     lineage.put("input", Failures.guard(DataException::new, "list input files", () -> {
       try {
         return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), s.source().path());
@@ -134,8 +156,10 @@ public final class TrainJob {
         throw new DataException("Cannot list source.path " + s.source().path() + ": " + e.getMessage(), e);
       }
     }));
+    source.malformedLineage().ifPresent(m -> lineage.put("malformed_rows", m));
+    lineage.put("preflight_warnings", preflight.stream().map(Finding::toMap).toList());
 
-    try (TrainingInputs inputs = TrainingInputs.prepare(spark, job, source, timings, this::label)) {
+    try (TrainingInputs inputs = TrainingInputs.prepare(spark, job, source.rows(), timings, this::label)) {
       Target target = inputs.target();
       Map<String, Long> rows = inputs.rows();
       Map<String, Dataset<Row>> vectors = inputs.vectors();
@@ -192,7 +216,7 @@ public final class TrainJob {
       metrics.put("timings_s", timings.asMap());
       run.writeText("metrics.json", Json.pretty(metrics));
 
-      lineage.putAll(lineageFacts(runId, source, inputs.table(), target, rows, vectorSize, started));
+      lineage.putAll(lineageFacts(runId, source.rows(), inputs.table(), target, rows, vectorSize, started));
       lineage.put("timings_s", timings.asMap());
       run.writeText("lineage.json", Json.pretty(lineage));
 

@@ -50,15 +50,21 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
     Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
     try {
       label.accept("inspect label and split");
-      Target target = timings.time("inspect", () -> Failures.guard(DataException::new,
-          "inspect the training table", () -> FeatureStep.inspectTarget(assigned, f)));
-      job.trainer().checkTarget(target);
-      Map<String, Long> rows = timings.time("inspect", () -> splitCounts(assigned));
-      LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
+      Map<String, Long> rows = timings.time("inspect", () -> Failures.guard(DataException::new,
+          "count the training table's rows", () -> splitCounts(assigned)));
+      if (rows.values().stream().mapToLong(Long::longValue).sum() == 0) {
+        throw new DataException("No rows to train on: source.path " + job.settings().source().path() + " holds none"
+            + (job.settings().source().filter().isBlank() ? "" : " that pass source.filter")
+            + (f.sql().isEmpty() ? "" : " (or the SQL statements return none)"));
+      }
       if (rows.get("train") == 0 || rows.get("test") == 0) {
         throw new DataException("The " + (rows.get("train") == 0 ? "train" : "test")
             + " split is empty (rows per split: " + rows + "): check split settings");
       }
+      Target target = timings.time("inspect", () -> Failures.guard(DataException::new,
+          "inspect the training table", () -> FeatureStep.inspectTarget(assigned, f)));
+      job.trainer().checkTarget(target);
+      LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
 
       Dataset<Row> labelled = FeatureStep.prepare(assigned, f).withColumn(LABEL, FeatureStep.labelColumn(target));
       label.accept("fit feature pipeline");

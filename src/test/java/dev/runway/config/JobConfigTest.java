@@ -182,7 +182,7 @@ class JobConfigTest {
   @Test
   void openMapsTakeAnyKey() throws IOException {
     JobDefinition job = JobDefinition.load(job(VALID
-        + "source.options { header = true, \"mode\" = DROPMALFORMED }\n"
+        + "source.options { header = true, \"dateFormat\" = \"yyyy/MM/dd\" }\n"
         + "storage.hadoop { \"fs.s3a.endpoint\" = \"http://127.0.0.1:9000\" }\n"
         + "spark.conf { \"spark.sql.shuffle.partitions\" = 3 }\n").toString(), List.of());
     assertEquals("true", job.settings().source().options().get("header"));

@@ -1,9 +1,12 @@
 package dev.runway.train.nn;
 
+import dev.runway.error.JobConfigException;
 import dev.runway.train.TrainingData;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every engine derives from the job and the data before training: the worker count, the
@@ -11,12 +14,38 @@ import org.apache.spark.sql.SparkSession;
  * their networks from).
  */
 record EngineSetup(JavaSparkContext jsc, int workers, int nIn, int nOut, String configurationJson) {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
 
   static EngineSetup of(SparkSession spark, NetworkSpec spec, TrainSettings settings, TrainingData data) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int workers = settings.workers() > 0 ? settings.workers() : jsc.defaultParallelism();
+    int slots = jsc.defaultParallelism();
+    int workers = workers(settings, slots, data.train().count());
     int nIn = data.train().first().<Vector>getAs(0).size();
     return new EngineSetup(jsc, workers, nIn, NetworkSpec.outputs(data.target()),
         spec.configuration(nIn, data.target(), data.seed()).toJson());
+  }
+
+  /**
+   * The worker count, checked against the data (the pre-flight checks that need it): each worker
+   * trains on its own shard, so a worker without rows would average an untrained network into
+   * every round, and one with less than a minibatch mostly adds averaging cost.
+   */
+  static int workers(TrainSettings settings, int slots, long rows) {
+    if (settings.workers() > 0 && rows < settings.workers()) {
+      throw new JobConfigException("Cannot train with train.workers = " + settings.workers() + " on " + rows
+          + " training rows: some workers would have none; set train.workers to at most " + rows);
+    }
+    int workers = settings.workers() > 0 ? settings.workers() : (int) Math.max(1, Math.min(slots, rows));
+    if (workers > slots) {
+      LOG.warn("warning: train.workers = {} but Spark has {} task slots: each averaging round runs in {} waves",
+          workers, slots, (workers + slots - 1) / slots);
+    }
+    long perWorker = rows / workers;
+    if (perWorker < settings.batchSize()) {
+      LOG.warn("warning: each of the {} workers has about {} training rows, less than one minibatch of"
+          + " train.batch-size = {}: fewer workers or a smaller batch would train the same data faster",
+          workers, perWorker, settings.batchSize());
+    }
+    return workers;
   }
 }

@@ -1,0 +1,152 @@
+package dev.runway.preflight;
+
+import dev.runway.error.JobConfigException;
+import dev.runway.job.JobDefinition;
+import dev.runway.train.nn.NeuralNetworkTrainer;
+import dev.runway.train.nn.TrainSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Checks of what users most often get wrong when a job moves from a laptop to a cluster, made
+ * from the settings alone, before any data is read: {@code validate} runs them, and so does
+ * {@code train} on the session it is given. Checks that need the data (workers against training
+ * rows) run when the engine has counted them. A check that would stop the job can be turned into
+ * a warning with preflight.warn-only.
+ */
+public final class Preflight {
+  static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+  private static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
+
+  private Preflight() {}
+
+  /** The findings for {@code job} run with {@code facts}; warn-only checks never block. */
+  public static List<Finding> check(SparkFacts facts, JobDefinition job) {
+    List<Finding> out = new ArrayList<>();
+    if (job.trainer() instanceof NeuralNetworkTrainer nn) {
+      TrainSettings train = nn.settings();
+      run(out, "kryo-registrator", facts, Preflight::kryoRegistrator);
+      run(out, "memory-overhead", facts, Preflight::memoryOverhead);
+      run(out, "blas-threads", facts, f -> blasThreads(f, train));
+      run(out, "worker-slots", facts, f -> workerSlots(f, train));
+    }
+    Set<String> warnOnly = Set.copyOf(job.settings().preflightWarnOnly());
+    return out.stream().map(f -> f.blocking() && warnOnly.contains(f.check())
+        ? new Finding(f.check(), false, f.message()) : f).toList();
+  }
+
+  /**
+   * Runs the checks: blocking findings stop the job with one error line each (exit 2); the
+   * warnings are returned, for the caller to show and record.
+   */
+  public static List<Finding> warnings(SparkFacts facts, JobDefinition job) {
+    List<Finding> findings = check(facts, job);
+    List<String> blocking = findings.stream().filter(Finding::blocking).map(Finding::message).toList();
+    if (!blocking.isEmpty()) {
+      throw new JobConfigException(String.join("\n", blocking));
+    }
+    return findings;
+  }
+
+  private static void run(List<Finding> out, String name, SparkFacts facts, Function<SparkFacts, Optional<Finding>> check) {
+    try {
+      check.apply(facts).ifPresent(out::add);
+    } catch (IllegalArgumentException e) {
+      // A setting several checks read (spark.task.cpus, say) is reported once.
+      String message = "Cannot read the Spark settings: " + e.getMessage();
+      if (out.stream().noneMatch(f -> f.message().equals(message))) {
+        out.add(new Finding(name, true, message));
+      }
+    }
+  }
+
+  /** Kryo without ND4J's registrator serializes network arrays wrongly (DL4J's docs require it). */
+  static Optional<Finding> kryoRegistrator(SparkFacts f) {
+    if (!f.conf().getOrDefault("spark.serializer", "").strip().equals(KRYO)) {
+      return Optional.empty();
+    }
+    String registrators = f.conf().getOrDefault("spark.kryo.registrator", "");
+    if (List.of(registrators.split(",")).stream().map(String::strip).anyMatch(ND4J_REGISTRATOR::equals)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Finding("kryo-registrator", true, "spark.serializer is Kryo but spark.kryo.registrator"
+        + (registrators.isBlank() ? " is not set" : " (" + registrators + ") lacks " + ND4J_REGISTRATOR)
+        + ": ND4J arrays would not serialize; add spark.kryo.registrator=" + ND4J_REGISTRATOR
+        + " or leave spark.serializer unset"));
+  }
+
+  /**
+   * ND4J keeps network arrays outside the heap, in what Spark calls memory overhead. When the
+   * overhead is smaller than ND4J may use, YARN and Kubernetes kill executors mid-training
+   * (exit code 137, "container killed ... beyond memory limits"), which users then read as a
+   * flaky cluster; elsewhere the host runs short of memory instead.
+   */
+  static Optional<Finding> memoryOverhead(SparkFacts f) {
+    if (f.local()) {
+      return Optional.empty();
+    }
+    long overhead = f.executorOverhead();
+    long offHeap = f.executorOffHeapLimit();
+    if (overhead >= offHeap) {
+      return Optional.empty();
+    }
+    boolean explicit = f.conf().getOrDefault("spark.executor.extraJavaOptions", "").contains("javacpp.maxbytes");
+    return Optional.of(new Finding("memory-overhead", f.enforcesContainerMemory(),
+        "spark.executor.memoryOverhead (" + mib(overhead) + ") is smaller than ND4J's off-heap limit on executors ("
+            + mib(offHeap) + (explicit ? ", -Dorg.bytedeco.javacpp.maxbytes" : ", the heap size: no"
+            + " -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions") + ")"
+            + (f.enforcesContainerMemory() ? ": the cluster manager would kill executors that use it" : "")
+            + "; raise spark.executor.memoryOverhead or lower -Dorg.bytedeco.javacpp.maxbytes"));
+  }
+
+  /**
+   * Workers running at once on an executor, times the BLAS threads each uses, must not exceed the
+   * executor's cores: two workers with two threads each on two cores ran every minibatch about six
+   * times slower. runway's engine gives each worker spark.task.cpus threads; Deeplearning4j's
+   * TrainingMaster leaves ND4J's default, every core of the host, unless OMP_NUM_THREADS says.
+   */
+  static Optional<Finding> blasThreads(SparkFacts f, TrainSettings train) {
+    Optional<Integer> cores = f.executorCores();
+    if (f.local() && cores.get() > f.hostCores()) {
+      return Optional.of(new Finding("blas-threads", false, f.master() + " runs " + cores.get()
+          + " tasks at once on this machine's " + f.hostCores() + " cores: workers would share cores;"
+          + " use local[" + f.hostCores() + "] or local[*]"));
+    }
+    if (cores.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean runwayEngine = train.engine().equals("parameter-averaging");
+    int threads = runwayEngine ? f.taskCpus() : f.executorOmpThreads().orElse(cores.get());
+    int atOnce = cores.get() / f.taskCpus();
+    if (train.workers() > 0) {
+      atOnce = Math.min(atOnce, train.workers());
+    }
+    if (threads * atOnce <= cores.get()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Finding("blas-threads", false, atOnce + " workers x " + threads
+        + " BLAS threads each exceed the executors' " + cores.get() + " cores, which slows every minibatch"
+        + " several times: set " + (f.local() ? "OMP_NUM_THREADS" : "spark.executorEnv.OMP_NUM_THREADS") + "="
+        + Math.max(1, cores.get() / atOnce)
+        + (runwayEngine ? "" : " (train.engine = dl4j-spark does not set worker threads itself)")));
+  }
+
+  /** More workers than task slots: each averaging round then runs in waves, one after another. */
+  static Optional<Finding> workerSlots(SparkFacts f, TrainSettings train) {
+    Optional<Integer> slots = f.slots();
+    if (train.workers() == 0 || slots.isEmpty() || train.workers() <= slots.get()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Finding("worker-slots", false, "train.workers = " + train.workers()
+        + " but the job has " + slots.get() + " task slots: each averaging round would run in "
+        + (train.workers() + slots.get() - 1) / slots.get() + " waves; set train.workers = 0 (one per slot)"
+        + " or at most " + slots.get()));
+  }
+
+  private static String mib(long bytes) {
+    return (bytes >> 20) + " MiB";
+  }
+}
