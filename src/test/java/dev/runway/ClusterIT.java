@@ -30,32 +30,15 @@ class ClusterIT {
   private static final String MASTER = "spark://127.0.0.1:7077";
   private static final Path REPO = TestData.repo();
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("cluster-out", ".txt");
-    Path err = Files.createTempFile("cluster-err", ".txt");
-    List<String> cmd = new ArrayList<>(List.of(command));
-    if (cmd.get(0).startsWith("scripts/")) {
-      cmd.set(0, REPO.resolve(cmd.get(0)).toString());
-    }
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().put("RUNWAY_NO_BUILD", "1");
-    pb.environment().put("RUNWAY_DRIVER_MEMORY", "1g");
-    pb.environment().put("RUNWAY_LOG_DIR", REPO.resolve("target/it-logs").toString());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish");
-    }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  private static Scripts.Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+    Map<String, String> all = new java.util.HashMap<>(Map.of("RUNWAY_DRIVER_MEMORY", "1g"));
+    all.putAll(env);
+    return Scripts.run(all, command);
   }
 
   @BeforeAll
   static void cluster() throws Exception {
-    Run prepared = run(Map.of(), "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
+    Scripts.Result prepared = run(Map.of(), "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
     assertEquals(0, prepared.code(), prepared.err());
     TestS3.bucket("cluster-data");
     TestS3.bucket("cluster-runs");
@@ -65,7 +48,7 @@ class ClusterIT {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.require(TestData.CARS).toUri()),
           new org.apache.hadoop.fs.Path("s3a://cluster-data/cars/cars.json"));
     }
-    Run up = run(Map.of(), "scripts/cluster", "start");
+    Scripts.Result up = run(Map.of(), "scripts/cluster", "start");
     assertEquals(0, up.code(), up.out() + up.err());
   }
 
@@ -74,7 +57,7 @@ class ClusterIT {
     run(Map.of(), "scripts/cluster", "stop");
   }
 
-  private static Run submit(String job, String runId, String... sets) throws Exception {
+  private static Scripts.Result submit(String job, String runId, String... sets) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("scripts/submit", "--master", MASTER, "train", "--job", job,
         "--run-id", runId, "--set=output.root=\"s3a://cluster-runs/runs\""));
     for (String s : TestS3.settings()) {
@@ -87,7 +70,7 @@ class ClusterIT {
   }
 
   /** The run's metrics, after checking its manifest by reading every file back from S3. */
-  private static Map<String, Object> committed(Run r) throws Exception {
+  private static Map<String, Object> committed(Scripts.Result r) throws Exception {
     assertEquals(0, r.code(), r.err());
     Map<String, Object> line = Json.parse(r.out().strip());
     assertEquals("committed", line.get("status"));
@@ -133,7 +116,7 @@ class ClusterIT {
   @Test
   void theAirflowDagCommandsRunAndARetryIsANoOp() throws Exception {
     Path runs = Files.createTempDirectory("airflow-runs");
-    Run r = run(Map.of(
+    Scripts.Result r = run(Map.of(
             "SPARK_HOME", REPO.resolve("target/cluster/spark-home").toString(),
             "RUNWAY_SPARK_MASTER", MASTER,
             "RUNWAY_JAR", REPO.resolve("target/runway-0.1.0-SNAPSHOT.jar").toString(),

@@ -19,26 +19,51 @@ public final class TestS3 {
 
   private static S3Proxy proxy;
   private static BlobStore store;
+  private static int port;
 
   private TestS3() {}
 
   public static synchronized String endpoint() {
     if (proxy == null) {
-      try {
-        BlobStoreContext context = ContextBuilder.newBuilder("transient")
-            .credentials(ACCESS_KEY, SECRET_KEY).overrides(new Properties()).build(BlobStoreContext.class);
-        store = context.getBlobStore();
-        proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-          Thread.sleep(10);
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot start s3proxy", e);
-      }
+      BlobStoreContext context = ContextBuilder.newBuilder("transient")
+          .credentials(ACCESS_KEY, SECRET_KEY).overrides(new Properties()).build(BlobStoreContext.class);
+      store = context.getBlobStore();
+      serve(0);
     }
-    return "http://127.0.0.1:" + proxy.getPort();
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Starts a server for the store on {@code port} (0: any free one). */
+  private static void serve(int port) {
+    try {
+      proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
+          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+      proxy.start();
+      while (!"STARTED".equals(proxy.getState())) {
+        Thread.sleep(10);
+      }
+      TestS3.port = proxy.getPort();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start s3proxy", e);
+    }
+  }
+
+  /** Stops the server (the stored objects stay): clients now get "connection refused". */
+  public static synchronized void stop() throws Exception {
+    endpoint();
+    proxy.stop();
+  }
+
+  /** Serves the same objects again, on the same endpoint. */
+  public static synchronized void restart() {
+    serve(port);
+  }
+
+  /** The keys in {@code bucket} under {@code prefix}, read from the server's store directly. */
+  public static synchronized List<String> keys(String bucket, String prefix) {
+    endpoint();
+    return store.list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.prefix(prefix).recursive())
+        .stream().map(m -> m.getName()).toList();
   }
 
   /** Creates a bucket (if missing). */

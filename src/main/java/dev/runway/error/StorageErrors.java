@@ -4,35 +4,73 @@ import java.util.Optional;
 
 /**
  * Recognizes, anywhere in an exception chain, the storage failures users meet first: an endpoint
- * that cannot be reached, a bucket that does not exist, credentials that are refused. Classes are
- * matched by name, so this works where hadoop-aws is not on the classpath.
+ * that cannot be reached, a bucket that does not exist, credentials that are refused, a disk or
+ * quota that is full. Classes are matched by name, so this works where hadoop-aws is not on the
+ * classpath.
  */
 public final class StorageErrors {
   private StorageErrors() {}
 
+  private enum Kind { NO_BUCKET, DENIED, UNREACHABLE, NO_SPACE }
+
+  private record Cause(Kind kind, String detail) {}
+
+  private static final String CREDENTIALS = "check the credentials: storage.s3a.access-key and secret-key, or"
+      + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+
   /** A one-line {@link StorageException} naming {@code location} and the cause, if it is one of these. */
   public static Optional<StorageException> classify(Throwable e, String location) {
+    return cause(e).map(c -> new StorageException(switch (c.kind()) {
+      case NO_BUCKET -> "Cannot use " + location + ": the bucket does not exist";
+      case DENIED -> "Cannot access " + location + ": access denied (" + CREDENTIALS + ")";
+      case UNREACHABLE -> "Cannot reach the storage endpoint for " + location + ": " + c.detail()
+          + " (check storage.s3a.endpoint)";
+      case NO_SPACE -> "Cannot write " + location + ": no space left (disk full or quota exceeded: " + c.detail() + ")";
+    }, e));
+  }
+
+  /** The same, for a failure met while doing {@code step} ("write the run to s3a://..."). */
+  public static Optional<StorageException> duringStep(Throwable e, String step) {
+    return cause(e).map(c -> new StorageException("Cannot " + step + ": " + switch (c.kind()) {
+      case NO_BUCKET -> "the bucket does not exist";
+      case DENIED -> "access denied (" + CREDENTIALS + ")";
+      case UNREACHABLE -> "the storage endpoint cannot be reached: " + c.detail() + " (check storage.s3a.endpoint)";
+      case NO_SPACE -> "no space left (disk full or quota exceeded: " + c.detail() + ")";
+    }, e));
+  }
+
+  private static Optional<Cause> cause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (is(t, "org.apache.hadoop.fs.s3a.UnknownStoreException")) {
-        return Optional.of(new StorageException("Cannot use " + location + ": the bucket does not exist", e));
+        return Optional.of(new Cause(Kind.NO_BUCKET, ""));
       }
       if (t instanceof java.nio.file.AccessDeniedException
           || is(t, "org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException")
           || is(t, "org.apache.hadoop.security.AccessControlException")) {
-        return Optional.of(new StorageException("Cannot access " + location + ": access denied (check the"
-            + " credentials: storage.s3a.access-key and secret-key, or AWS_ACCESS_KEY_ID and"
-            + " AWS_SECRET_ACCESS_KEY)", e));
+        return Optional.of(new Cause(Kind.DENIED, ""));
+      }
+      if (outOfSpace(t)) {
+        return Optional.of(new Cause(Kind.NO_SPACE, Messages.firstLine(t.getMessage())));
       }
       if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
           || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException
           || is(t, "org.apache.http.conn.ConnectTimeoutException")) {
-        String reason = t.getMessage() == null ? t.getClass().getSimpleName()
-            : t.getMessage().lines().findFirst().orElse("");
-        return Optional.of(new StorageException("Cannot reach the storage endpoint for " + location + ": "
-            + reason + " (check storage.s3a.endpoint)", e));
+        return Optional.of(new Cause(Kind.UNREACHABLE, t.getMessage() == null ? t.getClass().getSimpleName()
+            : Messages.firstLine(t.getMessage())));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * ENOSPC and EDQUOT reach Java as IOExceptions carrying the C library's text; HDFS has its own
+   * quota exceptions. A task's failure reaches the driver as a SparkException whose message holds
+   * the executor's exception, so the text is matched on any exception of the chain.
+   */
+  private static boolean outOfSpace(Throwable t) {
+    String m = String.valueOf(t.getMessage());
+    return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+        || is(t, "org.apache.hadoop.hdfs.protocol.QuotaExceededException");
   }
 
   private static boolean is(Throwable t, String className) {

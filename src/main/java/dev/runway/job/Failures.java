@@ -23,7 +23,7 @@ public final class Failures {
       // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
       // that Java cannot name in a catch of code that does not declare it. A storage failure is
       // one whatever step met it (an executor reading a missing bucket, say).
-      throw StorageErrors.classify(e, step).map(RunwayException.class::cast)
+      throw StorageErrors.duringStep(e, step).map(RunwayException.class::cast)
           .orElseGet(() -> kind.apply("Cannot " + step + ": " + Messages.rootLine(e), e));
     }
   }

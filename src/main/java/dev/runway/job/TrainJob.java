@@ -209,7 +209,7 @@ public final class TrainJob {
           features.write().save(run.resolve("feature-pipeline"));
           model.save(run.resolve("model"));
         } catch (IOException e) {
-          throw new StorageException("Cannot write the model to " + run.uri() + ": " + e.getMessage(), e);
+          throw new java.io.UncheckedIOException(e); // the guard names the step and the cause
         }
         return null;
       }));

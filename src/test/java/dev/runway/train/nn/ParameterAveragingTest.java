@@ -189,4 +189,35 @@ class ParameterAveragingTest {
     assertTrue(e.getMessage().startsWith("Training diverged: the loss became "), e.getMessage());
     assertTrue(e.getMessage().contains("in epoch 1, round "), e.getMessage());
   }
+
+  @Test
+  void aLossDivergingAfterAGoodEpochKeepsThatEpochsCheckpoint() {
+    Dataset<Row> train = frame(rows(2000, 10, false), 2);
+    Dataset<Row> validation = frame(rows(400, 11, false), 2);
+    // One good epoch at a sane learning rate, then the same state continued at a learning rate
+    // of 100: the state a run is in when its schedule or data push it over the edge mid-way.
+    NetworkSpec sane = new NetworkSpec(List.of(16), "relu", 0.0, 0.0, "sgd", 0.05, 0.9, "none", 0.5, 5);
+    NetworkSpec wild = new NetworkSpec(List.of(16), "relu", 0.0, 0.0, "sgd", 100, 0.9, "none", 0.5, 5);
+    MemoryCheckpoints first = new MemoryCheckpoints();
+    ParameterAveraging.Result good = new ParameterAveraging(spark, sane, settings(2, 32, 5, 1, 0))
+        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, first));
+    Checkpoint epoch1 = Checkpoint.latest(first, good.configurationJson()).orElseThrow();
+    String wildConf = wild.configuration(4, THREE_CLASSES, 7).toJson();
+    MemoryCheckpoints store = new MemoryCheckpoints();
+    new Checkpoint(wildConf, epoch1.state(), epoch1.bestParams(), epoch1.bestEpoch(), epoch1.bestScore(),
+        epoch1.history()).save(store);
+    Map<String, byte[]> before = new HashMap<>(store.blobs);
+
+    TrainingException e = assertThrows(TrainingException.class, () -> new ParameterAveraging(spark, wild,
+        settings(2, 32, 5, 3, 0)).fit(new TrainingData(train, validation, THREE_CLASSES, 7, store)));
+    assertTrue(e.getMessage().matches("Training diverged: the loss became \\S+ in epoch 2, round \\d+ \\(lower"
+        + " model.neural-network.learning-rate\\); the checkpoint of epoch 1 is kept"), e.getMessage());
+    assertEquals(before.keySet(), store.blobs.keySet(), "no checkpoint of the diverged epoch");
+    before.forEach((slot, bytes) -> assertArrayEquals(bytes, store.blobs.get(slot), slot + " unchanged"));
+    Checkpoint kept = Checkpoint.latest(store, wildConf).orElseThrow();
+    assertEquals(1, kept.state().epoch());
+    for (float p : kept.state().params()) {
+      assertTrue(Float.isFinite(p), "the kept parameters are the good epoch's");
+    }
+  }
 }

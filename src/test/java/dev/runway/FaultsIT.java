@@ -1,0 +1,131 @@
+package dev.runway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected into real runs of real processes: the storage going away while a run is being
+ * written, and the disk filling up. Either the job rides the fault out or it fails with exit 5
+ * and one line; a run without its manifest is never mistaken for a finished one, and running the
+ * same run id again afterwards commits a complete run.
+ */
+class FaultsIT {
+  @TempDir Path tmp;
+
+  private static List<String> trainCars(String runId, String root, List<String> more) {
+    List<String> cmd = new ArrayList<>(List.of("scripts/run", "train", "--job", "conf/jobs/cars-mpg.conf",
+        "--master", "local[2]", "--run-id", runId, "--set=output.root=\"" + root + "\"",
+        "--set=source.path=\"" + TestData.require(TestData.CARS) + "\""));
+    more.forEach(s -> cmd.add("--set=" + s));
+    return cmd;
+  }
+
+  @Test
+  void theS3ServerStoppingWhileARunIsWrittenLeavesNoManifestAndARerunCommits() throws Exception {
+    TestS3.bucket("fault-runs");
+    String prefix = "runs/cars-mpg/outage/";
+    List<String> cmd = trainCars("outage", "s3a://fault-runs/runs", TestS3.settings());
+    Scripts.Started job = Scripts.start(Map.of(), cmd.toArray(String[]::new));
+
+    // job.conf is the first file of the write phase: stop the server the moment it appears.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!TestS3.keys("fault-runs", prefix).contains(prefix + "job.conf")) {
+      assertTrue(job.process().isAlive() && System.nanoTime() < deadline, "the job reached its write phase");
+      Thread.sleep(5);
+    }
+    TestS3.stop();
+    long stopped = System.nanoTime();
+    Scripts.Result failed;
+    try {
+      assertFalse(TestS3.keys("fault-runs", prefix).contains(prefix + RunDirectory.MANIFEST),
+          "the server went away before the commit");
+      failed = job.await();
+      System.out.printf("S3 outage while writing: the job failed %.1f s after the server stopped%n",
+          (System.nanoTime() - stopped) / 1e9);
+    } finally {
+      TestS3.restart();
+    }
+    assertEquals(5, failed.code(), failed.err());
+    assertEquals("", failed.out());
+    List<String> errors = failed.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), failed.err());
+    assertTrue(errors.get(0).startsWith("error: Cannot "), failed.err());
+    assertTrue(errors.get(0).contains("the storage endpoint cannot be reached: "), failed.err());
+    List<String> left = TestS3.keys("fault-runs", prefix);
+    assertFalse(left.contains(prefix + RunDirectory.MANIFEST), "no manifest for a partial run: " + left);
+    System.out.println("S3 outage while writing: " + errors.get(0) + "; left behind, uncommitted: " + left);
+
+    // The server is back: the same run id redoes the leftover (its owner is gone) and commits.
+    Scripts.Result rerun = Scripts.run(cmd.toArray(String[]::new));
+    assertEquals(0, rerun.code(), rerun.err());
+    Map<String, Object> line = Json.parse(rerun.out().strip());
+    assertEquals("committed", line.get("status"));
+    assertEquals(List.of(), RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
+  }
+
+  @Test
+  void aShortS3OutageWhileARunIsWrittenIsRiddenOutByRetries() throws Exception {
+    TestS3.bucket("blip-runs");
+    String prefix = "runs/cars-mpg/blip/";
+    Scripts.Started job = Scripts.start(Map.of(),
+        trainCars("blip", "s3a://blip-runs/runs", TestS3.settings()).toArray(String[]::new));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!TestS3.keys("blip-runs", prefix).contains(prefix + "job.conf")) {
+      assertTrue(job.process().isAlive() && System.nanoTime() < deadline, "the job reached its write phase");
+      Thread.sleep(5);
+    }
+    TestS3.stop();
+    try {
+      Thread.sleep(3000); // S3A retries connection failures with back-off (fs.s3a.retry.*)
+    } finally {
+      TestS3.restart();
+    }
+    Scripts.Result r = job.await();
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> line = Json.parse(r.out().strip());
+    assertEquals(List.of(), RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
+  }
+
+  @Test
+  void aFullDiskFailsWithExit5AndLeavesNothing() throws Exception {
+    // A 128 KiB file system: a cars run takes about 300 KiB of disk (64 files).
+    Path small = Files.createDirectories(tmp.resolve("small-disk"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", small.toString())
+        .redirectErrorStream(true).start();
+    String mountOutput = new String(mount.getInputStream().readAllBytes());
+    Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a tmpfs needs root (CI runs as root): " + mountOutput);
+    try {
+      Scripts.Result r = Scripts.run(trainCars("full", small.toString(), List.of()).toArray(String[]::new));
+      assertEquals(5, r.code(), r.err());
+      assertEquals("", r.out());
+      List<String> errors = r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), r.err());
+      assertTrue(errors.get(0).startsWith("error: Cannot "), r.err());
+      assertTrue(errors.get(0).contains("no space left (disk full or quota exceeded: "), r.err());
+      assertFalse(Files.exists(small.resolve("cars-mpg/full")), "the failed run is removed");
+
+      // Nothing of it stays in the way: with room again, the same run id commits.
+      Scripts.Result retry = Scripts.run(trainCars("full", tmp.resolve("big-disk").toString(), List.of())
+          .toArray(String[]::new));
+      assertEquals(0, retry.code(), retry.err());
+      assertEquals(List.of(), RunDirectory.at(new Configuration(), tmp.resolve("big-disk/cars-mpg/full").toUri().toString())
+          .verify());
+    } finally {
+      new ProcessBuilder("umount", small.toString()).start().waitFor();
+    }
+  }
+}
