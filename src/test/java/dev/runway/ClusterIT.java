@@ -57,7 +57,8 @@ class ClusterIT {
     run(Map.of(), "scripts/cluster", "stop");
   }
 
-  private static Scripts.Result submit(String job, String runId, String... sets) throws Exception {
+  /** scripts/submit train on the cluster, output to S3, with {@code sets} as --set overrides. */
+  private static String[] submitArgs(String job, String runId, String... sets) {
     List<String> cmd = new ArrayList<>(List.of("scripts/submit", "--master", MASTER, "train", "--job", job,
         "--run-id", runId, "--set=output.root=\"s3a://cluster-runs/runs\""));
     for (String s : TestS3.settings()) {
@@ -66,7 +67,7 @@ class ClusterIT {
     for (String s : sets) {
       cmd.add("--set=" + s);
     }
-    return run(Map.of(), cmd.toArray(String[]::new));
+    return cmd.toArray(String[]::new);
   }
 
   /** The run's metrics, after checking its manifest by reading every file back from S3. */
@@ -92,24 +93,62 @@ class ClusterIT {
     }
   }
 
+  /** The network job both parameter-averaging tests train: 10k training rows, 3 epochs, 8 rounds each. */
+  private static String[] mlpRun(String runId) {
+    return submitArgs("conf/jobs/fashion-mnist-mlp.conf", runId, "source.path=\"s3a://cluster-data/fashion-mnist\"",
+        "source.filter=\"index < 12000 OR index >= 68000\"", "split.validation-start=\"10000\"", "train.epochs=3",
+        "train.averaging-frequency=5", "train.early-stopping.patience=0");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double testAccuracy(Map<String, Object> metrics) {
+    return ((Number) ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
+        .get("accuracy")).doubleValue();
+  }
+
   @Test
   @SuppressWarnings("unchecked")
-  void parameterAveragingRunsInTwoExecutorJvmsFromS3ToS3() throws Exception {
-    Map<String, Object> metrics = committed(submit("conf/jobs/fashion-mnist-mlp.conf", "nn",
-        "source.path=\"s3a://cluster-data/fashion-mnist\"", "source.filter=\"index < 12000 OR index >= 68000\"",
-        "split.validation-start=\"10000\"", "train.epochs=2"));
-    assertTwoExecutorProcesses(metrics);
-    Map<String, Object> training = (Map<String, Object>) metrics.get("training");
-    assertEquals(2, training.get("workers"), "one worker per executor core");
-    double accuracy = ((Number) ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
-        .get("accuracy")).doubleValue();
+  void parameterAveragingRunsInTwoExecutorJvmsAndSurvivesAnExecutorKilledMidEpoch() throws Exception {
+    Map<String, Object> undisturbed = committed(run(Map.of(), mlpRun("nn")));
+    assertTwoExecutorProcesses(undisturbed);
+    assertEquals(2, ((Map<String, Object>) undisturbed.get("training")).get("workers"), "one worker per executor core");
+    double accuracy = testAccuracy(undisturbed);
     assertTrue(accuracy > 0.78, "test accuracy " + accuracy);
+
+    // The same job again; once epoch 1's checkpoint is written, kill -9 one executor JVM half a
+    // second into epoch 2. Spark reruns the lost tasks on the executor the worker starts in its
+    // place; a round's result depends only on its shard and the broadcast parameters.
+    Scripts.Started job = Scripts.start(Map.of("RUNWAY_DRIVER_MEMORY", "1g"), mlpRun("nn-killed"));
+    String checkpoint = "runs/fashion-mnist-mlp/nn-killed/checkpoints/network-state-b";
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!TestS3.keys("cluster-runs", checkpoint).contains(checkpoint)) {
+      assertTrue(job.process().isAlive() && System.nanoTime() < deadline, "training reached epoch 2");
+      Thread.sleep(5);
+    }
+    Thread.sleep(500);
+    ProcessHandle executor = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+    assertTrue(job.process().isAlive(), "still training when the executor is killed");
+    executor.destroyForcibly();
+    System.out.println("Killed executor JVM pid " + executor.pid() + " in epoch 2");
+
+    Map<String, Object> survived = committed(job.await());
+    List<Map<String, Object>> executors = (List<Map<String, Object>>) survived.get("training_executors");
+    assertEquals(3, executors.size(), "the killed executor, its replacement and the other one ran tasks: " + executors);
+    assertTrue(executors.stream().anyMatch(e -> e.get("pid") == null), "the killed one is gone: " + executors);
+    List<Map<String, Object>> epochs = (List<Map<String, Object>>) ((Map<String, Object>) survived.get("training"))
+        .get("epochs");
+    assertEquals(3, epochs.size());
+    double after = testAccuracy(survived);
+    System.out.printf("Executor killed mid-epoch: test accuracy %.4f, undisturbed %.4f%n", after, accuracy);
+    assertTrue(Math.abs(after - accuracy) <= 0.01, "within one point: " + after + " vs " + accuracy);
   }
 
   @Test
   void anMllibJobRunsInTwoExecutorJvmsFromS3ToS3() throws Exception {
-    Map<String, Object> metrics = committed(submit("conf/jobs/cars-mpg.conf", "mllib",
-        "source.path=\"s3a://cluster-data/cars/cars.json\""));
+    Map<String, Object> metrics = committed(run(Map.of(), submitArgs("conf/jobs/cars-mpg.conf", "mllib",
+        "source.path=\"s3a://cluster-data/cars/cars.json\"")));
     assertTwoExecutorProcesses(metrics);
   }
 

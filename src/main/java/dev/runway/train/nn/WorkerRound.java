@@ -6,6 +6,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's part of one averaging round, run as a Spark task on the worker's cached shard:
@@ -49,6 +50,11 @@ final class WorkerRound implements FlatMapFunction<Iterator<Shard>, RoundResult>
     // Each worker shuffles its own shard with a seed of the epoch and the worker, so an epoch
     // visits every example exactly once and the same job gives the same order every time.
     int[] order = shard.permutation(epochSeed * 31 + partition);
+    // Dropout draws from ND4J's random generator, whose state would otherwise depend on what this
+    // JVM ran before. Seeding it from the epoch, the round and the worker makes a round's result
+    // a function of its inputs alone: a task rerun on another executor (one was lost), a resumed
+    // run and a cluster run all train exactly what an undisturbed local run trains.
+    Nd4j.getRandom().setSeed((epochSeed * 1_000_003L + firstBatch) * 31 + partition);
     long start = System.nanoTime();
     int examples = 0;
     double lossSum = 0;

@@ -154,11 +154,18 @@ class ParameterAveragingTest {
   void resumingFromACheckpointEndsWhereAnUninterruptedRunEnds() {
     Dataset<Row> train = frame(rows(2000, 5, false), 2);
     Dataset<Row> validation = frame(rows(400, 6, false), 2);
-    ParameterAveraging.Result whole = fit(settings(2, 32, 5, 3, 0), train, validation, new MemoryCheckpoints());
+    // With dropout: its masks come from a generator seeded per round, not from whatever state the
+    // JVM's generator was left in (the resumed run's workers are new networks).
+    NetworkSpec dropout = new NetworkSpec(List.of(8), "tanh", 0.3, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
+    ParameterAveraging.Result whole = new ParameterAveraging(spark, dropout, settings(2, 32, 5, 3, 0))
+        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, new MemoryCheckpoints()));
 
     MemoryCheckpoints store = new MemoryCheckpoints();
-    fit(settings(2, 32, 5, 2, 0), train, validation, store); // the driver "dies" after epoch 2
-    ParameterAveraging.Result resumed = fit(settings(2, 32, 5, 3, 0), train, validation, store);
+    // The driver "dies" after epoch 2.
+    new ParameterAveraging(spark, dropout, settings(2, 32, 5, 2, 0))
+        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
+    ParameterAveraging.Result resumed = new ParameterAveraging(spark, dropout, settings(2, 32, 5, 3, 0))
+        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
     assertEquals(3, resumed.history().size(), "history carried over from the checkpoint");
     assertArrayEquals(whole.params(), resumed.params());
     assertEquals(whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
@@ -219,5 +226,29 @@ class ParameterAveragingTest {
     for (float p : kept.state().params()) {
       assertTrue(Float.isFinite(p), "the kept parameters are the good epoch's");
     }
+  }
+
+  @Test
+  void aRoundsResultDependsOnlyOnItsInputsNotOnTheJvmsRandomState() {
+    // A task rerun on a fresh executor (the first one was lost) must train what the lost one
+    // would have: with dropout, that means the same masks whatever the JVM's generator did before.
+    NetworkSpec dropout = new NetworkSpec(List.of(32), "relu", 0.5, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
+    String conf = dropout.configuration(4, THREE_CLASSES, 7).toJson();
+    Shard shard = Shard.pack(rows(256, 12, false), 4, 3);
+    var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var initial = Networks.build(conf);
+    var state = jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
+    java.util.function.Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 0, 4, 32)
+        .call(List.of(shard).iterator()).next().params();
+
+    float[] fresh = round.apply("fresh-jvm");
+    float[] first = round.apply("busy-jvm");
+    for (int i = 0; i < 1000; i++) {
+      org.nd4j.linalg.factory.Nd4j.getRandom().nextDouble(); // whatever else ran in this JVM
+    }
+    float[] again = round.apply("busy-jvm"); // the cached network, the same inputs
+    assertArrayEquals(fresh, first);
+    assertArrayEquals(fresh, again);
+    state.destroy();
   }
 }
