@@ -117,6 +117,7 @@ class FaultsIT {
       assertTrue(errors.get(0).startsWith("error: Cannot "), r.err());
       assertTrue(errors.get(0).contains("no space left (disk full or quota exceeded: "), r.err());
       assertFalse(Files.exists(small.resolve("cars-mpg/full")), "the failed run is removed");
+      System.out.println("Disk full: " + errors.get(0));
 
       // Nothing of it stays in the way: with room again, the same run id commits.
       Scripts.Result retry = Scripts.run(trainCars("full", tmp.resolve("big-disk").toString(), List.of())
