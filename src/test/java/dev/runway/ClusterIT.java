@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -120,11 +118,7 @@ class ClusterIT {
     // place; a round's result depends only on its shard and the broadcast parameters.
     Scripts.Started job = Scripts.start(Map.of("RUNWAY_DRIVER_MEMORY", "1g"), mlpRun("nn-killed"));
     String checkpoint = "runs/fashion-mnist-mlp/nn-killed/checkpoints/network-state-b";
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (!TestS3.keys("cluster-runs", checkpoint).contains(checkpoint)) {
-      assertTrue(job.process().isAlive() && System.nanoTime() < deadline, "training reached epoch 2");
-      Thread.sleep(5);
-    }
+    TestS3.awaitKey("cluster-runs", checkpoint, job.process());
     Thread.sleep(500);
     ProcessHandle executor = ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))

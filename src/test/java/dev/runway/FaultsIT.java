@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,11 +41,7 @@ class FaultsIT {
     Scripts.Started job = Scripts.start(Map.of(), cmd.toArray(String[]::new));
 
     // job.conf is the first file of the write phase: stop the server the moment it appears.
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!TestS3.keys("fault-runs", prefix).contains(prefix + "job.conf")) {
-      assertTrue(job.process().isAlive() && System.nanoTime() < deadline, "the job reached its write phase");
-      Thread.sleep(5);
-    }
+    TestS3.awaitKey("fault-runs", prefix + "job.conf", job.process());
     TestS3.stop();
     long stopped = System.nanoTime();
     Scripts.Result failed;
@@ -83,11 +78,7 @@ class FaultsIT {
     String prefix = "runs/cars-mpg/blip/";
     Scripts.Started job = Scripts.start(Map.of(),
         trainCars("blip", "s3a://blip-runs/runs", TestS3.settings()).toArray(String[]::new));
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!TestS3.keys("blip-runs", prefix).contains(prefix + "job.conf")) {
-      assertTrue(job.process().isAlive() && System.nanoTime() < deadline, "the job reached its write phase");
-      Thread.sleep(5);
-    }
+    TestS3.awaitKey("blip-runs", prefix + "job.conf", job.process());
     TestS3.stop();
     try {
       Thread.sleep(3000); // S3A retries connection failures with back-off (fs.s3a.retry.*)

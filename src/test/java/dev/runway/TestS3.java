@@ -59,6 +59,20 @@ public final class TestS3 {
     serve(port);
   }
 
+  /**
+   * Waits until {@code key} exists in {@code bucket}, polling the store every few milliseconds;
+   * fails if {@code writer} ends first or five minutes pass.
+   */
+  public static void awaitKey(String bucket, String key, Process writer) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    while (!keys(bucket, key).contains(key)) {
+      if (!writer.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(key + " never appeared in " + bucket + " while the process ran");
+      }
+      Thread.sleep(5);
+    }
+  }
+
   /** The keys in {@code bucket} under {@code prefix}, read from the server's store directly. */
   public static synchronized List<String> keys(String bucket, String prefix) {
     endpoint();

@@ -50,7 +50,12 @@ public final class StorageErrors {
         return Optional.of(new Cause(Kind.DENIED, ""));
       }
       if (outOfSpace(t)) {
-        return Optional.of(new Cause(Kind.NO_SPACE, Messages.firstLine(t.getMessage())));
+        // The deepest such exception says it best: outer ones wrap it in "Job aborted due to...".
+        Throwable deepest = t;
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+          deepest = outOfSpace(c) ? c : deepest;
+        }
+        return Optional.of(new Cause(Kind.NO_SPACE, Messages.firstLine(deepest.getMessage())));
       }
       if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
           || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException
