@@ -37,7 +37,8 @@ final class BenchCommand implements Callable<Integer> {
       throw new JobConfigException("Cannot benchmark model.type = " + runway.trainer().type()
           + ": the benchmark compares neural-network training systems");
     }
-    ConfigReader defaults = DatasetDefaults.reader();
+    // bench.* is not part of a job: reference.conf, then any --set bench.systems=[...].
+    ConfigReader defaults = DatasetDefaults.reader(jobOptions.overrides);
     List<String> systems = defaults.stringList("bench.systems");
     int iterations = defaults.intIn("bench.mllib-iterations", 1, 100_000);
     for (String s : systems) {
