@@ -33,6 +33,16 @@ class FaultsIT {
     return cmd;
   }
 
+  /** The one error line of a storage failure (exit 5, nothing on stdout), which must say {@code cause}. */
+  private static String storageError(Scripts.Result r, String cause) {
+    assertEquals(5, r.code(), r.err());
+    assertEquals("", r.out());
+    List<String> errors = r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), r.err());
+    assertTrue(errors.get(0).startsWith("error: Cannot ") && errors.get(0).contains(cause), r.err());
+    return errors.get(0);
+  }
+
   @Test
   void theS3ServerStoppingWhileARunIsWrittenLeavesNoManifestAndARerunCommits() throws Exception {
     TestS3.bucket("fault-runs");
@@ -54,15 +64,10 @@ class FaultsIT {
     } finally {
       TestS3.restart();
     }
-    assertEquals(5, failed.code(), failed.err());
-    assertEquals("", failed.out());
-    List<String> errors = failed.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
-    assertEquals(1, errors.size(), failed.err());
-    assertTrue(errors.get(0).startsWith("error: Cannot "), failed.err());
-    assertTrue(errors.get(0).contains("the storage endpoint cannot be reached: "), failed.err());
+    String error = storageError(failed, "the storage endpoint cannot be reached: ");
     List<String> left = TestS3.keys("fault-runs", prefix);
     assertFalse(left.contains(prefix + RunDirectory.MANIFEST), "no manifest for a partial run: " + left);
-    System.out.println("S3 outage while writing: " + errors.get(0) + "; left behind, uncommitted: " + left);
+    System.out.println("S3 outage while writing: " + error + "; left behind, uncommitted: " + left);
 
     // The server is back: the same run id redoes the leftover (its owner is gone) and commits.
     Scripts.Result rerun = Scripts.run(cmd.toArray(String[]::new));
@@ -101,14 +106,9 @@ class FaultsIT {
     Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a tmpfs needs root (CI runs as root): " + mountOutput);
     try {
       Scripts.Result r = Scripts.run(trainCars("full", small.toString(), List.of()).toArray(String[]::new));
-      assertEquals(5, r.code(), r.err());
-      assertEquals("", r.out());
-      List<String> errors = r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
-      assertEquals(1, errors.size(), r.err());
-      assertTrue(errors.get(0).startsWith("error: Cannot "), r.err());
-      assertTrue(errors.get(0).contains("no space left (disk full or quota exceeded: "), r.err());
+      String error = storageError(r, "no space left (disk full or quota exceeded: ");
       assertFalse(Files.exists(small.resolve("cars-mpg/full")), "the failed run is removed");
-      System.out.println("Disk full: " + errors.get(0));
+      System.out.println("Disk full: " + error);
 
       // Nothing of it stays in the way: with room again, the same run id commits.
       Scripts.Result retry = Scripts.run(trainCars("full", tmp.resolve("big-disk").toString(), List.of())
