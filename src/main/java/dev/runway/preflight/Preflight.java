@@ -30,8 +30,10 @@ public final class Preflight {
       TrainSettings train = nn.settings();
       run(out, "kryo-registrator", facts, Preflight::kryoRegistrator);
       run(out, "memory-overhead", facts, Preflight::memoryOverhead);
-      run(out, "blas-threads", facts, f -> blasThreads(f, train));
+      run(out, "blas-threads", facts, Preflight::networkThreads);
       run(out, "worker-slots", facts, f -> workerSlots(f, train));
+    } else {
+      run(out, "blas-threads", facts, Preflight::nativeBlasThreads);
     }
     Set<String> warnOnly = Set.copyOf(job.settings().preflightWarnOnly());
     return out.stream().map(f -> f.blocking() && warnOnly.contains(f.check())
@@ -103,35 +105,40 @@ public final class Preflight {
   }
 
   /**
-   * Workers running at once on an executor, times the BLAS threads each uses, must not exceed the
-   * executor's cores: two workers with two threads each on two cores ran every minibatch about six
-   * times slower. runway's engine gives each worker spark.task.cpus threads; Deeplearning4j's
-   * TrainingMaster leaves ND4J's default, every core of the host, unless OMP_NUM_THREADS says.
+   * Workers running at once, times the BLAS threads each uses, must not exceed the cores: two
+   * workers with two threads each on two cores ran every minibatch about six times slower. Both
+   * engines give each worker spark.task.cpus threads, so workers x threads equal an executor's
+   * cores, unless local mode is given more task slots than the machine has cores.
    */
-  static Optional<Finding> blasThreads(SparkFacts f, TrainSettings train) {
+  static Optional<Finding> networkThreads(SparkFacts f) {
+    int cores = f.executorCores().orElse(0);
+    if (!f.local() || cores <= f.hostCores()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Finding("blas-threads", false, f.master() + " runs " + cores
+        + " workers at once on this machine's " + f.hostCores() + " cores, each with spark.task.cpus = "
+        + f.taskCpus() + " BLAS threads: they would share cores; use local[" + f.hostCores() + "] or local[*]"));
+  }
+
+  /**
+   * MLlib's native BLAS (OpenBLAS through netlib) starts as many threads as the host has cores in
+   * every task unless OMP_NUM_THREADS says otherwise, so several tasks on a multi-core executor
+   * oversubscribe it; Spark's MLlib guide recommends one thread per task. Checked on clusters,
+   * where scripts/submit sets it and plain spark-submit does not.
+   */
+  static Optional<Finding> nativeBlasThreads(SparkFacts f) {
     Optional<Integer> cores = f.executorCores();
-    if (f.local() && cores.get() > f.hostCores()) {
-      return Optional.of(new Finding("blas-threads", false, f.master() + " runs " + cores.get()
-          + " tasks at once on this machine's " + f.hostCores() + " cores: workers would share cores;"
-          + " use local[" + f.hostCores() + "] or local[*]"));
-    }
-    if (cores.isEmpty()) {
+    if (f.local() || cores.isEmpty() || cores.get() / f.taskCpus() < 2) {
       return Optional.empty();
     }
-    boolean runwayEngine = train.engine().equals("parameter-averaging");
-    int threads = runwayEngine ? f.taskCpus() : f.executorOmpThreads().orElse(cores.get());
-    int atOnce = cores.get() / f.taskCpus();
-    if (train.workers() > 0) {
-      atOnce = Math.min(atOnce, train.workers());
-    }
-    if (threads * atOnce <= cores.get()) {
+    Optional<Integer> threads = f.executorOmpThreads();
+    if (threads.isPresent() && threads.get() * (cores.get() / f.taskCpus()) <= cores.get()) {
       return Optional.empty();
     }
-    return Optional.of(new Finding("blas-threads", false, atOnce + " workers x " + threads
-        + " BLAS threads each exceed the executors' " + cores.get() + " cores, which slows every minibatch"
-        + " several times: set " + (f.local() ? "OMP_NUM_THREADS" : "spark.executorEnv.OMP_NUM_THREADS") + "="
-        + Math.max(1, cores.get() / atOnce)
-        + (runwayEngine ? "" : " (train.engine = dl4j-spark does not set worker threads itself)")));
+    return Optional.of(new Finding("blas-threads", false, cores.get() / f.taskCpus() + " tasks per executor"
+        + " each start " + threads.map(t -> t + " native BLAS threads").orElse("a native BLAS thread per core"
+        + " (spark.executorEnv.OMP_NUM_THREADS is not set)") + " on " + cores.get() + " cores: set"
+        + " spark.executorEnv.OMP_NUM_THREADS=1, as Spark's MLlib guide recommends"));
   }
 
   /** More workers than task slots: each averaging round then runs in waves, one after another. */

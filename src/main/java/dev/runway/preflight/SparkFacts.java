@@ -10,13 +10,12 @@ import org.apache.spark.network.util.JavaUtils;
 /**
  * The Spark settings a job will run with, as the pre-flight checks read them: the settings
  * spark-submit passed (spark.* system properties), the job's spark.conf on top, and the master;
- * plus this machine's cores and environment, which are the executors' in local mode.
+ * plus this machine's cores, which are the executors' in local mode.
  *
  * @param conf effective Spark settings, including spark.master when known
  * @param hostCores cores of this machine
- * @param env this process's environment (local-mode workers are its threads)
  */
-public record SparkFacts(Map<String, String> conf, int hostCores, Map<String, String> env) {
+public record SparkFacts(Map<String, String> conf, int hostCores) {
   private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?])?");
   private static final Pattern MAX_BYTES = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)");
 
@@ -24,7 +23,7 @@ public record SparkFacts(Map<String, String> conf, int hostCores, Map<String, St
   public static SparkFacts of(Map<String, String> base, Map<String, String> jobConf) {
     Map<String, String> conf = new LinkedHashMap<>(base);
     conf.putAll(jobConf);
-    return new SparkFacts(conf, Runtime.getRuntime().availableProcessors(), System.getenv());
+    return new SparkFacts(conf, Runtime.getRuntime().availableProcessors());
   }
 
   public String master() {
@@ -108,9 +107,9 @@ public record SparkFacts(Map<String, String> conf, int hostCores, Map<String, St
     return m.find() ? JavaUtils.byteStringAsBytes(m.group(1)) : executorMemory();
   }
 
-  /** OMP_NUM_THREADS as executors see it (this process's in local mode), if set. */
+  /** OMP_NUM_THREADS as executors on a cluster see it, if set. */
   public Optional<Integer> executorOmpThreads() {
-    String v = local() ? env.get("OMP_NUM_THREADS") : conf.get("spark.executorEnv.OMP_NUM_THREADS");
+    String v = conf.get("spark.executorEnv.OMP_NUM_THREADS");
     try {
       return v == null || v.isBlank() ? Optional.empty() : Optional.of(Integer.parseInt(v.strip()));
     } catch (NumberFormatException e) {

@@ -36,8 +36,14 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     Target target = data.target();
     int batchSize = settings.batchSize();
     JavaRDD<Shard> shards = Sharding.shards(data.train(), workers, nIn, nOut);
-    JavaRDD<DataSet> batches = shards.mapPartitions(it -> minibatches(it.next(), batchSize))
-        .persist(StorageLevel.MEMORY_ONLY());
+    // The TrainingMaster leaves ND4J on all of a host's cores in every worker; ND4J's thread
+    // setting is per JVM, so setting it where the minibatches are built and cached (where the
+    // workers then train) keeps workers x threads at the cores, as in runway's engine. Without
+    // this the benchmark's figure depended on whether runway's engine had run first in the JVM.
+    JavaRDD<DataSet> batches = shards.mapPartitions(it -> {
+      Threads.forCurrentTask();
+      return minibatches(it.next(), batchSize);
+    }).persist(StorageLevel.MEMORY_ONLY());
     JavaRDD<Shard> validation = Sharding.shards(data.validation(), workers, nIn, nOut).persist(StorageLevel.MEMORY_AND_DISK());
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
         .batchSizePerWorker(batchSize)
@@ -54,7 +60,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
         org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(conf), master);
     try {
       long validationRows = validation.map(s -> (long) s.rows).reduce(Long::sum);
-      long trainRows = data.train().count();
+      long trainRows = setup.trainRows();
       List<EpochStats> history = new ArrayList<>();
       for (int epoch = 0; epoch < settings.epochs(); epoch++) {
         jsc.setJobDescription("runway: dl4j-spark epoch " + (epoch + 1) + "/" + settings.epochs());

@@ -9,19 +9,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every engine derives from the job and the data before training: the worker count, the
- * network's input and output sizes, and the network configuration as JSON (what workers build
- * their networks from).
+ * What every engine derives from the job and the data before training: the training rows, the
+ * worker count, the network's input and output sizes, and the network configuration as JSON
+ * (what workers build their networks from).
  */
-record EngineSetup(JavaSparkContext jsc, int workers, int nIn, int nOut, String configurationJson) {
+record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int nIn, int nOut, String configurationJson) {
   private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
 
   static EngineSetup of(SparkSession spark, NetworkSpec spec, TrainSettings settings, TrainingData data) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slots = jsc.defaultParallelism();
-    int workers = workers(settings, slots, data.train().count());
+    long rows = data.train().count();
+    int workers = workers(settings, slots, rows);
     int nIn = data.train().first().<Vector>getAs(0).size();
-    return new EngineSetup(jsc, workers, nIn, NetworkSpec.outputs(data.target()),
+    return new EngineSetup(jsc, rows, workers, nIn, NetworkSpec.outputs(data.target()),
         spec.configuration(nIn, data.target(), data.seed()).toJson());
   }
 
