@@ -43,6 +43,27 @@ class FaultsIT {
     return errors.get(0);
   }
 
+  /**
+   * Stops the S3 server the moment the job's write phase starts (job.conf is its first file),
+   * checking that the run was not committed yet: otherwise the test would prove nothing.
+   */
+  private static void stopServerWhenWriting(Scripts.Started job, String bucket, String prefix) throws Exception {
+    TestS3.awaitKey(bucket, prefix + "job.conf", job.process());
+    TestS3.stop();
+    if (TestS3.keys(bucket, prefix).contains(prefix + RunDirectory.MANIFEST)) {
+      TestS3.restart();
+      throw new AssertionError("the run was committed before the server went away");
+    }
+  }
+
+  /** A committed run on S3 whose every file reads back as its manifest says. */
+  private static void assertCommittedAndVerified(Scripts.Result r) throws Exception {
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> line = Json.parse(r.out().strip());
+    assertEquals("committed", line.get("status"));
+    assertEquals(List.of(), RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
+  }
+
   @Test
   void theS3ServerStoppingWhileARunIsWrittenLeavesNoManifestAndARerunCommits() throws Exception {
     TestS3.bucket("fault-runs");
@@ -50,14 +71,10 @@ class FaultsIT {
     List<String> cmd = trainCars("outage", "s3a://fault-runs/runs", TestS3.settings());
     Scripts.Started job = Scripts.start(Map.of(), cmd.toArray(String[]::new));
 
-    // job.conf is the first file of the write phase: stop the server the moment it appears.
-    TestS3.awaitKey("fault-runs", prefix + "job.conf", job.process());
-    TestS3.stop();
+    stopServerWhenWriting(job, "fault-runs", prefix);
     long stopped = System.nanoTime();
     Scripts.Result failed;
     try {
-      assertFalse(TestS3.keys("fault-runs", prefix).contains(prefix + RunDirectory.MANIFEST),
-          "the server went away before the commit");
       failed = job.await();
       System.out.printf("S3 outage while writing: the job failed %.1f s after the server stopped%n",
           (System.nanoTime() - stopped) / 1e9);
@@ -70,11 +87,7 @@ class FaultsIT {
     System.out.println("S3 outage while writing: " + error + "; left behind, uncommitted: " + left);
 
     // The server is back: the same run id redoes the leftover (its owner is gone) and commits.
-    Scripts.Result rerun = Scripts.run(cmd.toArray(String[]::new));
-    assertEquals(0, rerun.code(), rerun.err());
-    Map<String, Object> line = Json.parse(rerun.out().strip());
-    assertEquals("committed", line.get("status"));
-    assertEquals(List.of(), RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
+    assertCommittedAndVerified(Scripts.run(cmd.toArray(String[]::new)));
   }
 
   @Test
@@ -83,17 +96,13 @@ class FaultsIT {
     String prefix = "runs/cars-mpg/blip/";
     Scripts.Started job = Scripts.start(Map.of(),
         trainCars("blip", "s3a://blip-runs/runs", TestS3.settings()).toArray(String[]::new));
-    TestS3.awaitKey("blip-runs", prefix + "job.conf", job.process());
-    TestS3.stop();
+    stopServerWhenWriting(job, "blip-runs", prefix);
     try {
       Thread.sleep(3000); // S3A retries connection failures with back-off (fs.s3a.retry.*)
     } finally {
       TestS3.restart();
     }
-    Scripts.Result r = job.await();
-    assertEquals(0, r.code(), r.err());
-    Map<String, Object> line = Json.parse(r.out().strip());
-    assertEquals(List.of(), RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
+    assertCommittedAndVerified(job.await());
   }
 
   @Test

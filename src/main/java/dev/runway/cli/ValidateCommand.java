@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import scala.Tuple2;
 
 /**
  * Parses and validates a job without touching data or starting Spark, then makes the pre-flight
@@ -31,12 +30,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobDefinition job = JobDefinition.load(jobOptions.job, jobOptions.overrides);
-    Map<String, String> submitted = new LinkedHashMap<>();
-    for (Tuple2<String, String> kv : new SparkConf().getAll()) {
-      submitted.put(kv._1(), kv._2());
-    }
+    SparkConf submitted = new SparkConf(); // spark-submit's settings, as system properties
     if (sparkOptions.master != null) {
-      submitted.put("spark.master", sparkOptions.master);
+      submitted.setMaster(sparkOptions.master);
     }
     List<Finding> findings = Preflight.warnings(SparkFacts.of(submitted, job.settings().sparkConf()), job);
     findings.forEach(f -> spec.commandLine().getErr().println("warning: " + f.message()));

@@ -13,30 +13,34 @@ public final class StorageErrors {
 
   private enum Kind { NO_BUCKET, DENIED, UNREACHABLE, NO_SPACE }
 
-  private record Cause(Kind kind, String detail) {}
-
-  private static final String CREDENTIALS = "check the credentials: storage.s3a.access-key and secret-key, or"
-      + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+  /** What went wrong; {@link #reason()} is the part of the message after "Cannot ...: ". */
+  private record Cause(Kind kind, String detail) {
+    String reason() {
+      return switch (kind) {
+        case NO_BUCKET -> "the bucket does not exist";
+        case DENIED -> "access denied (check the credentials: storage.s3a.access-key and secret-key, or"
+            + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
+        case UNREACHABLE -> "the storage endpoint cannot be reached: " + detail + " (check storage.s3a.endpoint)";
+        case NO_SPACE -> "no space left (disk full or quota exceeded: " + detail + ")";
+      };
+    }
+  }
 
   /** A one-line {@link StorageException} naming {@code location} and the cause, if it is one of these. */
   public static Optional<StorageException> classify(Throwable e, String location) {
     return cause(e).map(c -> new StorageException(switch (c.kind()) {
-      case NO_BUCKET -> "Cannot use " + location + ": the bucket does not exist";
-      case DENIED -> "Cannot access " + location + ": access denied (" + CREDENTIALS + ")";
+      case NO_BUCKET -> "Cannot use " + location + ": " + c.reason();
+      case DENIED -> "Cannot access " + location + ": " + c.reason();
+      // Said the other way round: the endpoint, not the location, is what failed.
       case UNREACHABLE -> "Cannot reach the storage endpoint for " + location + ": " + c.detail()
           + " (check storage.s3a.endpoint)";
-      case NO_SPACE -> "Cannot write " + location + ": no space left (disk full or quota exceeded: " + c.detail() + ")";
+      case NO_SPACE -> "Cannot write " + location + ": " + c.reason();
     }, e));
   }
 
   /** The same, for a failure met while doing {@code step} ("write the run to s3a://..."). */
   public static Optional<StorageException> duringStep(Throwable e, String step) {
-    return cause(e).map(c -> new StorageException("Cannot " + step + ": " + switch (c.kind()) {
-      case NO_BUCKET -> "the bucket does not exist";
-      case DENIED -> "access denied (" + CREDENTIALS + ")";
-      case UNREACHABLE -> "the storage endpoint cannot be reached: " + c.detail() + " (check storage.s3a.endpoint)";
-      case NO_SPACE -> "no space left (disk full or quota exceeded: " + c.detail() + ")";
-    }, e));
+    return cause(e).map(c -> new StorageException("Cannot " + step + ": " + c.reason(), e));
   }
 
   private static Optional<Cause> cause(Throwable e) {

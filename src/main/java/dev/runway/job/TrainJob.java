@@ -74,7 +74,7 @@ public final class TrainJob {
       Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
       return new RunResult("already-committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
     }
-    preflight = Preflight.warnings(SparkFacts.of(sessionConf(), s.sparkConf()), job);
+    preflight = Preflight.warnings(SparkFacts.of(spark.sparkContext().getConf(), s.sparkConf()), job);
     preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
     // From here on the run is this process's: a second driver given the same run id refuses
     // instead of deleting what this one writes.
@@ -110,15 +110,6 @@ public final class TrainJob {
       lock.close();
       run.deleteIfEmpty();
     }
-  }
-
-  /** The live session's settings (a new session's include the job's spark.conf and spark-submit's). */
-  private Map<String, String> sessionConf() {
-    Map<String, String> conf = new LinkedHashMap<>();
-    for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
-      conf.put(kv._1(), kv._2());
-    }
-    return conf;
   }
 
   /** Checkpoints as files under {@value #CHECKPOINTS}/ in the uncommitted run. */

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
 import org.apache.spark.network.util.JavaUtils;
+import scala.Tuple2;
 
 /**
  * The Spark settings a job will run with, as the pre-flight checks read them: the settings
@@ -20,8 +22,11 @@ public record SparkFacts(Map<String, String> conf, int hostCores) {
   private static final Pattern MAX_BYTES = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)");
 
   /** Settings {@code base} (a live session's, or spark-submit's) with the job's on top. */
-  public static SparkFacts of(Map<String, String> base, Map<String, String> jobConf) {
-    Map<String, String> conf = new LinkedHashMap<>(base);
+  public static SparkFacts of(SparkConf base, Map<String, String> jobConf) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (Tuple2<String, String> kv : base.getAll()) {
+      conf.put(kv._1(), kv._2());
+    }
     conf.putAll(jobConf);
     return new SparkFacts(conf, Runtime.getRuntime().availableProcessors());
   }

@@ -154,8 +154,8 @@ class ParameterAveragingTest {
   void resumingFromACheckpointEndsWhereAnUninterruptedRunEnds() {
     Dataset<Row> train = frame(rows(2000, 5, false), 2);
     Dataset<Row> validation = frame(rows(400, 6, false), 2);
-    // With dropout: its masks come from a generator seeded per round, not from whatever state the
-    // JVM's generator was left in (the resumed run's workers are new networks).
+    // With dropout, whose masks are part of what a resumed run must reproduce (that they do not
+    // depend on the JVM's earlier use of its generator is aRoundsResultDependsOnlyOnItsInputs...).
     NetworkSpec dropout = new NetworkSpec(List.of(8), "tanh", 0.3, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
     ParameterAveraging.Result whole = new ParameterAveraging(spark, dropout, settings(2, 32, 5, 3, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, new MemoryCheckpoints()));
