@@ -1,9 +1,11 @@
 package dev.runway.cli;
 
 import dev.runway.error.ExitCode;
+import dev.runway.error.OutOfMemory;
 import dev.runway.error.RunwayException;
 import dev.runway.job.BuildInfo;
 import java.io.PrintWriter;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Command;
       "2:usage or job configuration error",
       "3:input data error",
       "4:training failed",
-      "5:storage error"
+      "5:storage error",
+      "52:out of memory (heap or native): the line names the setting to raise"
     })
 public final class Main implements Runnable {
   /** Where stack traces go: the log file, not the terminal (see conf/log4j2.properties). */
@@ -44,6 +47,7 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    stopSpark();
     System.exit(code);
   }
 
@@ -65,7 +69,29 @@ public final class Main implements Runnable {
       err.flush();
       return 1;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // An Error escapes picocli; what failed to allocate is garbage now, so reporting it works.
+      OutOfMemory memory = OutOfMemory.of(e, "run " + (args.length > 0 ? args[0] : "runway")).orElseThrow();
+      FAILURES.error("{}", memory.getMessage(), e);
+      err.println("error: " + memory.getMessage());
+      err.flush();
+      return memory.exitCode().code();
+    }
+  }
+
+  /**
+   * Stops the session before the JVM exits. Left to the shutdown hooks, Spark stops while its
+   * asynchronous work (removing cached blocks, cleaning shuffles, event queues) is still being
+   * handed to thread pools that are shutting down, and each refusal prints a
+   * RejectedExecutionException stack trace on stderr after a successful run.
+   */
+  private static void stopSpark() {
+    SparkSession.getDefaultSession().foreach(session -> {
+      session.stop();
+      return null;
+    });
   }
 
   @Override

@@ -149,6 +149,24 @@ public final class ConfigReader {
     }
   }
 
+  /** A size in bytes within [min, max], written as a number of bytes or with a unit ("32 MiB", "64m"). */
+  public long bytesIn(String path, long min, long max) {
+    if (!present(path)) {
+      return min;
+    }
+    try {
+      long value = config.getBytes(path);
+      if (value < min || value > max) {
+        problem(path, "the size must be between " + min + " and " + max + " bytes");
+        return min;
+      }
+      return value;
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      problem(path, "expected a size in bytes, e.g. 32 MiB");
+      return min;
+    }
+  }
+
   /** A double within [min, max], both inclusive. */
   public double doubleIn(String path, double min, double max) {
     if (!present(path)) {

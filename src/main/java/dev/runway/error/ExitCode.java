@@ -10,7 +10,13 @@ public enum ExitCode {
   /** Training itself failed, e.g. the loss became NaN. */
   TRAINING(4),
   /** Reading or writing storage failed (permissions, endpoint, bucket, disk). */
-  STORAGE(5);
+  STORAGE(5),
+  /**
+   * A JVM ran out of memory (heap, or native memory for ND4J). The same number Spark exits with
+   * when it kills an executor (or a local-mode driver) over an OutOfMemoryError, so every
+   * out-of-memory reads alike whoever noticed it first.
+   */
+  MEMORY(52);
 
   private final int code;
 

@@ -15,7 +15,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Which executor processes a step's tasks ran in: executor id, host, process id and task count,
+ * Which executor processes a step's tasks ran in: executor id, host, process id, task count and
+ * peak resident memory,
  * recorded in metrics.json so a run shows that training really was distributed (in local mode
  * the only "executor" is the driver itself).
  */
@@ -54,13 +55,15 @@ final class ExecutorsSeen extends SparkListener implements AutoCloseable {
    * listener only knows executor ids); an executor the probe did not reach shows pid null.
    */
   List<Map<String, Object>> executors() {
-    Map<String, Long> pids = probePids();
+    Map<String, long[]> pids = probePids();
     List<Map<String, Object>> out = new ArrayList<>();
     new TreeMap<>(tasks).forEach((id, count) -> {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("executor_id", id);
       e.put("host", hosts.get(id));
-      e.put("pid", pids.get(id));
+      long[] pidRss = pids.get(id);
+      e.put("pid", pidRss == null ? null : pidRss[0]);
+      e.put("peak_rss_bytes", pidRss == null || pidRss[1] < 0 ? null : pidRss[1]);
       e.put("tasks", count.get());
       out.add(e);
     });
@@ -72,27 +75,48 @@ final class ExecutorsSeen extends SparkListener implements AutoCloseable {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("pid", ProcessHandle.current().pid());
     d.put("host", SparkEnv.get() == null ? null : SparkEnv.get().blockManager().blockManagerId().host());
+    d.put("peak_rss_bytes", peakRss());
     return d;
   }
 
-  private Map<String, Long> probePids() {
+  /**
+   * The peak resident memory of this process so far (Linux's VmHWM), in bytes; null where the
+   * kernel does not report it. What a container limit or the OOM killer compares against.
+   */
+  static Long peakRss() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // Not Linux: no figure.
+    }
+    return null;
+  }
+
+  private Map<String, long[]> probePids() {
     if (tasks.keySet().equals(java.util.Set.of(DRIVER))) {
       // Local mode: the driver ran every task; no job needed to learn its own pid.
-      return Map.of(DRIVER, ProcessHandle.current().pid());
+      Long rss = peakRss();
+      return Map.of(DRIVER, new long[] {ProcessHandle.current().pid(), rss == null ? -1 : rss});
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slices = Math.max(4, 4 * tasks.size());
     jsc.setJobDescription("runway: which processes ran the executors");
-    Map<String, Long> pids = new LinkedHashMap<>();
+    Map<String, long[]> pids = new LinkedHashMap<>();
     for (String[] idPid : jsc.parallelize(java.util.Collections.nCopies(slices, 0), slices)
         .mapPartitions(ExecutorsSeen::whoAmI).collect()) {
-      pids.put(idPid[0], Long.parseLong(idPid[1]));
+      pids.put(idPid[0], new long[] {Long.parseLong(idPid[1]), Long.parseLong(idPid[2])});
     }
     return pids;
   }
 
   private static Iterator<String[]> whoAmI(Iterator<Integer> ignored) {
-    String[] idPid = {SparkEnv.get().executorId(), Long.toString(ProcessHandle.current().pid())};
+    Long rss = peakRss();
+    String[] idPid = {SparkEnv.get().executorId(), Long.toString(ProcessHandle.current().pid()),
+        Long.toString(rss == null ? -1 : rss)};
     return java.util.Collections.singletonList(idPid).iterator();
   }
 }

@@ -1,8 +1,10 @@
 package dev.runway.job;
 
 import dev.runway.error.Messages;
+import dev.runway.error.OutOfMemory;
 import dev.runway.error.StorageErrors;
 import dev.runway.error.RunwayException;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -19,7 +21,14 @@ public final class Failures {
       return work.get();
     } catch (RunwayException e) {
       throw e;
+    } catch (OutOfMemoryError e) {
+      // The allocation that failed is garbage now: there is memory enough to report it.
+      throw OutOfMemory.of(e, step).orElseThrow();
     } catch (Exception e) {
+      Optional<OutOfMemory> memory = OutOfMemory.of(e, step);
+      if (memory.isPresent()) {
+        throw memory.get();
+      }
       // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
       // that Java cannot name in a catch of code that does not declare it. A storage failure is
       // one whatever step met it (an executor reading a missing bucket, say).

@@ -24,6 +24,11 @@ public final class Timings {
     });
   }
 
+  /** Records a span measured elsewhere. */
+  public void record(String step, double secondsTaken) {
+    seconds.merge(step, secondsTaken, Double::sum);
+  }
+
   public Map<String, Double> asMap() {
     Map<String, Double> rounded = new LinkedHashMap<>();
     seconds.forEach((k, v) -> rounded.put(k, Math.round(v * 1000) / 1000.0));

@@ -20,6 +20,7 @@ import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainedModel;
 import dev.runway.train.TrainingData;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,13 +134,14 @@ public final class TrainJob {
 
     label("read source " + s.source().path());
     LOG.info("Reading {} ({})", s.source().path(), s.source().format());
-    try (Source source = timings.time("read", () -> SourceReader.read(spark, s.source()))) {
-      return trainFrom(source, run, runId, started, lineage);
+    try (SparkWork work = SparkWork.watch(spark);
+        Source source = timings.time("read", () -> SourceReader.read(spark, s.source()))) {
+      return trainFrom(source, run, runId, started, lineage, work);
     }
   }
 
   private RunResult trainFrom(Source source, RunDirectory run, String runId, Instant started,
-      Map<String, Object> lineage) {
+      Map<String, Object> lineage, SparkWork work) {
     lineage.put("input", Failures.guard(DataException::new, "list input files", () -> {
       try {
         return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), s.source().path());
@@ -168,6 +170,10 @@ public final class TrainJob {
                 s.split().seed(), checkpointsIn(run)))));
         executors = seen.executors();
       }
+      // From the process start (what a user waits for after starting the job) to the first
+      // minibatch step: JVM and Spark start-up, reading, features, cutting the data.
+      model.firstStepAtMillis().ifPresent(at -> timings.record("start_to_first_step",
+          (at - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3));
 
       label("evaluate");
       Map<String, Object> splitMetrics = new LinkedHashMap<>();
@@ -190,7 +196,6 @@ public final class TrainJob {
       metrics.put("splits", splitMetrics);
       metrics.put("training", model.summary());
       metrics.put("training_executors", executors);
-      metrics.put("driver", ExecutorsSeen.driver());
 
       label("write run " + run.uri());
       LOG.info("Writing run {}", run.uri());
@@ -205,6 +210,8 @@ public final class TrainJob {
         return null;
       }));
       metrics.put("timings_s", timings.asMap());
+      metrics.put("spark_work", work.asMap());
+      metrics.put("driver", ExecutorsSeen.driver());
       run.writeText("metrics.json", Json.pretty(metrics));
 
       lineage.putAll(lineageFacts(runId, source.rows(), inputs.table(), target, rows, vectorSize, started));

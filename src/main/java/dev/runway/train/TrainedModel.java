@@ -2,6 +2,7 @@ package dev.runway.train;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -25,4 +26,12 @@ public interface TrainedModel {
 
   /** Facts about the fit worth keeping in metrics.json (iterations, loss history...). */
   Map<String, Object> summary();
+
+  /**
+   * When the first training step began (epoch milliseconds), for trainers that know it: how long
+   * a user waits from starting the job to seeing it train.
+   */
+  default OptionalLong firstStepAtMillis() {
+    return OptionalLong.empty();
+  }
 }

@@ -71,6 +71,17 @@ class JobConfigTest {
   }
 
   @Test
+  void aBlockSizeTakesUnitsAndIsBounded() throws IOException {
+    String network = VALID + "model.type = neural-network\n";
+    JobDefinition job = JobDefinition.load(job(network + "train.block-size = 8 MiB\n").toString(), List.of());
+    assertEquals(8L << 20, ((dev.runway.train.nn.NeuralNetworkTrainer) job.trainer()).settings().blockBytes());
+    assertEquals("Cannot set train.block-size = \"1k\" (job.conf:8): the size must be between 65536 and"
+        + " 1073741824 bytes", relative(invalid(network + "train.block-size = 1k\n")));
+    assertEquals("Cannot set train.block-size = \"lots\" (job.conf:8): expected a size in bytes, e.g. 32 MiB",
+        relative(invalid(network + "train.block-size = lots\n")));
+  }
+
+  @Test
   void missingRequiredKeySaysHowToSetIt() throws IOException {
     JobConfigException e = invalid("source.path = x\nfeatures { label = y, numeric = [a] }\n");
     assertEquals("Missing required key job.name: set it in the job file or with --set job.name=...", e.getMessage());

@@ -35,16 +35,19 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     String conf = setup.configurationJson();
     Target target = data.target();
     int batchSize = settings.batchSize();
-    JavaRDD<Shard> shards = Sharding.shards(data.train(), workers, nIn, nOut);
+    // One block per worker: the TrainingMaster treats each partition as a worker, and keeps its
+    // minibatches in memory (this engine does not train on data larger than memory).
+    Blocks shards = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize, 0);
     // The TrainingMaster leaves ND4J on all of a host's cores in every worker; ND4J's thread
     // setting is per JVM, so setting it where the minibatches are built and cached (where the
     // workers then train) keeps workers x threads at the cores, as in runway's engine. Without
     // this the benchmark's figure depended on whether runway's engine had run first in the JVM.
-    JavaRDD<DataSet> batches = shards.mapPartitions(it -> {
+    JavaRDD<DataSet> batches = shards.rdd().mapPartitions(it -> {
       Threads.forCurrentTask();
       return minibatches(it.next(), batchSize);
     }).persist(StorageLevel.MEMORY_ONLY());
-    JavaRDD<Shard> validation = Sharding.shards(data.validation(), workers, nIn, nOut).persist(StorageLevel.MEMORY_AND_DISK());
+    Blocks validation = Blocks.cut(data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize,
+        settings.blockBytes());
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
         .batchSizePerWorker(batchSize)
         .averagingFrequency(settings.averagingFrequency())
@@ -59,7 +62,9 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc,
         org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(conf), master);
     try {
-      long validationRows = validation.map(s -> (long) s.rows).reduce(Long::sum);
+      batches.count();
+      shards.unpersist();
+      long validationRows = validation.layout().rows();
       long trainRows = setup.trainRows();
       List<EpochStats> history = new ArrayList<>();
       for (int epoch = 0; epoch < settings.epochs(); epoch++) {
@@ -69,7 +74,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
         double seconds = (System.nanoTime() - start) / 1e9;
         float[] params = net.getNetwork().params().dup().data().asFloat();
         double[] val = validationRows == 0 ? new double[] {Double.NaN, Double.NaN, 0}
-            : ParameterAveraging.evaluate(jsc, validation, conf, params);
+            : ParameterAveraging.evaluate(jsc, validation.rdd(), conf, params);
         EpochStats stats = new EpochStats(epoch + 1, net.getScore(), val[0],
             target.classification() ? val[1] : Double.NaN, trainRows, seconds, Double.NaN, 0, Double.NaN);
         history.add(stats);
@@ -77,7 +82,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
             epoch + 1, settings.epochs(), stats.validationLoss(), stats.validationAccuracy(), stats.examplesPerSecond()));
       }
       return new ParameterAveraging.Result(conf, net.getNetwork().params().dup().data().asFloat(), history,
-          settings.epochs(), workers);
+          settings.epochs(), workers, 0);
     } finally {
       batches.unpersist();
       validation.unpersist();
@@ -85,7 +90,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     }
   }
 
-  private static Iterator<DataSet> minibatches(Shard shard, int batchSize) {
+  private static Iterator<DataSet> minibatches(Block shard, int batchSize) {
     List<DataSet> out = new ArrayList<>();
     for (int from = 0; from < shard.rows; from += batchSize) {
       out.add(shard.rows(from, Math.min(shard.rows, from + batchSize)));

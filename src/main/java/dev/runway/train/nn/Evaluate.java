@@ -1,5 +1,6 @@
 package dev.runway.train.nn;
 
+import dev.runway.error.OutOfMemory;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -7,12 +8,13 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Loss and correct predictions of a network on cached shards, for the per-epoch validation
- * numbers: returns {loss sum, correct, examples} per shard.
+ * Loss and correct predictions of a network on cached blocks, for the per-epoch validation
+ * numbers: returns {loss sum, correct, examples} per block.
  */
-final class Evaluate implements FlatMapFunction<Iterator<Shard>, double[]> {
+final class Evaluate implements FlatMapFunction<Iterator<Block>, double[]> {
   private static final long serialVersionUID = 1L;
   private static final int BATCH = 1024;
 
@@ -25,23 +27,26 @@ final class Evaluate implements FlatMapFunction<Iterator<Shard>, double[]> {
   }
 
   @Override
-  public Iterator<double[]> call(Iterator<Shard> shards) {
-    Shard shard = shards.next();
-    if (shard.rows == 0) {
+  public Iterator<double[]> call(Iterator<Block> blocks) {
+    return OutOfMemory.inTask(() -> evaluate(blocks.next()));
+  }
+
+  private Iterator<double[]> evaluate(Block block) {
+    if (block.rows == 0) {
       return List.of(new double[3]).iterator();
     }
     Threads.forCurrentTask();
     MultiLayerNetwork net = Networks.build(configurationJson);
-    net.setParams(org.nd4j.linalg.factory.Nd4j.create(params.value(), new long[] {1, params.value().length}, 'c'));
+    net.setParams(Nd4j.create(params.value(), new long[] {1, params.value().length}, 'c'));
     double loss = 0;
     double correct = 0;
-    for (int from = 0; from < shard.rows; from += BATCH) {
-      DataSet batch = shard.rows(from, Math.min(shard.rows, from + BATCH));
+    for (int from = 0; from < block.rows; from += BATCH) {
+      DataSet batch = block.rows(from, Math.min(block.rows, from + BATCH));
       int n = batch.numExamples();
       loss += net.score(batch, false) * n;
       correct += correct(net.output(batch.getFeatures(), false), batch.getLabels());
     }
-    return List.of(new double[] {loss, correct, shard.rows}).iterator();
+    return List.of(new double[] {loss, correct, block.rows}).iterator();
   }
 
   /** Correct classifications: argmax for several outputs, threshold 0.5 for one (binary). */

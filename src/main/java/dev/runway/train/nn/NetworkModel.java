@@ -5,10 +5,14 @@ import static dev.runway.features.FeatureStep.FEATURES;
 import dev.runway.train.TrainedModel;
 import java.io.IOException;
 import java.io.OutputStream;
+import dev.runway.error.OutOfMemory;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -41,10 +45,12 @@ final class NetworkModel implements TrainedModel {
   private final float[] params;
   private final boolean classification;
   private final Map<String, Object> summary;
+  private final long firstStepAtMillis;
 
   NetworkModel(SparkSession spark, String configurationJson, float[] params, boolean classification,
-      Map<String, Object> summary) {
+      Map<String, Object> summary, long firstStepAtMillis) {
     this.spark = spark;
+    this.firstStepAtMillis = firstStepAtMillis;
     this.configurationJson = configurationJson;
     this.params = params;
     this.classification = classification;
@@ -72,21 +78,38 @@ final class NetworkModel implements TrainedModel {
     return features.mapPartitions(scorer, Encoders.row(schema));
   }
 
+  /**
+   * Scores a partition in minibatches as it streams through: one minibatch of rows is held at a
+   * time, never the whole partition.
+   */
   private static Iterator<Row> score(Iterator<Row> rows, float[] params, String conf, boolean classification,
       int featureIndex) {
     Threads.forCurrentTask();
     MultiLayerNetwork net = Networks.build(conf);
     net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
-    List<Row> out = new ArrayList<>();
-    List<Row> batch = new ArrayList<>(BATCH);
-    while (rows.hasNext()) {
-      batch.add(rows.next());
-      if (batch.size() == BATCH || !rows.hasNext()) {
-        out.addAll(scoreBatch(net, batch, classification, featureIndex));
-        batch.clear();
+    return new Iterator<>() {
+      private Iterator<Row> scored = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!scored.hasNext() && rows.hasNext()) {
+          List<Row> batch = new ArrayList<>(BATCH);
+          while (batch.size() < BATCH && rows.hasNext()) {
+            batch.add(rows.next());
+          }
+          scored = OutOfMemory.inTask(() -> scoreBatch(net, batch, classification, featureIndex)).iterator();
+        }
+        return scored.hasNext();
       }
-    }
-    return out.iterator();
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return scored.next();
+      }
+    };
   }
 
   private static List<Row> scoreBatch(MultiLayerNetwork net, List<Row> batch, boolean classification, int featureIndex) {
@@ -139,6 +162,11 @@ final class NetworkModel implements TrainedModel {
   @Override
   public String format() {
     return "dl4j:MultiLayerNetwork";
+  }
+
+  @Override
+  public OptionalLong firstStepAtMillis() {
+    return firstStepAtMillis > 0 ? OptionalLong.of(firstStepAtMillis) : OptionalLong.empty();
   }
 
   @Override

@@ -48,7 +48,8 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.intIn("train.averaging-frequency", 1, 1_000_000),
         r.intIn("train.epochs", 1, 100_000),
         r.oneOf("train.early-stopping.metric", List.of("validation-loss", "validation-accuracy")),
-        r.intIn("train.early-stopping.patience", 0, 100_000));
+        r.intIn("train.early-stopping.patience", 0, 100_000),
+        r.bytesIn("train.block-size", 1L << 16, 1L << 30));
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("network", Map.of("hidden-layers", spec.hiddenLayers(), "activation", spec.activation(),
         "dropout", spec.dropout(), "l2", spec.l2(), "updater", spec.updater(),
@@ -57,7 +58,7 @@ public final class NeuralNetworkTrainer implements Trainer {
     params.put("train", Map.of("engine", settings.engine(), "workers", settings.workers(),
         "batch-size", settings.batchSize(), "averaging-frequency", settings.averagingFrequency(),
         "epochs", settings.epochs(), "early-stopping-metric", settings.stopMetric(),
-        "early-stopping-patience", settings.patience()));
+        "early-stopping-patience", settings.patience(), "block-size", settings.blockBytes()));
     return new NeuralNetworkTrainer(spec, settings, params);
   }
 
@@ -96,7 +97,7 @@ public final class NeuralNetworkTrainer implements Trainer {
     summary.put("best_epoch", result.bestEpoch());
     summary.put("epochs", result.history().stream().map(EpochStats::toMap).toList());
     return new NetworkModel(spark, result.configurationJson(), result.params(),
-        data.target().classification(), summary);
+        data.target().classification(), summary, result.firstStepAtMillis());
   }
 
   @Override

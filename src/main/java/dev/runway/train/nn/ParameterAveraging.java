@@ -5,34 +5,46 @@ import dev.runway.features.Target;
 import dev.runway.train.TrainingData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.reflect.ClassTag$;
 
 /**
  * runway's parameter-averaging engine, on plain Spark primitives.
  *
- * <p>The training split is cut once into one cached shard per worker. Every round, the driver
- * broadcasts one state (parameters and updater state); each worker, in its own Spark task, loads
- * it into a network it keeps between rounds, trains {@code averaging-frequency} minibatches of its
- * shard, and returns its parameters; the driver averages them, weighted by examples, and the next
- * round starts from the average. Each epoch every worker walks a fresh seeded shuffle of its
- * shard, so every example is used exactly once per epoch (dl4j-spark's TrainingMaster skips some).
- * After each epoch: validation, early stopping, a checkpoint.
+ * <p>The training split is cut once into cached blocks, each a random sample of the rows owned by
+ * one worker (see {@link Blocks}); Spark keeps them in memory and spills the rest to local disk,
+ * so the data may be larger than the executors' memory. Every round, the driver broadcasts one
+ * state (parameters and updater state) and runs one Spark job over just the block each worker
+ * trains on next: each worker, in its own task, loads the state into a network it keeps between
+ * rounds, trains {@code averaging-frequency} minibatches of that block, and returns its
+ * parameters; the driver averages them, weighted by examples, and the next round starts from the
+ * average. Each epoch every worker walks its blocks and their rows in a fresh seeded order (see
+ * {@link EpochPlan}), so every example is used exactly once per epoch (dl4j-spark's
+ * TrainingMaster skips some). After each epoch: validation, early stopping, a checkpoint.
  */
 record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
   private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
 
-  /** The fitted network and its history. */
+  /**
+   * The fitted network and its history.
+   *
+   * @param firstStepAtMillis when the first minibatch step started (epoch milliseconds; 0 if none ran)
+   */
   record Result(String configurationJson, float[] params, List<EpochStats> history, int bestEpoch,
-      int workers) {}
+      int workers, long firstStepAtMillis) {}
 
   Result fit(TrainingData data) {
     EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
@@ -45,15 +57,21 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
     int batchSize = settings.batchSize();
     int frequency = settings.averagingFrequency();
 
-    JavaRDD<Shard> train = Sharding.shards(data.train(), workers, nIn, nOut).persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Shard> validation = Sharding.shards(data.validation(), workers, nIn, nOut).persist(StorageLevel.MEMORY_AND_DISK());
+    jsc.setJobDescription("runway: cut the training data into blocks for " + workers + " workers");
+    Blocks train = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize * frequency,
+        settings.blockBytes());
+    Blocks validation = null;
     try {
-      jsc.setJobDescription("runway: shard the training data for " + workers + " workers");
-      int maxBatches = train.map(s -> s.batches(batchSize)).reduce(Math::max);
-      long validationRows = validation.map(s -> (long) s.rows).reduce(Long::sum);
-      int rounds = (maxBatches + frequency - 1) / frequency;
-      LOG.info("Parameter averaging: {} workers, {} minibatches of {} per worker and epoch, averaging every {}"
-          + " ({} rounds per epoch)", workers, maxBatches, batchSize, frequency, rounds);
+      jsc.setJobDescription("runway: cut the validation data into blocks");
+      validation = Blocks.cut(data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize,
+          settings.blockBytes());
+      BlockLayout layout = train.layout();
+      long validationRows = validation.layout().rows();
+      int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
+      LOG.info(String.format(Locale.ROOT, "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
+              + " %,d rows (%s, %.1f MB cached, spilling to disk past memory), minibatches of %d, averaging every"
+              + " %d (%d rounds per epoch)", workers, layout.rows(), layout.partitions(), layout.rowsPerBlock(),
+          train.sparse() ? "sparse" : "dense", train.bytes() / 1e6, batchSize, frequency, rounds));
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
@@ -80,6 +98,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       String trainingId = UUID.randomUUID().toString();
       boolean accuracyWatched = settings.stopMetric().equals("validation-accuracy");
       long started = System.nanoTime();
+      Long firstStep = null;
       int firstEpoch = state.epoch();
       for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
         long epochSeed = data.seed() * 1_000_003L + epoch;
@@ -87,15 +106,20 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         long examples = 0;
         double computeSeconds = 0;
         double divergence = 0;
+        int roundsRun = 0;
         long epochStart = System.nanoTime();
-        for (int round = 0; round < rounds; round++) {
+        List<Map<Integer, EpochPlan.Step>> plan = EpochPlan.rounds(layout, epochSeed, batchSize, frequency);
+        for (int round = 0; round < plan.size(); round++) {
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
-              + ", round " + (round + 1) + "/" + rounds);
+              + ", round " + (round + 1) + "/" + plan.size());
           Broadcast<WorkerState> broadcast = jsc.broadcast(
               new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
-          List<RoundResult> results = train.mapPartitions(new WorkerRound(broadcast, conf, trainingId,
-              epochSeed, round * frequency, frequency, batchSize)).collect();
+          List<RoundResult> results = runRound(train, new WorkerRound(broadcast, conf, trainingId,
+              epochSeed * 1_000_003L + round, batchSize, plan.get(round)), plan.get(round).keySet());
           broadcast.destroy();
+          if (firstStep == null) {
+            firstStep = results.stream().mapToLong(RoundResult::startedAtMillis).min().orElseThrow();
+          }
           Averaged averaged = Averaged.of(results);
           if (averaged.examples() == 0) {
             continue;
@@ -111,15 +135,16 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           examples += averaged.examples();
           computeSeconds += averaged.maxComputeNanos() / 1e9;
           divergence += averaged.divergence();
+          roundsRun++;
         }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         state = new WorkerState(state.params(), state.updater(), state.iteration(), epoch + 1);
 
-        double[] val = validationRows == 0 ? new double[] {Double.NaN, Double.NaN, 0} : evaluate(jsc, validation, conf, state.params());
+        double[] val = validationRows == 0 ? new double[] {Double.NaN, Double.NaN, 0} : evaluate(jsc, validation.rdd(), conf, state.params());
         double valLoss = val[0];
         double valAccuracy = target.classification() ? val[1] : Double.NaN;
         EpochStats stats = new EpochStats(epoch + 1, trainLoss / examples, valLoss, valAccuracy, examples, seconds,
-            computeSeconds, rounds, divergence / rounds);
+            computeSeconds, roundsRun, divergence / Math.max(1, roundsRun));
         history.add(stats);
 
         double score = accuracyWatched ? -valAccuracy : valLoss;
@@ -136,10 +161,12 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           break;
         }
       }
-      return new Result(conf, best, history, bestEpoch, workers);
+      return new Result(conf, best, history, bestEpoch, workers, firstStep == null ? 0 : firstStep);
     } finally {
       train.unpersist();
-      validation.unpersist();
+      if (validation != null) {
+        validation.unpersist();
+      }
     }
   }
 
@@ -153,8 +180,19 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         s.examplesPerSecond(), 100 * s.computeSeconds() / s.seconds(), s.divergence(), eta));
   }
 
-  /** {loss, accuracy, rows} of {@code params} on the cached validation shards. */
-  static double[] evaluate(JavaSparkContext jsc, JavaRDD<Shard> shards, String conf, float[] params) {
+  /**
+   * Runs one round as one Spark job over only the blocks it trains on; the cached blocks pull
+   * each task to the executor that holds its block.
+   */
+  private static List<RoundResult> runRound(Blocks blocks, WorkerRound round, Set<Integer> partitions) {
+    Seq<Object> which = JavaConverters.asScalaBuffer(new ArrayList<Object>(partitions)).toSeq();
+    RoundResult[] results = (RoundResult[]) blocks.rdd().context().runJob(blocks.rdd().rdd(), round, which,
+        ClassTag$.MODULE$.apply(RoundResult.class));
+    return List.of(results);
+  }
+
+  /** {loss, accuracy, rows} of {@code params} on the cached validation blocks. */
+  static double[] evaluate(JavaSparkContext jsc, JavaRDD<Block> shards, String conf, float[] params) {
     jsc.setJobDescription("runway: validate");
     Broadcast<float[]> broadcast = jsc.broadcast(params);
     double[] sum = shards.mapPartitions(new Evaluate(broadcast, conf))

@@ -29,7 +29,7 @@ public final class SingleJvm {
       long seed, int threads) {
     List<Row> rows = train.collectAsList();
     int nIn = rows.get(0).<org.apache.spark.ml.linalg.Vector>getAs(0).size();
-    Shard data = Shard.pack(rows, nIn, NetworkSpec.outputs(target));
+    Block data = Block.pack(rows, nIn, NetworkSpec.outputs(target));
     String conf = spec.configuration(nIn, target, seed).toJson();
     Threads.set(threads);
     MultiLayerNetwork net = Networks.build(conf);
@@ -43,6 +43,6 @@ public final class SingleJvm {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(new NetworkModel(train.sparkSession(), conf, Networks.params(net), target.classification(),
-        Map.of("engine", "single-jvm")), seconds);
+        Map.of("engine", "single-jvm"), 0), seconds);
   }
 }

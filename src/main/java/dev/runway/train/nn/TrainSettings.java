@@ -12,6 +12,7 @@ import java.io.Serializable;
  * @param epochs passes over the training data
  * @param stopMetric validation-loss or validation-accuracy
  * @param patience epochs without improvement before stopping (0: never stop early)
+ * @param blockBytes about how many bytes of training rows one cached block holds
  */
 public record TrainSettings(String engine, int workers, int batchSize, int averagingFrequency,
-    int epochs, String stopMetric, int patience) implements Serializable {}
+    int epochs, String stopMetric, int patience, long blockBytes) implements Serializable {}

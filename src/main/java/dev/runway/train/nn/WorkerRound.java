@@ -1,72 +1,79 @@
 package dev.runway.train.nn;
 
-import java.util.Iterator;
-import java.util.List;
+import dev.runway.error.OutOfMemory;
+import java.io.Serializable;
+import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction2;
 
 /**
- * One worker's part of one averaging round, run as a Spark task on the worker's cached shard:
- * load the broadcast state, train on the round's minibatches of this epoch's shuffle, and return
- * the new parameters. Everything it needs is copied into its fields, so the task never drags the
- * driver's objects along.
+ * One round of all workers, run as one Spark job over just the blocks the round trains on: each
+ * task loads the broadcast state into its worker's network, trains its minibatches of its block,
+ * and returns the new parameters. Everything it needs is copied into its fields, so the task
+ * never drags the driver's objects along.
  */
-final class WorkerRound implements FlatMapFunction<Iterator<Shard>, RoundResult> {
+final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, RoundResult>
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<WorkerState> state;
   private final String configurationJson;
   private final String trainingId;
-  private final long epochSeed;
-  private final int firstBatch;
-  private final int batchesThisRound;
+  private final long roundSeed;
   private final int batchSize;
+  private final Map<Integer, EpochPlan.Step> steps;
 
-  WorkerRound(Broadcast<WorkerState> state, String configurationJson, String trainingId,
-      long epochSeed, int firstBatch, int batchesThisRound, int batchSize) {
+  /**
+   * @param roundSeed seeds the generator dropout draws from (with the worker)
+   * @param steps the step of each partition (block) in this round
+   */
+  WorkerRound(Broadcast<WorkerState> state, String configurationJson, String trainingId, long roundSeed,
+      int batchSize, Map<Integer, EpochPlan.Step> steps) {
     this.state = state;
     this.configurationJson = configurationJson;
     this.trainingId = trainingId;
-    this.epochSeed = epochSeed;
-    this.firstBatch = firstBatch;
-    this.batchesThisRound = batchesThisRound;
+    this.roundSeed = roundSeed;
     this.batchSize = batchSize;
+    this.steps = Map.copyOf(steps);
   }
 
   @Override
-  public Iterator<RoundResult> call(Iterator<Shard> shards) {
-    int partition = TaskContext.getPartitionId();
-    Shard shard = shards.next();
-    int last = Math.min(shard.batches(batchSize), firstBatch + batchesThisRound);
-    if (firstBatch >= last) {
-      return List.of(new RoundResult(partition, 0, 0, null, null, 0, 0)).iterator();
+  public RoundResult apply(TaskContext task, Iterator<Block> blocks) {
+    return OutOfMemory.inTask(() -> run(blocks.next(), steps.get(task.partitionId())));
+  }
+
+  /** This round's step on one block. */
+  RoundResult run(Block block, EpochPlan.Step step) {
+    long started = System.currentTimeMillis();
+    int last = Math.min(block.batches(batchSize), step.firstBatch() + step.batches());
+    if (step.firstBatch() >= last) {
+      return RoundResult.idle(step.worker());
     }
     Threads.forCurrentTask();
-    MultiLayerNetwork net = Networks.worker(trainingId, partition, configurationJson);
+    MultiLayerNetwork net = Networks.worker(trainingId, step.worker(), configurationJson);
     Networks.load(net, state.value());
-    // Each worker shuffles its own shard with a seed of the epoch and the worker, so an epoch
-    // visits every example exactly once and the same job gives the same order every time.
-    int[] order = shard.permutation(epochSeed * 31 + partition);
+    int[] order = block.permutation(step.orderSeed());
     // Dropout draws from ND4J's random generator, whose state would otherwise depend on what this
-    // JVM ran before. Seeding it from the epoch, the round and the worker makes a round's result
-    // a function of its inputs alone: a task rerun on another executor (one was lost), a resumed
-    // run and a cluster run all train exactly what an undisturbed local run trains.
-    Nd4j.getRandom().setSeed((epochSeed * 1_000_003L + firstBatch) * 31 + partition);
+    // JVM ran before. Seeding it from the round and the worker makes a round's result a function
+    // of its inputs alone: a task rerun on another executor (one was lost), a resumed run and a
+    // cluster run all train exactly what an undisturbed local run trains.
+    Nd4j.getRandom().setSeed(roundSeed * 31 + step.worker());
     long start = System.nanoTime();
     int examples = 0;
     double lossSum = 0;
-    for (int b = firstBatch; b < last; b++) {
-      var batch = shard.batch(order, b, batchSize);
+    for (int b = step.firstBatch(); b < last; b++) {
+      var batch = block.batch(order, b, batchSize);
       net.fit(batch);
       int n = batch.numExamples();
       examples += n;
       lossSum += net.score() * n;
     }
     long compute = System.nanoTime() - start;
-    return List.of(new RoundResult(partition, examples, last - firstBatch, Networks.params(net),
-        Networks.updater(net), lossSum, compute)).iterator();
+    return new RoundResult(step.worker(), examples, last - step.firstBatch(), Networks.params(net),
+        Networks.updater(net), lossSum, compute, started);
   }
 }

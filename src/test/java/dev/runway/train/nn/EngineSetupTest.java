@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The pre-flight checks that need the training rows: workers against the data. */
 class EngineSetupTest {
   private static TrainSettings workers(int n) {
-    return new TrainSettings("parameter-averaging", n, 128, 20, 1, "validation-loss", 0);
+    return new TrainSettings("parameter-averaging", n, 128, 20, 1, "validation-loss", 0, 32L << 20);
   }
 
   @Test

@@ -57,7 +57,13 @@ class ParameterAveragingTest {
   }
 
   private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience) {
-    return new TrainSettings("parameter-averaging", workers, batch, frequency, epochs, "validation-loss", patience);
+    return settings(workers, batch, frequency, epochs, patience, 32L << 20);
+  }
+
+  private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience,
+      long blockBytes) {
+    return new TrainSettings("parameter-averaging", workers, batch, frequency, epochs, "validation-loss", patience,
+        blockBytes);
   }
 
   /** An in-memory checkpoint store. */
@@ -88,16 +94,21 @@ class ParameterAveragingTest {
     ParameterAveraging.Result result = fit(settings(2, 8, 1, 1, 0), train, train.limit(0), Checkpoints.NONE);
 
     // By hand: both workers start from the same initial network; worker w trains one step on
-    // rows w, w+2, w+4, ... (row i goes to worker i mod 2); the result is their plain average.
+    // the rows whose permuted position (seeded by the job's seed, 7) is w mod 2; the result is
+    // their plain average.
+    RowPermutation permutation = new RowPermutation(rows.size(), 7);
     float[][] trained = new float[2][];
     for (int w = 0; w < 2; w++) {
       MultiLayerNetwork net = Networks.build(result.configurationJson());
       List<Row> mine = new ArrayList<>();
-      for (int i = w; i < rows.size(); i += 2) {
-        mine.add(rows.get(i));
+      for (int i = 0; i < rows.size(); i++) {
+        if (permutation.apply(i) % 2 == w) {
+          mine.add(rows.get(i));
+        }
       }
-      Shard shard = Shard.pack(mine, 4, 3);
-      net.fit(shard.rows(0, shard.rows));
+      assertEquals(8, mine.size());
+      Block block = Block.pack(mine, 4, 3);
+      net.fit(block.rows(0, block.rows));
       trained[w] = Networks.params(net);
     }
     float[] expected = new float[trained[0].length];
@@ -116,11 +127,11 @@ class ParameterAveragingTest {
     for (int i = 0; i < 103; i++) {
       rows.add(RowFactory.create(Vectors.dense(i, 0, 0, 0), (double) (i % 3)));
     }
-    Shard shard = Shard.pack(rows, 4, 3);
-    int[] order = shard.permutation(99);
+    Block block = Block.pack(rows, 4, 3);
+    int[] order = block.permutation(99);
     List<Integer> seen = new ArrayList<>();
-    for (int b = 0; b < shard.batches(10); b++) {
-      var batch = shard.batch(order, b, 10);
+    for (int b = 0; b < block.batches(10); b++) {
+      var batch = block.batch(order, b, 10);
       for (int r = 0; r < batch.numExamples(); r++) {
         seen.add((int) batch.getFeatures().getFloat(r, 0));
       }
@@ -129,11 +140,15 @@ class ParameterAveragingTest {
     assertEquals(103, seen.stream().distinct().count());
     assertFalse(seen.equals(seen.stream().sorted().toList()), "shuffled");
 
-    // And the engine: 3 workers over 1000 rows, uneven batches, every epoch counts every row.
+    // And the engine: 3 workers over 1000 rows, uneven batches, every epoch counts every row,
+    // with one block per worker and with several (the smallest block size: 2 rounds of 128 rows).
     Dataset<Row> train = frame(rows(1000, 2, false), 3);
-    ParameterAveraging.Result result = fit(settings(3, 32, 4, 2, 0), train, train.limit(0), Checkpoints.NONE);
-    assertEquals(List.of(1000L, 1000L), result.history().stream().map(EpochStats::examples).toList());
-    assertEquals(3, result.workers());
+    for (long blockBytes : new long[] {32L << 20, 1}) {
+      ParameterAveraging.Result result = fit(settings(3, 32, 4, 2, 0, blockBytes), train, train.limit(0),
+          Checkpoints.NONE);
+      assertEquals(List.of(1000L, 1000L), result.history().stream().map(EpochStats::examples).toList());
+      assertEquals(3, result.workers());
+    }
   }
 
   @Test
@@ -234,12 +249,13 @@ class ParameterAveragingTest {
     // would have: with dropout, that means the same masks whatever the JVM's generator did before.
     NetworkSpec dropout = new NetworkSpec(List.of(32), "relu", 0.5, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
     String conf = dropout.configuration(4, THREE_CLASSES, 7).toJson();
-    Shard shard = Shard.pack(rows(256, 12, false), 4, 3);
+    Block block = Block.pack(rows(256, 12, false), 4, 3);
     var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
     var initial = Networks.build(conf);
     var state = jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
-    java.util.function.Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 0, 4, 32)
-        .call(List.of(shard).iterator()).next().params();
+    EpochPlan.Step step = new EpochPlan.Step(0, 5, 0, 4);
+    java.util.function.Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 32,
+        Map.of(0, step)).run(block, step).params();
 
     float[] fresh = round.apply("fresh-jvm");
     float[] first = round.apply("busy-jvm");

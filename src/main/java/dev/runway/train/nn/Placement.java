@@ -1,0 +1,92 @@
+package dev.runway.train.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.spark.Partition;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.reflect.ClassTag;
+
+/**
+ * Keeps each worker's blocks on one executor. Spark caches a block where the task that built it
+ * ran, and later sends every task reading it there. Left to chance, two workers' current blocks
+ * would often sit on the same executor, and that round would run its two tasks one after the
+ * other (or wait spark.locality.wait for the busy executor) while another executor idles. So
+ * the blocks are built on a home executor per worker, spread round-robin over the executors,
+ * and every round's tasks then run side by side. An executor lost later has its blocks rebuilt
+ * wherever Spark finds room: slower rounds, the same result.
+ */
+final class Placement {
+  private Placement() {}
+
+  /**
+   * A home executor location per worker ("executor_HOST_ID", Spark's form for a preferred
+   * executor), or null where there is only one executor to run on (local mode).
+   */
+  static String[] homes(JavaSparkContext jsc, int workers) {
+    if (jsc.master().startsWith("local")) {
+      return null;
+    }
+    int probes = Math.max(4 * workers, 4 * jsc.defaultParallelism());
+    jsc.setJobDescription("runway: find the executors to place the workers' blocks on");
+    List<Integer> slices = new ArrayList<>(Collections.nCopies(probes, 0));
+    TreeMap<String, String> executors = new TreeMap<>((a, b) -> a.length() != b.length()
+        ? Integer.compare(a.length(), b.length()) : a.compareTo(b));
+    for (String[] idHost : jsc.parallelize(slices, probes).mapPartitions(it -> List.<String[]>of(new String[] {
+        SparkEnv.get().executorId(), SparkEnv.get().blockManager().blockManagerId().host()}).iterator()).collect()) {
+      executors.put(idHost[0], idHost[1]);
+    }
+    if (executors.size() < 2) {
+      return null;
+    }
+    List<String> locations = new ArrayList<>();
+    executors.forEach((id, host) -> locations.add("executor_" + host + "_" + id));
+    String[] homes = new String[workers];
+    for (int w = 0; w < workers; w++) {
+      homes[w] = locations.get(w % locations.size());
+    }
+    return homes;
+  }
+
+  /** {@code parent} with each partition preferring the given location (null: no preference). */
+  static <T> RDD<T> at(RDD<T> parent, String[] locations, ClassTag<T> tag) {
+    return new Placed<>(parent, locations, tag);
+  }
+
+  /** A one-to-one wrapper whose only difference is where Spark prefers to compute each partition. */
+  private static final class Placed<T> extends RDD<T> {
+    private static final long serialVersionUID = 1L;
+
+    private final String[] locations;
+    private final ClassTag<T> tag;
+
+    Placed(RDD<T> parent, String[] locations, ClassTag<T> tag) {
+      super(parent, tag);
+      this.locations = locations;
+      this.tag = tag;
+    }
+
+    @Override
+    public Iterator<T> compute(Partition split, TaskContext context) {
+      return firstParent(tag).iterator(split, context);
+    }
+
+    @Override
+    public Partition[] getPartitions() {
+      return firstParent(tag).partitions();
+    }
+
+    @Override
+    public Seq<String> getPreferredLocations(Partition split) {
+      String where = locations[split.index()];
+      return JavaConverters.asScalaBuffer(where == null ? List.<String>of() : List.of(where)).toSeq();
+    }
+  }
+}
