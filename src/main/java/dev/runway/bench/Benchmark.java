@@ -15,6 +15,10 @@ import dev.runway.train.nn.SingleJvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +37,8 @@ public final class Benchmark {
   private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
 
   /** Systems in the order they run. */
-  public static final List<String> SYSTEMS = List.of("plain-dl4j", "runway", "dl4j-spark", "mllib-mlp");
+  public static final List<String> SYSTEMS = List.of("plain-dl4j", "ceiling", "runway-1-worker", "runway",
+      "dl4j-spark", "mllib-mlp");
 
   /**
    * One system's figures.
@@ -43,10 +48,12 @@ public final class Benchmark {
    * @param examplesPerSecond training examples processed per second (epochs x rows / time)
    * @param testAccuracy accuracy on the test split
    * @param isDefault whether this is runway's default engine
+   * @param workers networks training in parallel
+   * @param threads BLAS threads per network
    * @param detail what exactly ran
    */
   public record Measurement(String system, double trainSeconds, double examplesPerSecond,
-      double testAccuracy, boolean isDefault, String detail) {}
+      double testAccuracy, boolean isDefault, int workers, int threads, String detail) {}
 
   private Benchmark() {}
 
@@ -54,8 +61,8 @@ public final class Benchmark {
    * Runs the systems on the data of a neural-network job: {@code runwayJob} and
    * {@code dl4jSparkJob} are the same job with train.engine set to each engine.
    */
-  public static List<Measurement> run(SparkSession spark, JobDefinition runwayJob, JobDefinition dl4jSparkJob,
-      List<String> systems, int mlpIterations, int cores) {
+  public static List<Measurement> run(SparkSession spark, JobDefinition runwayJob, JobDefinition oneWorkerJob,
+      JobDefinition dl4jSparkJob, List<String> systems, int mlpIterations, int cores) {
     NeuralNetworkTrainer trainer = (NeuralNetworkTrainer) runwayJob.trainer();
     long seed = runwayJob.settings().split().seed();
     int epochs = trainer.settings().epochs();
@@ -71,14 +78,26 @@ public final class Benchmark {
           + epochs + " epochs";
       TrainingData data = new TrainingData(train, inputs.vectors().get("validation"), inputs.target(), seed,
           Checkpoints.NONE);
+      SingleJvm.Data collected = null;
       for (String system : systems) {
         LOG.info("Benchmark: {}", system);
         switch (system) {
           case "plain-dl4j" -> {
-            SingleJvm.Result r = SingleJvm.train(trainer.spec(), trainer.settings(), train, inputs.target(), seed, cores);
-            out.add(measure(system, r.trainSeconds(), rows * epochs, r.model(), test, inputs, false,
-                shape + ", one JVM, " + cores + " BLAS threads"));
+            SingleJvm.Data local = collected(collected, train, inputs);
+            collected = local;
+            // One BLAS thread and all of them: the faster is the baseline everything is held against.
+            for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+              SingleJvm.Result r = SingleJvm.train(trainer.spec(), trainer.settings(), local, seed, threads);
+              out.add(measure(system, r.trainSeconds(), rows * epochs, r.model(), test, inputs, false, 1, threads,
+                  shape + ", one JVM, " + threads + " BLAS thread" + (threads == 1 ? "" : "s")));
+            }
           }
+          case "ceiling" -> {
+            collected = collected(collected, train, inputs);
+            out.add(ceiling(collected, trainer, seed, rows * epochs, test, inputs, shape));
+          }
+          case "runway-1-worker" -> out.add(timed("runway", rows * epochs, () -> oneWorkerJob.trainer().fit(data),
+              test, inputs, false, shape + ", averaging every " + trainer.settings().averagingFrequency()));
           case "runway" -> out.add(timed(system, rows * epochs, () -> trainer.fit(data), test, inputs, true,
               shape + ", averaging every " + trainer.settings().averagingFrequency()));
           case "dl4j-spark" -> out.add(timed(system, rows * epochs, () -> dl4jSparkJob.trainer().fit(data), test,
@@ -110,7 +129,7 @@ public final class Benchmark {
     double accuracy = (double) Metrics.of(model.transform(test), inputs.target()).get("accuracy");
     // One L-BFGS iteration is one pass over the data (plus line-search passes).
     return new Measurement("mllib-mlp", seconds, rows * iterations / seconds, accuracy, false,
-        "MultilayerPerceptronClassifier, " + iterations + " L-BFGS iterations (full-batch; not epochs), "
+        train.rdd().getNumPartitions(), 1, "MultilayerPerceptronClassifier, " + iterations + " L-BFGS iterations (full-batch; not epochs), "
             + "BLAS " + mllibBlas());
   }
 
@@ -119,15 +138,57 @@ public final class Benchmark {
     long start = System.nanoTime();
     TrainedModel model = fit.get();
     double seconds = (System.nanoTime() - start) / 1e9;
-    Object workers = model.summary().get("workers");
-    String what = workers == null ? detail : detail + ", " + workers + " workers x 1 BLAS thread";
-    return measure(system, seconds, examples, model, test, inputs, isDefault, what);
+    int workers = ((Number) model.summary().get("workers")).intValue();
+    String what = detail + ", " + workers + " worker" + (workers == 1 ? "" : "s") + " x 1 BLAS thread";
+    return measure(system, seconds, examples, model, test, inputs, isDefault, workers, 1, what);
   }
 
   private static Measurement measure(String system, double seconds, long examples, TrainedModel model,
-      Dataset<Row> test, TrainingInputs inputs, boolean isDefault, String detail) {
+      Dataset<Row> test, TrainingInputs inputs, boolean isDefault, int workers, int threads, String detail) {
     Map<String, Object> metrics = Metrics.of(model.predict(test), inputs.target());
-    return new Measurement(system, seconds, examples / seconds, (double) metrics.get("accuracy"), isDefault, detail);
+    return new Measurement(system, seconds, examples / seconds, (double) metrics.get("accuracy"), isDefault,
+        workers, threads, detail);
+  }
+
+  private static SingleJvm.Data collected(SingleJvm.Data already, Dataset<Row> train, TrainingInputs inputs) {
+    return already != null ? already : SingleJvm.Data.collect(train, inputs.target());
+  }
+
+  /**
+   * What this machine can do for two workers at best: two plain single-thread trainings of the
+   * same network at the same time, each on all the data, their throughputs summed. No averaging,
+   * no Spark: what is left is the cores' and the memory bus's limit for two BLAS-bound workers.
+   * Two threads of this JVM, each with its own network (ND4J's BLAS threads are set per JVM, to
+   * one), as runway's two local workers are.
+   */
+  private static Measurement ceiling(SingleJvm.Data data, NeuralNetworkTrainer trainer, long seed, long examples,
+      Dataset<Row> test, TrainingInputs inputs, String shape) {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<SingleJvm.Result>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(pool.submit(() -> SingleJvm.train(trainer.spec(), trainer.settings(), data, seed, 1)));
+      }
+      double rate = 0;
+      double seconds = 0;
+      SingleJvm.Result first = null;
+      for (Future<SingleJvm.Result> run : runs) {
+        SingleJvm.Result r = run.get();
+        rate += examples / r.trainSeconds();
+        seconds = Math.max(seconds, r.trainSeconds());
+        first = first == null ? r : first;
+      }
+      Map<String, Object> metrics = Metrics.of(first.model().predict(test), inputs.target());
+      return new Measurement("ceiling", seconds, rate, (double) metrics.get("accuracy"), false, 2, 1,
+          shape + ", two single-thread trainings at once, summed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("ceiling run failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Which BLAS MLlib picked: native if the host has one, pure Java otherwise (3x apart). */

@@ -32,6 +32,8 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobDefinition runway = JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=parameter-averaging"));
+    JobDefinition oneWorker = JobDefinition.load(jobOptions.job,
+        with(with(jobOptions.overrides, "train.engine=parameter-averaging"), "train.workers=1"));
     JobDefinition dl4jSpark = JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=dl4j-spark"));
     if (!runway.trainer().type().equals("neural-network")) {
       throw new JobConfigException("Cannot benchmark model.type = " + runway.trainer().type()
@@ -49,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     defaults.throwIfProblems();
     SparkSession spark = sparkOptions.session("runway bench", runway.settings().sparkConf(), runway.settings().hadoopConf());
     int cores = Runtime.getRuntime().availableProcessors();
-    List<Measurement> results = Benchmark.run(spark, runway, dl4jSpark, systems, iterations, cores);
+    List<Measurement> results = Benchmark.run(spark, runway, oneWorker, dl4jSpark, systems, iterations, cores);
     print(spec.commandLine().getOut(), results, spark.sparkContext().master(), cores);
     return Main.ok();
   }
@@ -60,29 +62,53 @@ final class BenchCommand implements Callable<Integer> {
     return all;
   }
 
+  /**
+   * The table and the JSON lines. The baseline is the faster plain-DL4J row (1 BLAS thread or
+   * all of them). A runway row's fraction of the ceiling compares it with what this machine can
+   * do for as many workers without any averaging: plain DL4J on one thread for one worker, the
+   * ceiling row (two single-thread trainings at once) for two.
+   */
   static void print(PrintWriter out, List<Measurement> results, String master, int cores) {
     double plain = results.stream().filter(m -> m.system().equals("plain-dl4j"))
-        .mapToDouble(Measurement::examplesPerSecond).findFirst().orElse(Double.NaN);
+        .mapToDouble(Measurement::examplesPerSecond).max().orElse(Double.NaN);
     out.printf(Locale.ROOT, "machine: %s, %d cores, %s, Java %s, Spark master %s%n", cpuModel(), cores,
         System.getProperty("os.arch"), System.getProperty("java.version"), master);
-    out.printf(Locale.ROOT, "%-11s %9s %13s %14s %9s  %s%n", "system", "train_s", "examples/s", "test_accuracy",
-        "ratio", "what ran");
+    out.printf(Locale.ROOT, "%-11s %7s %7s %9s %13s %14s %9s %11s  %s%n", "system", "workers", "threads", "train_s",
+        "examples/s", "test_accuracy", "ratio", "of_ceiling", "what ran");
     for (Measurement m : results) {
-      out.printf(Locale.ROOT, "%-11s %9.1f %13.0f %14.4f %9.2f  %s%s%n", m.system(), m.trainSeconds(),
-          m.examplesPerSecond(), m.testAccuracy(), m.examplesPerSecond() / plain, m.detail(),
+      Double ofCeiling = fractionOfCeiling(m, results);
+      out.printf(Locale.ROOT, "%-11s %7d %7d %9.1f %13.0f %14.4f %9.2f %11s  %s%s%n", m.system(), m.workers(),
+          m.threads(), m.trainSeconds(), m.examplesPerSecond(), m.testAccuracy(), m.examplesPerSecond() / plain,
+          ofCeiling == null ? "" : String.format(Locale.ROOT, "%.2f", ofCeiling), m.detail(),
           m.isDefault() ? " (default engine)" : "");
     }
     for (Measurement m : results) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("system", m.system());
+      line.put("workers", m.workers());
+      line.put("threads", m.threads());
       line.put("train_s", Math.round(m.trainSeconds() * 100) / 100.0);
       line.put("examples_per_s", Math.round(m.examplesPerSecond()));
       line.put("test_accuracy", Math.round(m.testAccuracy() * 10_000) / 10_000.0);
       line.put("ratio_to_plain_dl4j", Double.isNaN(plain) ? null : Math.round(m.examplesPerSecond() / plain * 100) / 100.0);
+      if (m.system().equals("runway")) {
+        Double ofCeiling = fractionOfCeiling(m, results);
+        line.put("fraction_of_ceiling", ofCeiling == null ? null : Math.round(ofCeiling * 100) / 100.0);
+      }
       line.put("default", m.isDefault());
       out.println(Json.line(line));
     }
     out.flush();
+  }
+
+  private static Double fractionOfCeiling(Measurement m, List<Measurement> results) {
+    if (!m.system().equals("runway")) {
+      return null;
+    }
+    return results.stream()
+        .filter(c -> m.workers() == 1 ? c.system().equals("plain-dl4j") && c.threads() == 1
+            : c.system().equals("ceiling") && c.workers() == m.workers())
+        .findFirst().map(c -> m.examplesPerSecond() / c.examplesPerSecond()).orElse(null);
   }
 
   private static String cpuModel() {

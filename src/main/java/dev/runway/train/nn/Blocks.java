@@ -5,7 +5,9 @@ import static dev.runway.features.FeatureStep.LABEL;
 
 import dev.runway.error.OutOfMemory;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -13,6 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 import scala.reflect.ClassTag$;
@@ -29,8 +32,10 @@ import scala.reflect.ClassTag$;
  * @param layout which partition holds which rows
  * @param sparse whether most blocks store their features sparse
  * @param bytes bytes of all blocks' arrays
+ * @param memoryBytes bytes Spark held in memory once they were cached
+ * @param diskBytes bytes Spark put on local disk (evicted or never fitting in memory)
  */
-record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes) {
+record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes, long memoryBytes, long diskBytes) {
 
   /** Rows per input partition and their non-zero features: what sizing the blocks needs. */
   private record Census(long[] rows, long nonZeros) {
@@ -77,11 +82,34 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
     try {
       long[] stats = blocks.map(b -> new long[] {b.bytes(), b.sparse() ? b.rows : 0, b.rows})
           .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
-      return new Blocks(blocks, layout, stats[1] * 2 > stats[2], stats[0]);
+      long[] stored = stored(blocks);
+      return new Blocks(blocks, layout, stats[1] * 2 > stats[2], stats[0], stored[0], stored[1]);
     } catch (RuntimeException e) {
       blocks.unpersist();
       throw e;
     }
+  }
+
+  /** How the data was cut and stored, for metrics.json. */
+  Map<String, Object> summary() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("blocks", layout.partitions());
+    out.put("rows_per_block", layout.rowsPerBlock());
+    out.put("storage", sparse ? "sparse" : "dense");
+    out.put("bytes", bytes);
+    out.put("memory_bytes", memoryBytes);
+    out.put("disk_bytes", diskBytes);
+    return out;
+  }
+
+  /** {memory, disk} bytes Spark reports for a cached RDD. */
+  private static long[] stored(JavaRDD<Block> blocks) {
+    for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
+      if (info.id() == blocks.id()) {
+        return new long[] {info.memSize(), info.diskSize()};
+      }
+    }
+    return new long[2];
   }
 
   void unpersist() {

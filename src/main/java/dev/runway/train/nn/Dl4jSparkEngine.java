@@ -5,6 +5,7 @@ import dev.runway.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -82,7 +83,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
             epoch + 1, settings.epochs(), stats.validationLoss(), stats.validationAccuracy(), stats.examplesPerSecond()));
       }
       return new ParameterAveraging.Result(conf, net.getNetwork().params().dup().data().asFloat(), history,
-          settings.epochs(), workers, 0);
+          settings.epochs(), workers, 0, Map.of());
     } finally {
       batches.unpersist();
       validation.unpersist();

@@ -95,6 +95,9 @@ public final class NeuralNetworkTrainer implements Trainer {
     summary.put("engine", settings.engine());
     summary.put("workers", result.workers());
     summary.put("best_epoch", result.bestEpoch());
+    if (!result.blocks().isEmpty()) {
+      summary.put("training_data", result.blocks());
+    }
     summary.put("epochs", result.history().stream().map(EpochStats::toMap).toList());
     return new NetworkModel(spark, result.configurationJson(), result.params(),
         data.target().classification(), summary, result.firstStepAtMillis());

@@ -42,9 +42,10 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    * The fitted network and its history.
    *
    * @param firstStepAtMillis when the first minibatch step started (epoch milliseconds; 0 if none ran)
+   * @param blocks how the training data was cut and stored
    */
   record Result(String configurationJson, float[] params, List<EpochStats> history, int bestEpoch,
-      int workers, long firstStepAtMillis) {}
+      int workers, long firstStepAtMillis, Map<String, Object> blocks) {}
 
   Result fit(TrainingData data) {
     EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
@@ -69,9 +70,10 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
       LOG.info(String.format(Locale.ROOT, "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
-              + " %,d rows (%s, %.1f MB cached, spilling to disk past memory), minibatches of %d, averaging every"
-              + " %d (%d rounds per epoch)", workers, layout.rows(), layout.partitions(), layout.rowsPerBlock(),
-          train.sparse() ? "sparse" : "dense", train.bytes() / 1e6, batchSize, frequency, rounds));
+              + " %,d rows (%s, %.1f MB: %.1f MB cached in memory, %.1f MB on local disk), minibatches of %d,"
+              + " averaging every %d (%d rounds per epoch)", workers, layout.rows(), layout.partitions(),
+          layout.rowsPerBlock(), train.sparse() ? "sparse" : "dense", train.bytes() / 1e6, train.memoryBytes() / 1e6,
+          train.diskBytes() / 1e6, batchSize, frequency, rounds));
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
@@ -161,7 +163,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           break;
         }
       }
-      return new Result(conf, best, history, bestEpoch, workers, firstStep == null ? 0 : firstStep);
+      return new Result(conf, best, history, bestEpoch, workers, firstStep == null ? 0 : firstStep,
+          train.summary());
     } finally {
       train.unpersist();
       if (validation != null) {

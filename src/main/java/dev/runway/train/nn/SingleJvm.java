@@ -5,7 +5,9 @@ import dev.runway.train.TrainedModel;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -25,24 +27,35 @@ public final class SingleJvm {
    */
   public record Result(TrainedModel model, double trainSeconds) {}
 
-  public static Result train(NetworkSpec spec, TrainSettings settings, Dataset<Row> train, Target target,
-      long seed, int threads) {
-    List<Row> rows = train.collectAsList();
-    int nIn = rows.get(0).<org.apache.spark.ml.linalg.Vector>getAs(0).size();
-    Block data = Block.pack(rows, nIn, NetworkSpec.outputs(target));
-    String conf = spec.configuration(nIn, target, seed).toJson();
+  /** The training rows collected into this JVM, packed once for any number of trainings. */
+  public record Data(SparkSession spark, Block block, Target target) {
+    public static Data collect(Dataset<Row> train, Target target) {
+      List<Row> rows = train.collectAsList();
+      int nIn = rows.get(0).<Vector>getAs(0).size();
+      return new Data(train.sparkSession(), Block.pack(rows, nIn, NetworkSpec.outputs(target)), target);
+    }
+
+    public long rows() {
+      return block.rows;
+    }
+  }
+
+  public static Result train(NetworkSpec spec, TrainSettings settings, Data data, long seed, int threads) {
+    Target target = data.target();
+    String conf = spec.configuration(data.block().nIn, target, seed).toJson();
     Threads.set(threads);
     MultiLayerNetwork net = Networks.build(conf);
+    Block block = data.block();
     long start = System.nanoTime();
     for (int epoch = 0; epoch < settings.epochs(); epoch++) {
       net.setEpochCount(epoch);
-      int[] order = data.permutation(seed * 1_000_003L + epoch);
-      for (int b = 0; b < data.batches(settings.batchSize()); b++) {
-        net.fit(data.batch(order, b, settings.batchSize()));
+      int[] order = block.permutation(seed * 1_000_003L + epoch);
+      for (int b = 0; b < block.batches(settings.batchSize()); b++) {
+        net.fit(block.batch(order, b, settings.batchSize()));
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(new NetworkModel(train.sparkSession(), conf, Networks.params(net), target.classification(),
+    return new Result(new NetworkModel(data.spark(), conf, Networks.params(net), target.classification(),
         Map.of("engine", "single-jvm"), 0), seconds);
   }
 }
