@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads typed values out of a loaded job and collects every problem instead of stopping at the
@@ -131,38 +132,33 @@ public final class ConfigReader {
 
   /** A long within [min, max]. */
   public long longIn(String path, long min, long max) {
-    if (!present(path)) {
-      return min;
-    }
-    try {
-      long value = config.getLong(path);
-      if (value < min || value > max) {
-        problem(path, max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+    return bounded(path, min, max, config::getLong, "expected a whole number",
+        max == Long.MAX_VALUE || max == Integer.MAX_VALUE
             ? "the value must be at least " + min
             : "the value must be between " + min + " and " + max);
-        return min;
-      }
-      return value;
-    } catch (ConfigException.WrongType e) {
-      problem(path, "expected a whole number");
-      return min;
-    }
   }
 
   /** A size in bytes within [min, max], written as a number of bytes or with a unit ("32 MiB", "64m"). */
   public long bytesIn(String path, long min, long max) {
+    return bounded(path, min, max, config::getBytes, "expected a size in bytes, e.g. 32 MiB",
+        "the size must be between " + min + " and " + max + " bytes");
+  }
+
+  /** A whole number read by {@code getter}, within [min, max]; problems recorded, min returned. */
+  private long bounded(String path, long min, long max, ToLongFunction<String> getter,
+      String wrongType, String outOfRange) {
     if (!present(path)) {
       return min;
     }
     try {
-      long value = config.getBytes(path);
+      long value = getter.applyAsLong(path);
       if (value < min || value > max) {
-        problem(path, "the size must be between " + min + " and " + max + " bytes");
+        problem(path, outOfRange);
         return min;
       }
       return value;
     } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-      problem(path, "expected a size in bytes, e.g. 32 MiB");
+      problem(path, wrongType);
       return min;
     }
   }

@@ -1,5 +1,8 @@
 package dev.runway.job;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -85,12 +88,12 @@ final class ExecutorsSeen extends SparkListener implements AutoCloseable {
    */
   static Long peakRss() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
           return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // Not Linux: no figure.
     }
     return null;

@@ -176,7 +176,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
   private void logProgress(EpochStats s, long started, int epochsRunHere) {
     double elapsed = (System.nanoTime() - started) / 1e9;
     double eta = elapsed / epochsRunHere * (settings.epochs() - s.epoch());
-    LOG.info(String.format(java.util.Locale.ROOT,
+    LOG.info(String.format(Locale.ROOT,
         "epoch %d/%d: train loss %.4f, validation loss %.4f accuracy %.4f, %,.0f examples/s"
             + " (compute %.0f%%), divergence %.4f, ETA %.0f s",
         s.epoch(), settings.epochs(), s.trainLoss(), s.validationLoss(), s.validationAccuracy(),
