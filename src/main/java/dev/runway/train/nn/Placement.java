@@ -31,7 +31,9 @@ final class Placement {
    * executor), or null where there is only one executor to run on (local mode).
    */
   static String[] homes(JavaSparkContext jsc, int workers) {
-    if (jsc.master().startsWith("local")) {
+    // local and local[N] run every task in this JVM; local-cluster[...] has executor JVMs of its own.
+    String master = jsc.master();
+    if (master.equals("local") || master.startsWith("local[")) {
       return null;
     }
     int probes = Math.max(4 * workers, 4 * jsc.defaultParallelism());
