@@ -78,13 +78,13 @@ public final class Benchmark {
           + epochs + " epochs";
       TrainingData data = new TrainingData(train, inputs.vectors().get("validation"), inputs.target(), seed,
           Checkpoints.NONE);
-      SingleJvm.Data collected = null;
+      // The single-JVM systems train on the rows collected into this JVM once.
+      SingleJvm.Data local = systems.contains("plain-dl4j") || systems.contains("ceiling")
+          ? SingleJvm.Data.collect(train, inputs.target()) : null;
       for (String system : systems) {
         LOG.info("Benchmark: {}", system);
         switch (system) {
           case "plain-dl4j" -> {
-            SingleJvm.Data local = collected(collected, train, inputs);
-            collected = local;
             // One BLAS thread and all of them: the faster is the baseline everything is held against.
             for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
               SingleJvm.Result r = SingleJvm.train(trainer.spec(), trainer.settings(), local, seed, threads);
@@ -92,10 +92,7 @@ public final class Benchmark {
                   shape + ", one JVM, " + threads + " BLAS thread" + (threads == 1 ? "" : "s")));
             }
           }
-          case "ceiling" -> {
-            collected = collected(collected, train, inputs);
-            out.add(ceiling(collected, trainer, seed, rows * epochs, test, inputs, shape));
-          }
+          case "ceiling" -> out.add(ceiling(local, trainer, seed, rows * epochs, test, inputs, shape));
           case "runway-1-worker" -> out.add(timed("runway", rows * epochs, () -> oneWorkerJob.trainer().fit(data),
               test, inputs, false, shape + ", averaging every " + trainer.settings().averagingFrequency()));
           case "runway" -> out.add(timed(system, rows * epochs, () -> trainer.fit(data), test, inputs, true,
@@ -148,10 +145,6 @@ public final class Benchmark {
     Map<String, Object> metrics = Metrics.of(model.predict(test), inputs.target());
     return new Measurement(system, seconds, examples / seconds, (double) metrics.get("accuracy"), isDefault,
         workers, threads, detail);
-  }
-
-  private static SingleJvm.Data collected(SingleJvm.Data already, Dataset<Row> train, TrainingInputs inputs) {
-    return already != null ? already : SingleJvm.Data.collect(train, inputs.target());
   }
 
   /**

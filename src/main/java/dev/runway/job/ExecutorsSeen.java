@@ -1,6 +1,7 @@
 package dev.runway.job;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
@@ -23,23 +23,20 @@ import org.apache.spark.sql.SparkSession;
  * recorded in metrics.json so a run shows that training really was distributed (in local mode
  * the only "executor" is the driver itself).
  */
-final class ExecutorsSeen extends SparkListener implements AutoCloseable {
+final class ExecutorsSeen extends TaskWatch {
   /** The executor id Spark gives the driver (SparkContext.DRIVER_IDENTIFIER, not public API). */
   private static final String DRIVER = "driver";
 
-  private final SparkSession spark;
   private final Map<String, AtomicLong> tasks = new ConcurrentHashMap<>();
   private final Map<String, String> hosts = new ConcurrentHashMap<>();
 
   private ExecutorsSeen(SparkSession spark) {
-    this.spark = spark;
+    super(spark);
   }
 
   /** Starts recording the tasks that end from now on. */
   static ExecutorsSeen watch(SparkSession spark) {
-    ExecutorsSeen seen = new ExecutorsSeen(spark);
-    spark.sparkContext().addSparkListener(seen);
-    return seen;
+    return start(new ExecutorsSeen(spark));
   }
 
   @Override
@@ -48,25 +45,20 @@ final class ExecutorsSeen extends SparkListener implements AutoCloseable {
     hosts.putIfAbsent(end.taskInfo().executorId(), end.taskInfo().host());
   }
 
-  @Override
-  public void close() {
-    spark.sparkContext().removeSparkListener(this);
-  }
-
   /**
    * The executors seen, each with its process id. Process ids come from a small probe job (a
    * listener only knows executor ids); an executor the probe did not reach shows pid null.
    */
   List<Map<String, Object>> executors() {
-    Map<String, long[]> pids = probePids();
+    Map<String, ProcessSeen> processes = probe();
     List<Map<String, Object>> out = new ArrayList<>();
     new TreeMap<>(tasks).forEach((id, count) -> {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("executor_id", id);
       e.put("host", hosts.get(id));
-      long[] pidRss = pids.get(id);
-      e.put("pid", pidRss == null ? null : pidRss[0]);
-      e.put("peak_rss_bytes", pidRss == null || pidRss[1] < 0 ? null : pidRss[1]);
+      ProcessSeen p = processes.get(id);
+      e.put("pid", p == null ? null : p.pid());
+      e.put("peak_rss_bytes", p == null ? null : p.peakRssBytes());
       e.put("tasks", count.get());
       out.add(e);
     });
@@ -99,27 +91,30 @@ final class ExecutorsSeen extends SparkListener implements AutoCloseable {
     return null;
   }
 
-  private Map<String, long[]> probePids() {
+  /** One executor's process, as the probe job saw it. */
+  private record ProcessSeen(String executorId, long pid, Long peakRssBytes) implements Serializable {
+    static ProcessSeen here(String executorId) {
+      return new ProcessSeen(executorId, ProcessHandle.current().pid(), peakRss());
+    }
+  }
+
+  private Map<String, ProcessSeen> probe() {
     if (tasks.keySet().equals(java.util.Set.of(DRIVER))) {
-      // Local mode: the driver ran every task; no job needed to learn its own pid.
-      Long rss = peakRss();
-      return Map.of(DRIVER, new long[] {ProcessHandle.current().pid(), rss == null ? -1 : rss});
+      // Local mode: the driver ran every task; no job needed to learn about its own process.
+      return Map.of(DRIVER, ProcessSeen.here(DRIVER));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slices = Math.max(4, 4 * tasks.size());
     jsc.setJobDescription("runway: which processes ran the executors");
-    Map<String, long[]> pids = new LinkedHashMap<>();
-    for (String[] idPid : jsc.parallelize(java.util.Collections.nCopies(slices, 0), slices)
+    Map<String, ProcessSeen> processes = new LinkedHashMap<>();
+    for (ProcessSeen p : jsc.parallelize(java.util.Collections.nCopies(slices, 0), slices)
         .mapPartitions(ExecutorsSeen::whoAmI).collect()) {
-      pids.put(idPid[0], new long[] {Long.parseLong(idPid[1]), Long.parseLong(idPid[2])});
+      processes.put(p.executorId(), p);
     }
-    return pids;
+    return processes;
   }
 
-  private static Iterator<String[]> whoAmI(Iterator<Integer> ignored) {
-    Long rss = peakRss();
-    String[] idPid = {SparkEnv.get().executorId(), Long.toString(ProcessHandle.current().pid()),
-        Long.toString(rss == null ? -1 : rss)};
-    return java.util.Collections.singletonList(idPid).iterator();
+  private static Iterator<ProcessSeen> whoAmI(Iterator<Integer> ignored) {
+    return List.of(ProcessSeen.here(SparkEnv.get().executorId())).iterator();
   }
 }

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.executor.TaskMetrics;
-import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
@@ -14,8 +13,7 @@ import org.apache.spark.sql.SparkSession;
  * went. Counts are what Spark had reported when the run was written (its listener bus delivers
  * task ends asynchronously, so the last few tasks' figures may be missing).
  */
-final class SparkWork extends SparkListener implements AutoCloseable {
-  private final SparkSession spark;
+final class SparkWork extends TaskWatch {
   private final AtomicLong tasks = new AtomicLong();
   private final AtomicLong shuffleWrite = new AtomicLong();
   private final AtomicLong shuffleRead = new AtomicLong();
@@ -23,14 +21,12 @@ final class SparkWork extends SparkListener implements AutoCloseable {
   private final AtomicLong spilledDisk = new AtomicLong();
 
   private SparkWork(SparkSession spark) {
-    this.spark = spark;
+    super(spark);
   }
 
   /** Starts counting the tasks that end from now on. */
   static SparkWork watch(SparkSession spark) {
-    SparkWork work = new SparkWork(spark);
-    spark.sparkContext().addSparkListener(work);
-    return work;
+    return start(new SparkWork(spark));
   }
 
   @Override
@@ -54,10 +50,5 @@ final class SparkWork extends SparkListener implements AutoCloseable {
     out.put("spilled_memory_bytes", spilledMemory.get());
     out.put("spilled_disk_bytes", spilledDisk.get());
     return out;
-  }
-
-  @Override
-  public void close() {
-    spark.sparkContext().removeSparkListener(this);
   }
 }

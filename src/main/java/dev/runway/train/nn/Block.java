@@ -61,6 +61,13 @@ public final class Block implements Serializable {
     this.chunks = chunks;
   }
 
+  // An encoded row: its slot in its block, the label, the count of (index, value) pairs that
+  // follow or -1 when all nIn values follow, then the features.
+  private static final int SLOT = 0;
+  private static final int LABEL = 4;
+  private static final int COUNT = 8;
+  private static final int FEATURES = 12;
+
   /**
    * One row as bytes, the form rows cross the shuffle in: its slot in its block, the label, then
    * the features, sparse or dense (whichever is smaller). Primitive bytes serialize about ten
@@ -69,7 +76,7 @@ public final class Block implements Serializable {
   static byte[] encode(int slot, Vector features, double label) {
     int nnz = features.numNonzeros();
     boolean sparse = nnz * 2 < features.size();
-    ByteBuffer out = ByteBuffer.allocate(12 + (sparse ? nnz * 8 : features.size() * 4));
+    ByteBuffer out = ByteBuffer.allocate(FEATURES + (sparse ? nnz * 8 : features.size() * 4));
     out.putInt(slot).putFloat((float) label).putInt(sparse ? nnz : -1);
     if (!sparse) {
       double[] v = features.toArray();
@@ -97,7 +104,7 @@ public final class Block implements Serializable {
 
   /** The slot an encoded row belongs in. */
   static int slot(byte[] encoded) {
-    return ByteBuffer.wrap(encoded).getInt(0);
+    return ByteBuffer.wrap(encoded).getInt(SLOT);
   }
 
   /**
@@ -117,71 +124,77 @@ public final class Block implements Serializable {
   private static Chunk chunk(byte[][] bySlot, int from, int to, int nIn) {
     int rows = to - from;
     long nnz = 0;
-    for (int r = from; r < to; r++) {
-      if (bySlot[r] == null) {
-        throw new IllegalStateException("block slot " + r + " of " + bySlot.length + " received no row");
-      }
-      nnz += nonZeros(bySlot[r]);
-    }
     float[] labels = new float[rows];
-    boolean sparse = nnz * 2 < (long) rows * nIn;
-    float[] dense = sparse ? null : new float[rows * nIn];
-    int[] rowStart = sparse ? new int[rows + 1] : null;
-    int[] indices = sparse ? new int[(int) nnz] : null;
-    float[] values = sparse ? new float[(int) nnz] : null;
-    int at = 0;
     for (int r = 0; r < rows; r++) {
-      ByteBuffer in = ByteBuffer.wrap(bySlot[from + r]);
-      in.getInt();
-      labels[r] = in.getFloat();
-      int n = in.getInt();
-      if (sparse) {
-        rowStart[r] = at;
+      byte[] row = bySlot[from + r];
+      if (row == null) {
+        throw new IllegalStateException("block slot " + (from + r) + " of " + bySlot.length + " received no row");
       }
-      if (n < 0) {
-        if (in.remaining() != nIn * 4) {
-          throw new IllegalStateException("feature vector of size " + in.remaining() / 4 + ", expected " + nIn);
-        }
-        for (int j = 0; j < nIn; j++) {
-          float v = in.getFloat();
-          if (!sparse) {
-            dense[r * nIn + j] = v;
-          } else if (v != 0) {
-            indices[at] = j;
-            values[at++] = v;
-          }
-        }
-      } else {
+      nnz += nonZeros(row);
+      labels[r] = ByteBuffer.wrap(row).getFloat(LABEL);
+    }
+    if (nnz * 2 >= (long) rows * nIn) {
+      float[] dense = new float[rows * nIn];
+      int[] indices = new int[nIn];
+      float[] values = new float[nIn];
+      for (int r = 0; r < rows; r++) {
+        int n = decode(bySlot[from + r], nIn, indices, values, 0);
         for (int k = 0; k < n; k++) {
-          int j = in.getInt();
-          float v = in.getFloat();
-          if (j >= nIn) {
-            throw new IllegalStateException("feature index " + j + " outside a vector of size " + nIn);
-          }
-          if (sparse) {
-            indices[at] = j;
-            values[at++] = v;
-          } else {
-            dense[r * nIn + j] = v;
-          }
+          dense[r * nIn + indices[k]] = values[k];
         }
       }
+      return new Chunk(labels, dense, null, null, null);
     }
-    if (sparse) {
-      rowStart[rows] = at;
+    int[] rowStart = new int[rows + 1];
+    int[] indices = new int[(int) nnz];
+    float[] values = new float[(int) nnz];
+    for (int r = 0; r < rows; r++) {
+      rowStart[r + 1] = decode(bySlot[from + r], nIn, indices, values, rowStart[r]);
     }
-    return new Chunk(labels, dense, rowStart, indices, values);
+    return new Chunk(labels, null, rowStart, indices, values);
+  }
+
+  /**
+   * Appends an encoded row's non-zero features to {@code indices} and {@code values} from
+   * position {@code at}, and returns the position after them.
+   */
+  private static int decode(byte[] encoded, int nIn, int[] indices, float[] values, int at) {
+    ByteBuffer in = ByteBuffer.wrap(encoded);
+    int n = in.getInt(COUNT);
+    in.position(FEATURES);
+    if (n < 0) {
+      if (in.remaining() != nIn * 4) {
+        throw new IllegalStateException("feature vector of size " + in.remaining() / 4 + ", expected " + nIn);
+      }
+      for (int j = 0; j < nIn; j++) {
+        float v = in.getFloat();
+        if (v != 0) {
+          indices[at] = j;
+          values[at++] = v;
+        }
+      }
+      return at;
+    }
+    for (int k = 0; k < n; k++) {
+      int j = in.getInt();
+      if (j >= nIn) {
+        throw new IllegalStateException("feature index " + j + " outside a vector of size " + nIn);
+      }
+      indices[at] = j;
+      values[at++] = in.getFloat();
+    }
+    return at;
   }
 
   /** Non-zero features of an encoded row. */
   private static int nonZeros(byte[] encoded) {
     ByteBuffer in = ByteBuffer.wrap(encoded);
-    int n = in.getInt(8);
+    int n = in.getInt(COUNT);
     if (n >= 0) {
       return n;
     }
     int count = 0;
-    for (int at = 12; at < encoded.length; at += 4) {
+    for (int at = FEATURES; at < encoded.length; at += 4) {
       count += in.getFloat(at) != 0 ? 1 : 0;
     }
     return count;

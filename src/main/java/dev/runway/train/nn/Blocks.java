@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,10 +51,10 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
    * Cuts {@code data} (feature vector in {@code FEATURES}, label in {@code LABEL}) into blocks
    * for {@code workers}, materialized and cached. A block holds a whole number of rounds of
    * {@code rowsPerRound} rows, as many as fit in about {@code blockBytes}; {@code blockBytes <= 0}
-   * makes one block per worker.
+   * makes one block per worker. Worker w's blocks are built on {@code homes[w]} (null: anywhere).
    */
   static Blocks cut(Dataset<Row> data, int workers, int nIn, int nOut, long seed, int rowsPerRound,
-      long blockBytes) {
+      long blockBytes, String[] homes) {
     JavaRDD<Row> rows = data.select(FEATURES, LABEL).javaRDD();
     Census census = census(rows);
     long total = census.total();
@@ -70,7 +69,6 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
     JavaRDD<Block> assembled = placed.partitionBy(new HashPartitioner(layout.partitions()))
         .mapPartitionsWithIndex((q, it) -> List.of(OutOfMemory.inTask(
             () -> assemble(it, layout.rowsOfPartition(q), nIn, nOut))).iterator(), true);
-    String[] homes = Placement.homes(JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()), workers);
     if (homes != null) {
       String[] where = new String[layout.partitions()];
       for (int q = 0; q < where.length; q++) {

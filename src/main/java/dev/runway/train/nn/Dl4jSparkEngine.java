@@ -38,7 +38,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     int batchSize = settings.batchSize();
     // One block per worker: the TrainingMaster treats each partition as a worker, and keeps its
     // minibatches in memory (this engine does not train on data larger than memory).
-    Blocks shards = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize, 0);
+    Blocks shards = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize, 0, setup.homes());
     // The TrainingMaster leaves ND4J on all of a host's cores in every worker; ND4J's thread
     // setting is per JVM, so setting it where the minibatches are built and cached (where the
     // workers then train) keeps workers x threads at the cores, as in runway's engine. Without
@@ -48,7 +48,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
       return minibatches(it.next(), batchSize);
     }).persist(StorageLevel.MEMORY_ONLY());
     Blocks validation = Blocks.cut(data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize,
-        settings.blockBytes());
+        settings.blockBytes(), setup.homes());
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
         .batchSizePerWorker(batchSize)
         .averagingFrequency(settings.averagingFrequency())

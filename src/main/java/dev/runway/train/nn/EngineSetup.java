@@ -10,10 +10,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every engine derives from the job and the data before training: the training rows, the
- * worker count, the network's input and output sizes, and the network configuration as JSON
- * (what workers build their networks from).
+ * worker count, the network's input and output sizes, the network configuration as JSON (what
+ * workers build their networks from), and each worker's home executor ({@link Placement#homes},
+ * null in local mode), found once for all the data an engine cuts into blocks.
  */
-record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int nIn, int nOut, String configurationJson) {
+record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int nIn, int nOut, String configurationJson,
+    String[] homes) {
   private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
 
   static EngineSetup of(SparkSession spark, NetworkSpec spec, TrainSettings settings, TrainingData data) {
@@ -23,7 +25,7 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int nIn, i
     int workers = workers(settings, slots, rows);
     int nIn = data.train().first().<Vector>getAs(0).size();
     return new EngineSetup(jsc, rows, workers, nIn, NetworkSpec.outputs(data.target()),
-        spec.configuration(nIn, data.target(), data.seed()).toJson());
+        spec.configuration(nIn, data.target(), data.seed()).toJson(), Placement.homes(jsc, workers));
   }
 
   /**

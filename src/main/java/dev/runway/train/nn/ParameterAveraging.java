@@ -60,12 +60,12 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
 
     jsc.setJobDescription("runway: cut the training data into blocks for " + workers + " workers");
     Blocks train = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize * frequency,
-        settings.blockBytes());
+        settings.blockBytes(), setup.homes());
     Blocks validation = null;
     try {
       jsc.setJobDescription("runway: cut the validation data into blocks");
       validation = Blocks.cut(data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize,
-          settings.blockBytes());
+          settings.blockBytes(), setup.homes());
       BlockLayout layout = train.layout();
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();

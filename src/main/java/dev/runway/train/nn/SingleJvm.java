@@ -34,10 +34,6 @@ public final class SingleJvm {
       int nIn = rows.get(0).<Vector>getAs(0).size();
       return new Data(train.sparkSession(), Block.pack(rows, nIn, NetworkSpec.outputs(target)), target);
     }
-
-    public long rows() {
-      return block.rows;
-    }
   }
 
   public static Result train(NetworkSpec spec, TrainSettings settings, Data data, long seed, int threads) {

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
 import dev.runway.features.FeatureStep;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +73,7 @@ class BlocksTest {
     // 1,003 rows, 3 workers, rounds of 2 x 16 rows and blocks of 3 rounds (96 rows).
     int rowsPerRound = 32;
     long blockBytes = 3L * rowsPerRound * (4 + 8 * 2 + 4);
-    Blocks blocks = Blocks.cut(table(1003, 4), 3, N_IN, 3, 7, rowsPerRound, blockBytes);
+    Blocks blocks = Blocks.cut(table(1003, 4), 3, N_IN, 3, 7, rowsPerRound, blockBytes, null);
     try {
       BlockLayout layout = blocks.layout();
       assertEquals(96, layout.rowsPerBlock());
@@ -114,6 +118,31 @@ class BlocksTest {
   }
 
   @Test
+  void aBlockReadBackFromItsSerializedFormTrainsOnTheSameMinibatches() throws Exception {
+    // What Spark writes to local disk for a block that does not fit in memory, and reads back.
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      rows.add(RowFactory.create(i % 2 == 0 ? Vectors.sparse(N_IN, new int[] {i % N_IN}, new double[] {i + 1})
+          : Vectors.dense(new double[N_IN]).copy(), (double) (i % 3)));
+    }
+    Block block = Block.pack(rows, N_IN, 3);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(block);
+    }
+    Block back;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (Block) in.readObject();
+    }
+    assertEquals(block.bytes(), back.bytes());
+    int[] order = block.permutation(5);
+    for (int b = 0; b < block.batches(64); b++) {
+      assertEquals(block.batch(order, b, 64).getFeatures(), back.batch(order, b, 64).getFeatures());
+      assertEquals(block.batch(order, b, 64).getLabels(), back.batch(order, b, 64).getLabels());
+    }
+  }
+
+  @Test
   void denseRowsStayDenseAndAnEmptyDataSetGivesEmptyBlocks() {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -125,7 +154,7 @@ class BlocksTest {
     assertArrayEquals(new float[] {4, 4.5f, -4}, all.getFeatures().getRow(4).toFloatVector());
     assertEquals(0f, all.getLabels().getFloat(4, 0), "one output: the label itself");
 
-    Blocks none = Blocks.cut(table(10, 2).limit(0), 2, N_IN, 3, 7, 32, 1 << 20);
+    Blocks none = Blocks.cut(table(10, 2).limit(0), 2, N_IN, 3, 7, 32, 1 << 20, null);
     try {
       assertEquals(0, none.layout().rows());
       assertTrue(none.rdd().collect().stream().allMatch(b -> b.rows == 0));
