@@ -138,7 +138,7 @@ public record JobSettings(
   }
 
   private static SplitSettings readSplit(ConfigReader r) {
-    String method = r.oneOf("split.method", List.of("random", "column"));
+    String method = r.oneOf("split.method", List.of("random", "k-fold", "column"));
     double train = r.doubleIn("split.fractions.train", 0.0, 1.0);
     double validation = r.doubleIn("split.fractions.validation", 0.0, 1.0);
     double test = r.doubleIn("split.fractions.test", 0.0, 1.0);
@@ -146,7 +146,10 @@ public record JobSettings(
     String column = r.string("split.column");
     String validationStart = r.string("split.validation-start");
     String testStart = r.string("split.test-start");
-    if (method.equals("random")) {
+    String key = r.string("split.key");
+    int folds = r.intIn("split.folds", 2, 100);
+    int repeats = r.intIn("split.repeats", 1, 100);
+    if (!method.equals("column")) {
       if (Math.abs(train + validation + test - 1.0) > 1e-9) {
         r.problem("Cannot split with fractions train=" + train + ", validation=" + validation
             + ", test=" + test + " (" + r.where("split.fractions") + "): they must sum to 1");
@@ -162,7 +165,11 @@ public record JobSettings(
         r.problem("split.test-start", "split.method = column needs a test cut point");
       }
     }
-    return new SplitSettings(method, train, validation, test, seed, column, validationStart, testStart);
+    if (method.equals("column") && !key.isBlank()) {
+      r.problem("split.key", "split.method = column places rows by split.column; split.key is for random and k-fold");
+    }
+    return new SplitSettings(method, train, validation, test, seed, column, validationStart, testStart, key,
+        folds, repeats);
   }
 
   /**
@@ -204,7 +211,9 @@ public record JobSettings(
   /**
    * How rows are assigned to train, validation and test. For {@code method = random} the
    * fractions apply; for {@code column}, the cut points (validationStart may be empty: no
-   * validation split).
+   * validation split). For {@code k-fold}, the test fraction is held out and the other rows are
+   * dealt into {@code folds} folds, {@code repeats} times. {@code key} (random and k-fold) is the
+   * source column whose value alone places a row; empty means the whole source row.
    */
   public record SplitSettings(
       String method,
@@ -214,5 +223,12 @@ public record JobSettings(
       long seed,
       String column,
       String validationStart,
-      String testStart) {}
+      String testStart,
+      String key,
+      int folds,
+      int repeats) {
+    public boolean kFold() {
+      return method.equals("k-fold");
+    }
+  }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.SplitSettings;
 import dev.runway.error.JobConfigException;
 import java.util.ArrayList;
@@ -11,6 +12,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
@@ -22,12 +26,17 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * Assigns every row of the training table to train, validation or test.
+ * Assigns every row to train, validation or test, and for k-fold, non-test rows to folds.
  *
  * <p>The random method does not use {@code randomSplit}: that depends on partitioning and row
  * order, so a job would split differently on a cluster than on a laptop. Instead each row is
  * placed by a seeded hash of its own values, which gives the same split wherever it runs (and
  * keeps exact duplicate rows together, so they cannot leak from train into test).
+ *
+ * <p>The hash is taken of the <em>source</em> row, before the SQL statements: were it taken of
+ * the training table, adding one derived column would move rows between splits, and two jobs
+ * that differ only in their features would be scored on different holdouts. The statements then
+ * run on each split's source rows apart (see {@link #trainingTable}).
  */
 public final class Splitter {
   /** Column holding "train", "validation" or "test". */
@@ -35,14 +44,59 @@ public final class Splitter {
 
   public static final List<String> NAMES = List.of("train", "validation", "test");
 
+  /** Column holding a non-test row's fold, 0 to folds - 1 (k-fold only). */
+  public static final String FOLD = "_fold";
+
   private static final long BUCKETS = 1_000_000L;
 
   private Splitter() {}
 
-  /** The table with a {@link #SPLIT} column added. */
+  /**
+   * The training table of {@code source} with its {@link #SPLIT} column. The column method splits
+   * the training table (its column may be computed by the SQL). The random and k-fold methods
+   * place the source rows, then run the SQL statements on each split's rows on their own and
+   * stack the results: for statements that work row by row that is the same table as one run
+   * over all rows, and statements that aggregate can never mix test rows into training features.
+   * The price is one scan of the source per split.
+   */
+  public static Dataset<Row> trainingTable(SparkSession spark, Dataset<Row> source, FeatureSettings f,
+      SplitSettings s) {
+    if (s.method().equals("column")) {
+      return assign(SqlFeatures.build(spark, source, f), s);
+    }
+    Dataset<Row> placed = assign(source, s);
+    if (f.sql().isEmpty()) {
+      SqlFeatures.build(spark, source, f); // the source view, as every job has one
+      return placed;
+    }
+    Dataset<Row> table = null;
+    for (String name : NAMES) {
+      Dataset<Row> part = SqlFeatures.build(spark, placed.filter(col(SPLIT).equalTo(name)).drop(SPLIT), f)
+          .withColumn(SPLIT, lit(name));
+      table = table == null ? part : table.unionByName(part);
+    }
+    return table;
+  }
+
+  /** {@code table} with a {@link #SPLIT} column added, {@code table} taken as the source rows. */
   public static Dataset<Row> assign(Dataset<Row> table, SplitSettings s) {
     Column split = s.method().equals("column") ? byColumn(table, s) : byHash(table, s);
     return table.withColumn(SPLIT, split);
+  }
+
+  /**
+   * {@code rows} with a {@link #FOLD} column: each row's fold for repeat {@code repeat}. With a
+   * {@code stratum} column (the label, for classification) every value's rows are ordered by a
+   * seeded hash of the row and dealt round-robin, so each fold holds its share of every class to
+   * within one row; without one, the hash alone picks the fold.
+   */
+  public static Dataset<Row> folds(Dataset<Row> rows, String stratum, int folds, long seed, int repeat) {
+    Column h = rowHash(rows, seed * 1_000_003L + repeat, List.of());
+    if (stratum == null) {
+      return rows.withColumn(FOLD, functions.pmod(h, lit(folds)).cast("int"));
+    }
+    WindowSpec byClass = Window.partitionBy(col(stratum)).orderBy(h);
+    return rows.withColumn(FOLD, functions.pmod(functions.row_number().over(byClass).minus(1), lit(folds)).cast("int"));
   }
 
   /** The rows of one split, without the split column. */
@@ -51,22 +105,40 @@ public final class Splitter {
   }
 
   private static Column byHash(Dataset<Row> table, SplitSettings s) {
+    List<String> key = List.of();
+    if (!s.key().isBlank()) {
+      if (!List.of(table.columns()).contains(s.key())) {
+        throw new JobConfigException("Cannot split on split.key '" + s.key() + "': the source has no such column"
+            + " (it has: " + String.join(", ", table.columns()) + ")");
+      }
+      key = List.of(s.key());
+    }
+    Column u = functions.pmod(rowHash(table, s.seed(), key), lit(BUCKETS)).divide((double) BUCKETS);
+    if (s.kFold()) {
+      // The validation share joins the rows dealt into folds: each fold validates in turn.
+      return when(u.lt(s.train() + s.validation()), "train").otherwise("test");
+    }
+    return when(u.lt(s.train()), "train")
+        .when(u.lt(s.train() + s.validation()), "validation")
+        .otherwise("test");
+  }
+
+  /** A seeded 64-bit hash of the {@code only} columns, or of every column of a simple type. */
+  private static Column rowHash(Dataset<Row> table, long seed, List<String> only) {
     List<Column> hashed = new ArrayList<>();
-    hashed.add(lit(s.seed()));
+    hashed.add(lit(seed));
     for (StructField field : table.schema().fields()) {
-      if (hashable(field.dataType())) {
+      boolean wanted = only.isEmpty() ? hashable(field.dataType()) && !field.name().equals(FOLD)
+          : only.contains(field.name());
+      if (wanted) {
         hashed.add(col("`" + field.name().replace("`", "``") + "`"));
       }
     }
     if (hashed.size() == 1) {
-      throw new JobConfigException("Cannot split randomly: the training table has no column of a"
+      throw new JobConfigException("Cannot split randomly: the source has no column of a"
           + " simple type (number, string, date) to hash; use split.method = column");
     }
-    Column u = functions.pmod(functions.xxhash64(hashed.toArray(Column[]::new)), lit(BUCKETS))
-        .divide((double) BUCKETS);
-    return when(u.lt(s.train()), "train")
-        .when(u.lt(s.train() + s.validation()), "validation")
-        .otherwise("test");
+    return functions.xxhash64(hashed.toArray(Column[]::new));
   }
 
   private static boolean hashable(DataType type) {

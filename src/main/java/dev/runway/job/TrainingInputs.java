@@ -6,7 +6,6 @@ import static dev.runway.features.FeatureStep.LABEL;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
 import dev.runway.features.FeatureStep;
-import dev.runway.features.SqlFeatures;
 import dev.runway.features.Splitter;
 import dev.runway.features.Target;
 import java.util.LinkedHashMap;
@@ -34,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * @param vectors per split, {@link FeatureStep#FEATURES} and {@link FeatureStep#LABEL}, cached
  * @param vectorSize size of the feature vector
  * @param assigned the training table with its split column, cached
+ * @param labelled {@code assigned} ready for a feature pipeline, with {@link FeatureStep#LABEL}
+ *     (what k-fold fits each fold's own pipeline on)
  */
 public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long> rows,
-    PipelineModel features, Map<String, Dataset<Row>> vectors, int vectorSize, Dataset<Row> assigned)
+    PipelineModel features, Map<String, Dataset<Row>> vectors, int vectorSize, Dataset<Row> assigned,
+    Dataset<Row> labelled)
     implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingInputs.class);
 
@@ -44,9 +46,10 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
   public static TrainingInputs prepare(SparkSession spark, JobDefinition job, Dataset<Row> source,
       Timings timings, Consumer<String> label) {
     FeatureSettings f = job.settings().features();
-    Dataset<Row> table = SqlFeatures.build(spark, source, f);
+    Dataset<Row> withSplit = Splitter.trainingTable(spark, source, f, job.settings().split());
+    Dataset<Row> table = withSplit.drop(Splitter.SPLIT);
     FeatureStep.checkColumns(table.schema(), f);
-    Dataset<Row> assigned = Splitter.assign(table, job.settings().split()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> assigned = withSplit.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
     try {
       label.accept("inspect label and split");
@@ -79,7 +82,7 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
       }
       int vectorSize = timings.time("features", () -> Failures.guard(DataException::new,
           "build feature vectors", () -> vectors.get("train").first().<Vector>getAs(0).size()));
-      return new TrainingInputs(table, target, rows, features, vectors, vectorSize, assigned);
+      return new TrainingInputs(table, target, rows, features, vectors, vectorSize, assigned, labelled);
     } catch (RuntimeException e) {
       vectors.values().forEach(Dataset::unpersist);
       assigned.unpersist();
