@@ -183,6 +183,42 @@ public final class ConfigReader {
     }
   }
 
+  /** A double within [min, max], or the word {@code auto}: then NaN. */
+  public double doubleOrAuto(String path, double min, double max) {
+    if (present(path) && config.getValue(path).valueType() == ConfigValueType.STRING
+        && config.getString(path).equals("auto")) {
+      return Double.NaN;
+    }
+    if (present(path) && config.getValue(path).valueType() == ConfigValueType.STRING) {
+      try {
+        config.getDouble(path);
+      } catch (ConfigException.WrongType e) {
+        problem(path, "expected a number or auto");
+        return min;
+      }
+    }
+    return doubleIn(path, min, max);
+  }
+
+  /** A non-empty list of numbers, each within [min, max]. */
+  public List<Double> doubleList(String path, double min, double max) {
+    if (!present(path)) {
+      return List.of();
+    }
+    try {
+      List<Double> values = List.copyOf(config.getDoubleList(path));
+      if (values.isEmpty() || values.stream().anyMatch(v -> !(v >= min && v <= max))) {
+        problem(path, "expected a non-empty list of numbers, each " + (max == Double.MAX_VALUE
+            ? "at least " + fmt(min) : "between " + fmt(min) + " and " + fmt(max)));
+        return List.of();
+      }
+      return values;
+    } catch (ConfigException.WrongType e) {
+      problem(path, "expected a list of numbers, e.g. [0, 0.01, 0.1]");
+      return List.of();
+    }
+  }
+
   public boolean bool(String path) {
     if (!present(path)) {
       return false;

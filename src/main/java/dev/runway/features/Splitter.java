@@ -96,7 +96,10 @@ public final class Splitter {
       return rows.withColumn(FOLD, functions.pmod(h, lit(folds)).cast("int"));
     }
     WindowSpec byClass = Window.partitionBy(col(stratum)).orderBy(h);
-    return rows.withColumn(FOLD, functions.pmod(functions.row_number().over(byClass).minus(1), lit(folds)).cast("int"));
+    // The window shuffles into spark.sql.shuffle.partitions pieces (200 by default): back to the
+    // rows' own partitioning, or every training job over the folds runs 200 mostly empty tasks.
+    return rows.withColumn(FOLD, functions.pmod(functions.row_number().over(byClass).minus(1), lit(folds)).cast("int"))
+        .coalesce(Math.max(1, rows.javaRDD().getNumPartitions()));
   }
 
   /** The rows of one split, without the split column. */

@@ -18,6 +18,7 @@ import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainedModel;
+import dev.runway.train.Trainer;
 import dev.runway.train.TrainingData;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -159,15 +160,23 @@ public final class TrainJob {
       int vectorSize = inputs.vectorSize();
       PipelineModel features = inputs.features();
 
+      CrossValidation.Result crossValidation = s.split().kFold() ? crossValidate(inputs) : null;
+      Trainer trainer = crossValidation == null ? job.trainer() : crossValidation.chosen();
+
       label("train " + job.trainer().type());
-      LOG.info("Training {} on {} features", job.trainer().type(), vectorSize);
+      LOG.info("Training {} on {} features{}", job.trainer().type(), vectorSize,
+          crossValidation == null ? "" : " (refit on all " + rows.get("train") + " non-test rows)");
       TrainedModel model;
+      ModelSelection.Chosen chosen;
       List<Map<String, Object>> executors;
       try (ExecutorsSeen seen = ExecutorsSeen.watch(spark)) {
-        model = timings.time("train", () -> Failures.guard(TrainingException::new,
-            "train " + job.trainer().type(),
-            () -> job.trainer().fit(new TrainingData(vectors.get("train"), vectors.get("validation"), target,
-                s.split().seed(), checkpointsIn(run)))));
+        TrainingData data = new TrainingData(vectors.get("train"), vectors.get("validation"), target,
+            s.split().seed(), checkpointsIn(run));
+        chosen = timings.time("train", () -> Failures.guard(TrainingException::new, "train " + trainer.type(),
+            () -> ModelSelection.onValidation(trainer, data,
+                CrossValidation.concurrency(spark.sparkContext().defaultParallelism(), Integer.MAX_VALUE, trainer),
+                this::label)));
+        model = chosen.model();
         executors = seen.executors();
       }
       // From the process start (what a user waits for after starting the job) to the first
@@ -194,6 +203,13 @@ public final class TrainJob {
       metrics.put("model_type", job.trainer().type());
       metrics.put("classes", target.classes());
       metrics.put("splits", splitMetrics);
+      if (crossValidation != null) {
+        metrics.put("cross_validation", crossValidation.metrics());
+      }
+      Map<String, Object> selection = crossValidation != null ? crossValidation.selection() : chosen.record();
+      if (selection != null) {
+        metrics.put("model_selection", selection);
+      }
       metrics.put("training", model.summary());
       metrics.put("training_executors", executors);
 
@@ -214,7 +230,8 @@ public final class TrainJob {
       metrics.put("driver", ExecutorsSeen.driver());
       run.writeText("metrics.json", Json.pretty(metrics));
 
-      lineage.putAll(lineageFacts(runId, source.rows(), inputs.table(), target, rows, vectorSize, started));
+      lineage.putAll(lineageFacts(runId, source.rows(), inputs.table(), target, rows, vectorSize, started,
+          chosen.trainer()));
       lineage.put("timings_s", timings.asMap());
       run.writeText("lineage.json", Json.pretty(lineage));
 
@@ -232,6 +249,16 @@ public final class TrainJob {
     }
   }
 
+  private CrossValidation.Result crossValidate(TrainingInputs inputs) {
+    label("cross-validate");
+    CrossValidation.Result cv = timings.time("cross_validation", () -> CrossValidation.run(spark, job, inputs, 0.95));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) cv.metrics().get("summary");
+    LOG.info("Cross-validation, {} folds x {}: {}", s.split().folds(), s.split().repeats(),
+        CrossValidation.brief(summary));
+    return cv;
+  }
+
   /** A model whose metrics are NaN diverged: that is a failed training, never a result. */
   private void checkFinite(Map<String, Object> splitMetrics) {
     splitMetrics.forEach((split, values) -> ((Map<?, ?>) values).forEach((metric, value) -> {
@@ -243,7 +270,7 @@ public final class TrainJob {
   }
 
   private Map<String, Object> lineageFacts(String runId, Dataset<Row> source, Dataset<Row> table,
-      Target target, Map<String, Long> rows, int vectorSize, Instant started) {
+      Target target, Map<String, Long> rows, int vectorSize, Instant started, Trainer trainer) {
     Map<String, Object> l = new LinkedHashMap<>();
     l.put("job", s.name());
     l.put("run_id", runId);
@@ -267,7 +294,8 @@ public final class TrainJob {
     l.put("split", split);
     l.put("target", Map.of("column", target.column(), "task", target.task(), "classes", target.classes()));
     l.put("feature_vector_size", vectorSize);
-    l.put("model", Map.of("type", job.trainer().type(), "params", job.trainer().params()));
+    // The values trained with: a hyperparameter set to auto appears as the value chosen.
+    l.put("model", Map.of("type", trainer.type(), "params", trainer.params()));
     return l;
   }
 

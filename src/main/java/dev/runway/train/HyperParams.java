@@ -28,6 +28,17 @@ final class HyperParams {
     return remember(key, r.doubleIn(prefix + key, min, max));
   }
 
+  /** A number, or NaN for {@code auto} (recorded as "auto"). */
+  double doubleOrAuto(String key, double min, double max) {
+    double value = r.doubleOrAuto(prefix + key, min, max);
+    values.put(key, Double.isNaN(value) ? "auto" : value);
+    return value;
+  }
+
+  List<Double> doubleList(String key, double min, double max) {
+    return remember(key, r.doubleList(prefix + key, min, max));
+  }
+
   boolean bool(String key) {
     return remember(key, r.bool(prefix + key));
   }

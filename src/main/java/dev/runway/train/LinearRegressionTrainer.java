@@ -6,12 +6,14 @@ import static dev.runway.features.FeatureStep.LABEL;
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
 import dev.runway.features.Target;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.ml.regression.LinearRegressionModel;
 
 /** Spark MLlib linear regression with optional elastic-net regularization. */
-record LinearRegressionTrainer(int maxIter, double regParam, double elasticNet, double tol,
+record LinearRegressionTrainer(int maxIter, double regParam, List<Double> regGrid, double elasticNet, double tol,
     boolean fitIntercept, Map<String, Object> params) implements Trainer {
   static final String TYPE = "linear-regression";
 
@@ -19,11 +21,22 @@ record LinearRegressionTrainer(int maxIter, double regParam, double elasticNet, 
     HyperParams p = new HyperParams(r, TYPE);
     return new LinearRegressionTrainer(
         p.intIn("max-iter", 1, 1_000_000),
-        p.doubleIn("reg-param", 0.0, Double.MAX_VALUE),
+        p.doubleOrAuto("reg-param", 0.0, Double.MAX_VALUE),
+        p.doubleList("reg-param-grid", 0.0, Double.MAX_VALUE),
         p.doubleIn("elastic-net-param", 0.0, 1.0),
         p.doubleIn("tol", 0.0, 1.0),
         p.bool("fit-intercept"),
         p.values());
+  }
+
+  /** With {@code reg-param = auto}, one candidate per value of {@code reg-param-grid}. */
+  @Override
+  public Optional<Grid> grid() {
+    if (!Double.isNaN(regParam)) {
+      return Optional.empty();
+    }
+    return Optional.of(Grid.of("model." + TYPE + ".reg-param", regGrid, v -> new LinearRegressionTrainer(maxIter, v, List.of(),
+        elasticNet, tol, fitIntercept, Grid.with(params, "reg-param", v))));
   }
 
   @Override
@@ -41,6 +54,9 @@ record LinearRegressionTrainer(int maxIter, double regParam, double elasticNet, 
 
   @Override
   public TrainedModel fit(TrainingData data) {
+    if (Double.isNaN(regParam)) {
+      throw new IllegalStateException("reg-param = auto: fit one of grid()'s trainers");
+    }
     LinearRegressionModel model = new LinearRegression()
         .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(TrainedModel.PREDICTION)
         .setMaxIter(maxIter).setRegParam(regParam).setElasticNetParam(elasticNet).setTol(tol)

@@ -9,11 +9,12 @@ import dev.runway.features.Target;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 
 /** Spark MLlib logistic regression, binomial or multinomial. */
-record LogisticRegressionTrainer(int maxIter, double regParam, double elasticNet, double tol,
+record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regGrid, double elasticNet, double tol,
     boolean fitIntercept, String family, Map<String, Object> params) implements Trainer {
   static final String TYPE = "logistic-regression";
 
@@ -21,12 +22,23 @@ record LogisticRegressionTrainer(int maxIter, double regParam, double elasticNet
     HyperParams p = new HyperParams(r, TYPE);
     return new LogisticRegressionTrainer(
         p.intIn("max-iter", 1, 1_000_000),
-        p.doubleIn("reg-param", 0.0, Double.MAX_VALUE),
+        p.doubleOrAuto("reg-param", 0.0, Double.MAX_VALUE),
+        p.doubleList("reg-param-grid", 0.0, Double.MAX_VALUE),
         p.doubleIn("elastic-net-param", 0.0, 1.0),
         p.doubleIn("tol", 0.0, 1.0),
         p.bool("fit-intercept"),
         p.oneOf("family", List.of("auto", "binomial", "multinomial")),
         p.values());
+  }
+
+  /** With {@code reg-param = auto}, one candidate per value of {@code reg-param-grid}. */
+  @Override
+  public Optional<Grid> grid() {
+    if (!Double.isNaN(regParam)) {
+      return Optional.empty();
+    }
+    return Optional.of(Grid.of("model." + TYPE + ".reg-param", regGrid, v -> new LogisticRegressionTrainer(maxIter, v, List.of(),
+        elasticNet, tol, fitIntercept, family, Grid.with(params, "reg-param", v))));
   }
 
   @Override
@@ -48,6 +60,9 @@ record LogisticRegressionTrainer(int maxIter, double regParam, double elasticNet
 
   @Override
   public TrainedModel fit(TrainingData data) {
+    if (Double.isNaN(regParam)) {
+      throw new IllegalStateException("reg-param = auto: fit one of grid()'s trainers");
+    }
     LogisticRegressionModel model = new LogisticRegression()
         .setFeaturesCol(FEATURES).setLabelCol(LABEL)
         .setPredictionCol(TrainedModel.PREDICTION).setProbabilityCol(TrainedModel.PROBABILITY)

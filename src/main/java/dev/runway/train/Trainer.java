@@ -19,6 +19,23 @@ public interface Trainer {
   /** Fits a model on {@link TrainingData#train()}; may use the validation split. */
   TrainedModel fit(TrainingData data);
 
+  /**
+   * Task slots one {@link #fit} keeps busy when Spark has {@code slots}: how many fits may run at
+   * once (k-fold). An MLlib fit is a series of short jobs over all partitions, which interleave
+   * well with another fit's; a network's workers hold their slots for the whole training.
+   */
+  default int slotsPerFit(int slots) {
+    return 1;
+  }
+
+  /**
+   * The candidates when a hyperparameter is {@code auto}, to be chosen among on validation rows
+   * by the job; empty when every value is fixed (then {@link #fit} trains as configured).
+   */
+  default java.util.Optional<Grid> grid() {
+    return java.util.Optional.empty();
+  }
+
   /** The hyperparameters as read, for lineage. */
   Map<String, Object> params();
 }

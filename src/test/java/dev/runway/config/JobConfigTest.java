@@ -82,6 +82,32 @@ class JobConfigTest {
   }
 
   @Test
+  void regularizationIsAutoByDefaultANumberOrAuto() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID).toString(), List.of());
+    assertEquals("auto", job.trainer().params().get("reg-param"));
+    assertEquals(List.of(0.0, 0.001, 0.01, 0.1), job.trainer().grid().orElseThrow().values());
+    JobDefinition fixed = JobDefinition.load(job(VALID + "model.logistic-regression.reg-param = 0.05\n").toString(),
+        List.of());
+    assertTrue(fixed.trainer().grid().isEmpty());
+    assertEquals("Cannot set model.logistic-regression.reg-param = \"lots\" (job.conf:7): expected a number or auto",
+        relative(invalid(VALID + "model.logistic-regression.reg-param = lots\n")));
+    assertEquals("Cannot set model.logistic-regression.reg-param-grid = [-1] (job.conf:7): expected a non-empty"
+        + " list of numbers, each at least 0",
+        relative(invalid(VALID + "model.logistic-regression.reg-param-grid = [-1]\n")));
+  }
+
+  @Test
+  void kFoldSettingsAreChecked() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID + "split { method = k-fold, folds = 3, repeats = 2, key = a }\n")
+        .toString(), List.of());
+    assertEquals(3, job.settings().split().folds());
+    assertEquals(2, job.settings().split().repeats());
+    assertEquals("a", job.settings().split().key());
+    assertEquals("Cannot set split.folds = 1 (job.conf:7): the value must be between 2 and 100",
+        relative(invalid(VALID + "split { method = k-fold, folds = 1 }\n")));
+  }
+
+  @Test
   void missingRequiredKeySaysHowToSetIt() throws IOException {
     JobConfigException e = invalid("source.path = x\nfeatures { label = y, numeric = [a] }\n");
     assertEquals("Missing required key job.name: set it in the job file or with --set job.name=...", e.getMessage());

@@ -35,7 +35,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     int nOut = setup.nOut();
     String conf = setup.configurationJson();
     Target target = data.target();
-    int batchSize = settings.batchSize();
+    int batchSize = setup.batchSize();
     // One block per worker: the TrainingMaster treats each partition as a worker, and keeps its
     // minibatches in memory (this engine does not train on data larger than memory).
     Blocks shards = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize, 0, setup.homes());

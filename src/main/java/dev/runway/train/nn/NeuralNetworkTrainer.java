@@ -49,7 +49,8 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.intIn("train.epochs", 1, 100_000),
         r.oneOf("train.early-stopping.metric", List.of("validation-loss", "validation-accuracy")),
         r.intIn("train.early-stopping.patience", 0, 100_000),
-        r.bytesIn("train.block-size", 1L << 16, 1L << 30));
+        r.bytesIn("train.block-size", 1L << 16, 1L << 30),
+        r.intIn("train.min-batches", 0, 1_000_000));
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("network", Map.of("hidden-layers", spec.hiddenLayers(), "activation", spec.activation(),
         "dropout", spec.dropout(), "l2", spec.l2(), "updater", spec.updater(),
@@ -70,6 +71,11 @@ public final class NeuralNetworkTrainer implements Trainer {
   /** How this trainer trains. */
   public TrainSettings settings() {
     return settings;
+  }
+
+  @Override
+  public int slotsPerFit(int slots) {
+    return settings.workers() > 0 ? settings.workers() : slots;
   }
 
   @Override

@@ -55,7 +55,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
     int nOut = setup.nOut();
     String conf = setup.configurationJson();
     Target target = data.target();
-    int batchSize = settings.batchSize();
+    int batchSize = setup.batchSize();
     int frequency = settings.averagingFrequency();
 
     jsc.setJobDescription("runway: cut the training data into blocks for " + workers + " workers");

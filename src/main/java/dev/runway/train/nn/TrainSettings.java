@@ -13,6 +13,7 @@ import java.io.Serializable;
  * @param stopMetric validation-loss or validation-accuracy
  * @param patience epochs without improvement before stopping (0: never stop early)
  * @param blockBytes about how many bytes of training rows one cached block holds
+ * @param minBatches fewest minibatches per worker and epoch: a smaller batch is used if needed (0: off)
  */
 public record TrainSettings(String engine, int workers, int batchSize, int averagingFrequency,
-    int epochs, String stopMetric, int patience, long blockBytes) implements Serializable {}
+    int epochs, String stopMetric, int patience, long blockBytes, int minBatches) implements Serializable {}

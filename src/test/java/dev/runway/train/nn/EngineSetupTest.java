@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The pre-flight checks that need the training rows: workers against the data. */
 class EngineSetupTest {
   private static TrainSettings workers(int n) {
-    return new TrainSettings("parameter-averaging", n, 128, 20, 1, "validation-loss", 0, 32L << 20);
+    return new TrainSettings("parameter-averaging", n, 128, 20, 1, "validation-loss", 0, 32L << 20, 0);
   }
 
   @Test
@@ -24,5 +24,15 @@ class EngineSetupTest {
     assertEquals(4, EngineSetup.workers(workers(0), 4, 60_000));
     assertEquals(3, EngineSetup.workers(workers(0), 4, 3));
     assertEquals(6, EngineSetup.workers(workers(6), 4, 60_000), "explicit workers above the slots: a warning only");
+  }
+
+  @Test
+  void aSmallTableGetsSmallerMinibatchesSoEveryWorkerTakesEnoughSteps() {
+    TrainSettings tenSteps = new TrainSettings("parameter-averaging", 2, 128, 20, 1, "validation-loss", 0, 32L << 20, 10);
+    assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 1_000_000), "a large table keeps train.batch-size");
+    assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 2 * 128 * 10));
+    assertEquals(61, EngineSetup.batchSize(tenSteps, 2, 1_220), "1,220 rows, 2 workers: 10 steps of 61 each");
+    assertEquals(1, EngineSetup.batchSize(tenSteps, 2, 7), "never below one row");
+    assertEquals(128, EngineSetup.batchSize(workers(2), 2, 1_220), "min-batches = 0 keeps the batch as set");
   }
 }

@@ -63,7 +63,7 @@ class ParameterAveragingTest {
   private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience,
       long blockBytes) {
     return new TrainSettings("parameter-averaging", workers, batch, frequency, epochs, "validation-loss", patience,
-        blockBytes);
+        blockBytes, 0);
   }
 
   /** An in-memory checkpoint store. */

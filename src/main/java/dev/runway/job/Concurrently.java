@@ -1,0 +1,64 @@
+package dev.runway.job;
+
+import dev.runway.error.RunwayException;
+import dev.runway.error.TrainingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Several fits at once, each submitting its own Spark jobs (the scheduler runs their tasks side
+ * by side). Small fits are mostly latency: one at a time leaves cores idle between short jobs.
+ */
+final class Concurrently {
+  private Concurrently() {}
+
+  /** {@code work} applied to every item, {@code threads} at a time, results in item order. */
+  static <T, R> List<R> map(List<T> items, int threads, Function<T, R> work) {
+    if (threads <= 1 || items.size() <= 1) {
+      return items.stream().map(work).toList();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
+      Thread t = new Thread(r, "runway-fit");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<R>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> work.apply(item)));
+      }
+      List<R> out = new ArrayList<>();
+      for (Future<R> f : futures) {
+        out.add(await(f));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static <R> R await(Future<R> result) {
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RunwayException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new TrainingException("A concurrent fit failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainingException("Interrupted while fitting", e);
+    }
+  }
+}
