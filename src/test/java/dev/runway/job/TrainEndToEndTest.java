@@ -89,12 +89,70 @@ class TrainEndToEndTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void carsLinearRegressionFromJson() {
     TestData.require(TestData.CARS);
     Map<String, Object> line = success(train(job("cars-mpg.conf"), "r1", "source.path=\"" + TestData.CARS + "\""));
     assertTrue(metric(line, "test", "r2") > 0.7, line.toString());
     assertTrue(metric(line, "test", "rmse") < 4.5, line.toString());
     assertEquals(List.of(), runDir(line).verify());
+    // reg-param = auto: every value of the grid fitted and scored on the validation rows, the
+    // best kept, and lineage records the value trained with.
+    Map<String, Object> selection = (Map<String, Object>) Json.parse(runDir(line).readText("metrics.json"))
+        .get("model_selection");
+    assertEquals("model.linear-regression.reg-param", selection.get("key"));
+    assertEquals("validation", selection.get("on"));
+    List<Map<String, Object>> candidates = (List<Map<String, Object>>) selection.get("candidates");
+    assertEquals(4, candidates.size());
+    double best = candidates.stream().mapToDouble(c -> ((Number) c.get("rmse")).doubleValue()).min().orElseThrow();
+    Map<String, Object> chosen = candidates.stream().filter(c -> c.get("value").equals(selection.get("chosen")))
+        .findFirst().orElseThrow();
+    assertEquals(best, ((Number) chosen.get("rmse")).doubleValue());
+    Map<String, Object> model = (Map<String, Object>) Json.parse(runDir(line).readText("lineage.json")).get("model");
+    assertEquals(selection.get("chosen"), ((Map<String, Object>) model.get("params")).get("reg-param"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void kFoldCrossValidatesEveryCandidateThenRefitsOnAllNonTestRows() {
+    TestData.require(TestData.SEATTLE_WEATHER);
+    Map<String, Object> line = success(train(job("seattle-weather.conf"), "kfold",
+        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"", "model.type=logistic-regression", "split.method=k-fold",
+        "split.folds=3", "model.logistic-regression.reg-param-grid=[0.0, 0.1]"));
+    RunDirectory run = runDir(line);
+    assertEquals(List.of(), run.verify());
+    Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
+    Map<String, Object> cv = (Map<String, Object>) metrics.get("cross_validation");
+    List<Map<String, Object>> folds = (List<Map<String, Object>>) cv.get("per_fold");
+    assertEquals(3, folds.size());
+    Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) Json.parse(run.readText("lineage.json"))
+        .get("split")).get("rows");
+    long pool = ((Number) rows.get("train")).longValue();
+    assertEquals(0L, ((Number) rows.get("validation")).longValue(), "k-fold deals the validation share into folds");
+    assertEquals(pool, folds.stream().mapToLong(f -> ((Number) f.get("rows")).longValue()).sum(),
+        "every non-test row is held out exactly once");
+    folds.forEach(f -> assertEquals(pool, ((Number) f.get("rows")).longValue() + ((Number) f.get("train_rows")).longValue()));
+    Map<String, Object> accuracy = (Map<String, Object>) ((Map<String, Object>) cv.get("summary")).get("accuracy");
+    double mean = folds.stream().mapToDouble(f -> ((Number) f.get("accuracy")).doubleValue()).average().orElseThrow();
+    assertEquals(mean, ((Number) accuracy.get("mean")).doubleValue(), 1e-12);
+    assertTrue(((Number) accuracy.get("lower")).doubleValue() < mean && mean < ((Number) accuracy.get("upper")).doubleValue());
+    Map<String, Object> selection = (Map<String, Object>) metrics.get("model_selection");
+    assertTrue(((String) selection.get("on")).startsWith("cross-validation"), selection.toString());
+    assertEquals(2, ((List<?>) selection.get("candidates")).size());
+    // The committed model is the refit on all non-test rows, scored on the untouched test split.
+    assertTrue(metric(line, "test", "accuracy") > 0.5, line.toString());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aNetworkCrossValidatesToo() {
+    TestData.require(TestData.SEATTLE_WEATHER);
+    Map<String, Object> line = success(train(job("seattle-weather.conf"), "kfold-nn",
+        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"", "model.type=neural-network",
+        "model.neural-network.hidden-layers=[16]", "train.epochs=2", "split.method=k-fold", "split.folds=2"));
+    Map<String, Object> cv = (Map<String, Object>) Json.parse(runDir(line).readText("metrics.json")).get("cross_validation");
+    assertEquals(2, ((List<?>) cv.get("per_fold")).size());
+    assertTrue(((Map<String, Object>) cv.get("summary")).containsKey("log_loss"), cv.toString());
   }
 
   @Test
