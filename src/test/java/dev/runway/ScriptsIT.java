@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,8 +75,7 @@ class ScriptsIT {
   @Test
   void aJobFileOnS3IsReadWithStorageSettingsFromSetAndTheEnvironment() throws Exception {
     TestS3.bucket("it-jobs");
-    try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(
-        java.net.URI.create("s3a://it-jobs/"), TestS3.hadoop())) {
+    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://it-jobs/"), TestS3.hadoop())) {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.repo().resolve("conf/jobs/cars-mpg.conf").toUri()),
           new org.apache.hadoop.fs.Path("s3a://it-jobs/jobs/cars-mpg.conf"));
     }

@@ -19,15 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  * it validates and trains as written (fewer trees, to stay quick).
  */
 class AirportsJobTest {
-  static final Path AIRPORTS = Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/airports.csv");
-
   @TempDir Path runs;
 
   @Test
   @SuppressWarnings("unchecked")
   void validatesAndTrainsOnInferredTypes() {
     String job = TestData.repo().resolve("conf/jobs/airports.conf").toString();
-    String source = "source.path=\"" + TestData.require(AIRPORTS) + "\"";
+    String source = "source.path=\"" + TestData.require(TestData.AIRPORTS) + "\"";
     Cli.Result valid = Cli.run("validate", "--job", job, "--set", source);
     assertEquals(0, valid.code(), valid.err());
     assertEquals("airports", Json.parse(valid.out()).get("job"));
