@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +64,69 @@ class ScriptsIT {
     assertTrue(r.err().strip().endsWith("error: Cannot read source.path " + runs.resolve("missing")
         + ": no such file or directory"), r.err());
     assertEquals("", r.out());
+  }
+
+  /**
+   * A job file on S3, read before its own storage.s3a is known: the endpoint from --set, the
+   * credentials from the environment variables reference.conf reads (S3_ACCESS_KEY,
+   * S3_SECRET_KEY), and only from there (explicit keys turn S3A's default provider chain off).
+   * verify, which reads no job at all, reaches S3 the same way.
+   */
+  @Test
+  void aJobFileOnS3IsReadWithStorageSettingsFromSetAndTheEnvironment() throws Exception {
+    TestS3.bucket("it-jobs");
+    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://it-jobs/"), TestS3.hadoop())) {
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.repo().resolve("conf/jobs/cars-mpg.conf").toUri()),
+          new org.apache.hadoop.fs.Path("s3a://it-jobs/jobs/cars-mpg.conf"));
+    }
+    RunDirectory committed = RunDirectory.of(TestS3.hadoop(), "s3a://it-jobs/runs", "cars-mpg", "r1");
+    committed.writeText("metrics.json", "{}");
+    committed.commit(Map.of("job", "cars-mpg"));
+
+    Map<String, String> env = Map.of("S3_ACCESS_KEY", TestS3.ACCESS_KEY, "S3_SECRET_KEY", TestS3.SECRET_KEY);
+    String[] endpoint = {"--set=storage.s3a.endpoint=\"" + TestS3.endpoint() + "\"", "--set=storage.s3a.region=us-east-1",
+        "--set=storage.s3a.path-style-access=true"};
+    List<String> validate = new ArrayList<>(List.of("scripts/run", "validate", "--job", "s3a://it-jobs/jobs/cars-mpg.conf"));
+    validate.addAll(List.of(endpoint));
+    Scripts.Result ok = Scripts.run(env, validate.toArray(String[]::new));
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals("cars-mpg", Json.parse(ok.out()).get("job"));
+
+    Scripts.Result refused = Scripts.run(Map.of("S3_ACCESS_KEY", TestS3.ACCESS_KEY, "S3_SECRET_KEY", "not-the-secret"),
+        validate.toArray(String[]::new));
+    assertEquals(5, refused.code(), refused.err());
+    assertTrue(refused.err().startsWith("error: Cannot access job file s3a://it-jobs/jobs/cars-mpg.conf: access denied"),
+        refused.err());
+    assertTrue(!refused.err().contains("not-the-secret"), refused.err());
+
+    List<String> verify = new ArrayList<>(List.of("scripts/run", "verify", "--run", "s3a://it-jobs/runs/cars-mpg/r1"));
+    verify.addAll(List.of(endpoint));
+    Scripts.Result verified = Scripts.run(env, verify.toArray(String[]::new));
+    assertEquals(0, verified.code(), verified.err());
+    assertEquals("valid", Json.parse(verified.out()).get("status"));
+  }
+
+  /**
+   * scripts/cluster's daemons log into RUNWAY_LOG_DIR (default RUNWAY_CLUSTER_DIR/logs), and a
+   * start that fails says so and where. Failing on purpose (a worker memory size Spark cannot
+   * parse) keeps the test short: the workers exit at once, and the master is stopped.
+   */
+  @Test
+  void clusterDaemonsLogWhereAFailedStartSays() throws Exception {
+    Path logs = runs.resolve("cluster-logs");
+    Map<String, String> env = Map.of("RUNWAY_CLUSTER_DIR", runs.resolve("cluster").toString(),
+        "RUNWAY_LOG_DIR", logs.toString(), "RUNWAY_WORKER_MEMORY", "lots",
+        "RUNWAY_MASTER_PORT", "7179", "RUNWAY_MASTER_UI_PORT", "8190");
+    Scripts.Result r = Scripts.run(env, "scripts/cluster", "start");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().startsWith("error: the cluster worker-"), r.err());
+    assertTrue(r.err().strip().endsWith("; logs in " + logs), r.err());
+    // A daemon's Spark log (the worker logs its start before it reads its arguments), and its stderr.
+    assertTrue(Files.readString(logs.resolve("worker-1.log")).contains("Worker: Started daemon with process name"),
+        "the worker's own log is there");
+    assertTrue(Files.readString(logs.resolve("worker-1.out")).contains("Usage: Worker"), "and why it exited");
+    Scripts.Result status = Scripts.run(env, "scripts/cluster", "status");
+    assertEquals("stopped\n", status.out(), "a failed start leaves no daemon running");
   }
 
   @Test

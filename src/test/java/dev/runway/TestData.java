@@ -8,6 +8,8 @@ public final class TestData {
   /** Seattle daily weather, 1,461 rows (python3-vega-datasets). */
   public static final Path SEATTLE_WEATHER =
       Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/seattle-weather.csv");
+  /** 3,376 US airports, a CSV file with a header line (python3-vega-datasets). */
+  public static final Path AIRPORTS = Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/airports.csv");
   /** 406 cars of the 1970s and 80s, a JSON array (python3-vega-datasets). */
   public static final Path CARS = Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/cars.json");
   /** Fashion-MNIST IDX files (dataset-fashion-mnist). */

@@ -39,15 +39,27 @@ public final class RunDirectory {
 
   private final FileSystem fs;
   private final Path dir;
+  /** The job's directory when it did not exist before this run: {@link #deleteIfEmpty()} may remove it. */
+  private final Path newJobDir;
 
-  private RunDirectory(FileSystem fs, Path dir) {
+  private RunDirectory(FileSystem fs, Path dir, Path newJobDir) {
     this.fs = fs;
     this.dir = dir;
+    this.newJobDir = newJobDir;
   }
 
-  /** The directory of run {@code runId} of job {@code job} under {@code root}. */
+  /**
+   * The directory of run {@code runId} of job {@code job} under {@code root}. Whether the job's
+   * directory exists yet is noted now, so that a failed first run of a new job can leave nothing.
+   */
   public static RunDirectory of(Configuration conf, String root, String job, String runId) {
-    return at(conf, new Path(new Path(root, job), runId).toString());
+    Path jobDir = new Path(root, job);
+    RunDirectory run = at(conf, new Path(jobDir, runId).toString());
+    try {
+      return run.fs.exists(jobDir) ? run : new RunDirectory(run.fs, run.dir, run.fs.makeQualified(jobDir));
+    } catch (IOException e) {
+      throw storage("check", jobDir, e);
+    }
   }
 
   /** The run directory at {@code location} (a path or URI). */
@@ -55,7 +67,7 @@ public final class RunDirectory {
     Path path = new Path(location);
     try {
       FileSystem fs = path.getFileSystem(conf);
-      return new RunDirectory(fs, fs.makeQualified(path));
+      return new RunDirectory(fs, fs.makeQualified(path), null);
     } catch (IOException e) {
       throw storage("open", path, e);
     }
@@ -193,13 +205,21 @@ public final class RunDirectory {
   }
 
   /**
-   * Removes the directory if nothing is left in it. Not recursive, so it cannot remove what a
-   * process that claimed the run in the meantime has written.
+   * Removes the directory if nothing is left in it, and then the job's directory too if this run
+   * was the first of its job and nothing else is in it. Not recursive, so it cannot remove what a
+   * process that claimed the run (or started another run of the job) in the meantime has written.
    */
   public void deleteIfEmpty() {
+    deleteIfEmpty(dir);
+    if (newJobDir != null) {
+      deleteIfEmpty(newJobDir);
+    }
+  }
+
+  private void deleteIfEmpty(Path path) {
     try {
-      if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
-        fs.delete(dir, false);
+      if (fs.exists(path) && fs.listStatus(path).length == 0) {
+        fs.delete(path, false);
       }
     } catch (IOException e) {
       // Best effort: an empty directory without a manifest is an incomplete run anyway.

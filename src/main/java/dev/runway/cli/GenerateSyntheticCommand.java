@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.config.ConfigReader;
+import dev.runway.config.StorageSettings;
 import dev.runway.datasets.SyntheticTabular;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
     long s = seed != null ? seed : d.longIn("datasets.synthetic.seed", Long.MIN_VALUE, Long.MAX_VALUE);
     int p = partitions != null ? partitions : d.intIn("datasets.synthetic.partitions", 1, 100_000);
     String out = output != null ? output : d.string("datasets.synthetic.output");
-    Map<String, String> hadoop = dev.runway.config.JobSettings.hadoop(d);
+    Map<String, String> hadoop = StorageSettings.read(d);
     d.throwIfProblems();
     if (n < 1 || p < 1) {
       throw new dev.runway.error.JobConfigException("Cannot generate " + n + " rows in " + p

@@ -1,10 +1,12 @@
 package dev.runway.cli;
 
 import dev.runway.error.ExitCode;
+import dev.runway.error.Messages;
 import dev.runway.error.OutOfMemory;
 import dev.runway.error.RunwayException;
 import dev.runway.job.BuildInfo;
 import java.io.PrintWriter;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setParameterExceptionHandler((e, given) -> usageError(e, err));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof RunwayException r) {
         FAILURES.error("{} failed: {}", commandLine.getCommandName(), r.getMessage(), r);
@@ -79,6 +82,31 @@ public final class Main implements Runnable {
       err.flush();
       return memory.exitCode().code();
     }
+  }
+
+  /**
+   * A command line picocli cannot parse (unknown option, missing value, missing command): like
+   * every failure, one {@code error:} line per cause, with picocli's suggestion and where the
+   * options are listed; the usage code. Picocli reports a missing required option before an
+   * unknown one, though the unknown one (a typo of the required, often) is what to fix first.
+   */
+  private static int usageError(CommandLine.ParameterException e, PrintWriter err) {
+    CommandLine command = e.getCommandLine();
+    String help = " (" + command.getCommandSpec().qualifiedName() + " --help lists the options)";
+    List<String> unmatched = command.getUnmatchedArguments();
+    if (!(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
+      err.println("error: " + describe(new CommandLine.UnmatchedArgumentException(command, unmatched)) + help);
+    }
+    err.println("error: " + describe(e) + help);
+    err.flush();
+    return ExitCode.CONFIG.code();
+  }
+
+  private static String describe(CommandLine.ParameterException e) {
+    List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException unmatched
+        ? unmatched.getSuggestions() : List.of();
+    return Messages.firstLine(e.getMessage()).strip()
+        + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?");
   }
 
   /**

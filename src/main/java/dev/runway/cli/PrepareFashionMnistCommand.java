@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.config.ConfigReader;
+import dev.runway.config.StorageSettings;
 import dev.runway.datasets.FashionMnist;
 import java.net.URI;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class PrepareFashionMnistCommand implements Callable<Integer> {
     String out = output != null ? output : defaults.string("datasets.fashion-mnist.output");
     Path dir = sourceDir != null ? sourceDir : Path.of(defaults.string("datasets.fashion-mnist.local-dir"));
     URI download = URI.create(defaults.string("datasets.fashion-mnist.download-url"));
-    Map<String, String> hadoop = dev.runway.config.JobSettings.hadoop(defaults);
+    Map<String, String> hadoop = StorageSettings.read(defaults);
     defaults.throwIfProblems();
     SparkSession spark = sparkOptions.session("runway prepare-fashion-mnist", Map.of(), hadoop);
     long rows = FashionMnist.prepare(spark, dir, download, out, overwrite);

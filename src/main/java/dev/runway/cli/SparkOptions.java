@@ -1,5 +1,6 @@
 package dev.runway.cli;
 
+import dev.runway.config.StorageSettings;
 import dev.runway.error.JobConfigException;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -15,7 +16,10 @@ final class SparkOptions {
       description = "Spark master (scripts/run sets local mode; leave unset under spark-submit).")
   String master;
 
-  /** Creates (or joins) the session, applying the job's Spark and Hadoop settings. */
+  /**
+   * Creates (or joins) the session, applying the job's Spark settings and its Hadoop settings
+   * (made by {@link StorageSettings}, the same ones every command uses).
+   */
   SparkSession session(String appName, Map<String, String> sparkConf, Map<String, String> hadoopConf) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (master != null) {
@@ -25,8 +29,7 @@ final class SparkOptions {
           + " scripts/submit / spark-submit, or pass --master");
     }
     sparkConf.forEach(builder::config);
-    // spark.hadoop.* reaches the driver's and every executor's Hadoop configuration.
-    hadoopConf.forEach((k, v) -> builder.config("spark.hadoop." + k, v));
+    StorageSettings.asSparkConf(hadoopConf).forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     // getOrCreate ignores static settings of a session that already exists (tests share one);
     // the Hadoop ones still matter, so apply them directly too.

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -47,19 +48,19 @@ public final class JobConfigLoader {
   }
 
   /**
-   * Hadoop settings for reading a job file from a remote store: what storage keys the command
-   * line gives (the job file's own cannot be known before it is read).
+   * Hadoop settings for reading a job file from a remote store: reference.conf's (with the
+   * environment variables it reads) and what storage keys the command line gives. The job file's
+   * own cannot be known before it is read.
    */
   private static Configuration storageFor(Config reference, Config sets) {
-    Configuration conf = new Configuration();
     try {
       Config resolved = sets.withFallback(reference).resolve();
       ConfigReader r = new ConfigReader(new LoadedConfig(reference, sets, resolved, null));
-      JobSettings.hadoop(r).forEach(conf::set);
+      return StorageSettings.configuration(StorageSettings.read(r));
     } catch (ConfigException e) {
-      // A broken override is reported with the rest once the job is loaded.
+      // A broken override (or storage value) is reported with the rest once the job is loaded.
+      return StorageSettings.configuration(Map.of());
     }
-    return conf;
   }
 
   private static Config parseJobFile(String location, Configuration storage) {

@@ -45,7 +45,7 @@ public record JobSettings(
         name,
         r.string("job.description"),
         r.openMap("spark.conf"),
-        hadoop(r),
+        StorageSettings.read(r),
         readSource(r),
         readFeatures(r),
         readSplit(r),
@@ -65,13 +65,6 @@ public record JobSettings(
     return List.copyOf(names);
   }
 
-  /** Every Hadoop setting of the job: storage.s3a translated, then storage.hadoop on top. */
-  public static Map<String, String> hadoop(ConfigReader r) {
-    Map<String, String> hadoop = new java.util.LinkedHashMap<>(S3aSettings.read(r));
-    hadoop.putAll(r.openMap("storage.hadoop"));
-    return java.util.Collections.unmodifiableMap(hadoop);
-  }
-
   private static SourceSettings readSource(ConfigReader r) {
     Map<String, String> options = r.openMap("source.options");
     for (String owned : List.of("mode", "columnNameOfCorruptRecord")) {
@@ -86,7 +79,8 @@ public record JobSettings(
         options,
         r.string("source.schema"),
         r.string("source.filter"),
-        r.oneOf("source.malformed", List.of("fail", "drop")));
+        r.oneOf("source.malformed", List.of("fail", "drop")),
+        r.bool("source.infer-schema"));
   }
 
   private static FeatureSettings readFeatures(ConfigReader r) {
@@ -174,10 +168,11 @@ public record JobSettings(
 
   /**
    * Input location and how to read it. Empty schema or filter means none; malformed is what to do
-   * with rows of a text format that do not parse: fail or drop.
+   * with rows of a text format that do not parse: fail or drop. inferSchema: a csv source without
+   * a schema has its column types inferred (unless options set Spark's inferSchema themselves).
    */
-  public record SourceSettings(
-      String path, String format, Map<String, String> options, String schema, String filter, String malformed) {}
+  public record SourceSettings(String path, String format, Map<String, String> options, String schema,
+      String filter, String malformed, boolean inferSchema) {}
 
   /** One named SQL statement of the feature step. */
   public record SqlStatement(String name, String sql) {}

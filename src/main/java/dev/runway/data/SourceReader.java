@@ -14,6 +14,7 @@ import dev.runway.error.StorageErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -29,6 +30,8 @@ public final class SourceReader {
   /** Where Spark's permissive parser puts the text of a row it could not parse. */
   static final String MALFORMED = "_runway_malformed";
   private static final String FILE = "_runway_file";
+  /** Spark's csv option; a job that sets it in source.options overrides source.infer-schema. */
+  private static final String INFER_SCHEMA = "inferSchema";
 
   private SourceReader() {}
 
@@ -37,8 +40,10 @@ public final class SourceReader {
    * (wrong number of fields, a value that is not of its column's type, broken JSON): with
    * {@code source.malformed = fail} any such row stops the job naming the count and where the
    * first is; with {@code drop} they are left out and counted. Spark's own default would
-   * silently turn them into rows of nulls. The parsed rows stay cached for the steps that follow;
-   * close the result to release them.
+   * silently turn them into rows of nulls. A csv source without a schema has its column types
+   * inferred first (source.infer-schema), one more pass, and its string columns carry a note of
+   * how to type them (see {@link CsvColumns}). The parsed rows stay cached for the steps that
+   * follow; close the result to release them.
    */
   public static Source read(SparkSession spark, SourceSettings source) {
     if (!source.format().equals("csv") && !source.format().equals("json")) {
@@ -67,6 +72,9 @@ public final class SourceReader {
             + " matching the schema; fix the data or set source.malformed = drop)");
       }
       Dataset<Row> rows = parsed.filter(col(MALFORMED).isNull()).drop(MALFORMED, FILE);
+      if (source.format().equals("csv") && source.schema().isBlank()) {
+        rows = CsvColumns.note(rows, CsvColumns.fix(infersTypes(source), inferKey(source)));
+      }
       return new Source(filter(rows, source), malformed, parsed);
     } catch (RuntimeException e) {
       parsed.unpersist();
@@ -86,9 +94,43 @@ public final class SourceReader {
     return load(reader, source);
   }
 
+  /**
+   * The source's columns and types as Spark reads them, without the malformed-row column: for a
+   * csv source without a schema this is the inference pass ({@code scan --schema} prints it).
+   */
+  public static StructType schema(SparkSession spark, SourceSettings source) {
+    StructType schema = new StructType();
+    for (StructField field : readAsIs(spark, source).schema().fields()) {
+      if (!field.name().equals(MALFORMED)) {
+        schema = schema.add(field);
+      }
+    }
+    return schema;
+  }
+
   private static DataFrameReader reader(SparkSession spark, SourceSettings source) {
-    return spark.read().format(source.format()).options(source.options())
+    DataFrameReader reader = spark.read().format(source.format()).options(source.options())
         .option("columnNameOfCorruptRecord", MALFORMED);
+    if (source.format().equals("csv") && source.schema().isBlank() && userInferOption(source).isEmpty()) {
+      reader = reader.option(INFER_SCHEMA, Boolean.toString(source.inferSchema()));
+    }
+    return reader;
+  }
+
+  /** Whether a csv source without a schema has its types inferred. */
+  static boolean infersTypes(SourceSettings source) {
+    return userInferOption(source).map(Boolean::parseBoolean).orElse(source.inferSchema());
+  }
+
+  /** The setting that decides inference, as a user would change it. */
+  private static String inferKey(SourceSettings source) {
+    return userInferOption(source).isPresent() ? "source.options." + INFER_SCHEMA : "source.infer-schema";
+  }
+
+  /** Spark's option keys are case-insensitive: any spelling of inferSchema counts. */
+  private static Optional<String> userInferOption(SourceSettings source) {
+    return source.options().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(INFER_SCHEMA))
+        .map(Map.Entry::getValue).findFirst();
   }
 
   private static Dataset<Row> load(DataFrameReader reader, SourceSettings source) {

@@ -18,8 +18,8 @@ public final class StorageErrors {
     String reason() {
       return switch (kind) {
         case NO_BUCKET -> "the bucket does not exist";
-        case DENIED -> "access denied (check the credentials: storage.s3a.access-key and secret-key, or"
-            + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
+        case DENIED -> "access denied (check the credentials: storage.s3a.access-key and secret-key, which"
+            + " S3_ACCESS_KEY and S3_SECRET_KEY set, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
         case UNREACHABLE -> "the storage endpoint cannot be reached: " + detail + " (check storage.s3a.endpoint)";
         case NO_SPACE -> "no space left (disk full or quota exceeded: " + detail + ")";
       };

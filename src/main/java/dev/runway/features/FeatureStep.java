@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.data.CsvColumns;
 import dev.runway.error.DataException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +77,8 @@ public final class FeatureStep {
       DataType type = schema.apply(c).dataType();
       if (!(type instanceof NumericType) && !(type instanceof BooleanType)) {
         problems.add("Column '" + c + "' (features.numeric) is " + type.simpleString()
-            + ", not a number: cast it in features.sql or list it in features.categorical");
+            + ", not a number: cast it in features.sql or list it in features.categorical"
+            + CsvColumns.fix(schema.apply(c)).map(fix -> "; " + fix).orElse(""));
       }
     }
     for (String c : f.vectors()) {
@@ -129,7 +131,8 @@ public final class FeatureStep {
     if (!classification) {
       if (!numeric) {
         throw new DataException("Label column '" + label + "' is " + type.simpleString()
-            + ": regression needs a numeric label (features.task = regression)");
+            + ": regression needs a numeric label (features.task = regression)"
+            + CsvColumns.fix(table.schema().apply(label)).map(fix -> "; " + fix).orElse(""));
       }
       long notFinite = table.filter(functions.isnan(col(label))
           .or(functions.abs(col(label).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY))).count();

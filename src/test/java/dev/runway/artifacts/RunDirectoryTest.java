@@ -85,6 +85,36 @@ class RunDirectoryTest {
   }
 
   @Test
+  void aFailedFirstRunOfANewJobLeavesNoJobDirectory() throws Exception {
+    RunDirectory first = run();
+    first.writeText("metrics.json", "{}");
+    first.deleteAllBut("checkpoints");
+    first.deleteIfEmpty();
+    assertFalse(Files.exists(root.resolve("job")), "the job directory this run made is gone");
+    assertTrue(Files.exists(root), "the output root is not the run's to remove");
+  }
+
+  @Test
+  void aJobDirectoryThatWasThereBeforeTheRunStays() throws Exception {
+    Files.createDirectories(root.resolve("job"));
+    RunDirectory run = run();
+    run.writeText("metrics.json", "{}");
+    run.deleteAllBut("checkpoints");
+    run.deleteIfEmpty();
+    assertFalse(Files.exists(root.resolve("job/r1")));
+    assertTrue(Files.exists(root.resolve("job")), "it was empty, but not this run's");
+
+    // A new job whose directory another run fills meanwhile: non-recursive, it stays.
+    RunDirectory first = RunDirectory.of(new Configuration(), root.toString(), "other", "r1");
+    first.writeText("metrics.json", "{}");
+    RunDirectory.of(new Configuration(), root.toString(), "other", "r2").writeText("metrics.json", "{}");
+    first.deleteAllBut("checkpoints");
+    first.deleteIfEmpty();
+    assertFalse(Files.exists(root.resolve("other/r1")));
+    assertTrue(Files.exists(root.resolve("other/r2/metrics.json")));
+  }
+
+  @Test
   void filesAreNeverOverwritten() throws Exception {
     RunDirectory run = written();
     StorageException e = assertThrows(StorageException.class, () -> run.writeText("metrics.json", "{}"));

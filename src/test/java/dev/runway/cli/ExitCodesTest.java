@@ -70,6 +70,22 @@ class ExitCodesTest {
   void usageErrorsExit2() {
     assertEquals(2, Cli.run("trian").code());
     assertEquals(2, Cli.run("verify").code());
+    // Options picocli cannot parse get the error: prefix and one line per cause like every failure.
+    Cli.Result unknown = Cli.run("verify", "--run", runs.toString(), "--bogus");
+    assertEquals(2, unknown.code());
+    assertEquals("", unknown.out());
+    assertEquals(List.of("error: Unknown option: '--bogus' (runway verify --help lists the options)"),
+        unknown.errLines());
+    Cli.Result noValue = Cli.run("verify", "--set");
+    assertEquals(2, noValue.code());
+    assertEquals(List.of("error: Missing required parameter for option '--set' (KEY=VALUE)"
+        + " (runway verify --help lists the options)"), noValue.errLines());
+    Cli.Result typo = Cli.run("verify", "--runs", "x");
+    assertEquals(2, typo.code());
+    assertEquals(List.of("error: Unknown options: '--runs', 'x'; did you mean --run? (runway verify --help lists the options)",
+        "error: Missing required option: '--run=URI' (runway verify --help lists the options)"), typo.errLines());
+    assertEquals(List.of("error: Unmatched argument at index 0: 'trian'; did you mean scan or train or verify?"
+        + " (runway --help lists the options)"), Cli.run("trian").errLines());
     Cli.Result noMaster = Cli.run("train", "--job", cars(), "--set", "output.root=\"" + runs + "\"");
     assertEquals(2, noMaster.code());
     assertTrue(noMaster.err().startsWith("error: No Spark master"), noMaster.err());
@@ -111,7 +127,7 @@ class ExitCodesTest {
         + " 1970 AS model_year, Origin FROM source\"}]");
     assertEquals(4, r.code(), r.err());
     assertTrue(r.err().startsWith("error: Training linear-regression diverged: validation rmse is NaN"), r.err());
-    assertFalse(Files.exists(runs.resolve("cars-mpg/x")), "the failed run is removed");
+    assertFalse(Files.exists(runs.resolve("cars-mpg")), "the failed run is removed, and the job directory it made");
   }
 
   @Test

@@ -104,6 +104,63 @@ class S3StorageTest {
     assertTrue(run.readText("job.conf").contains("secret-key=\"<redacted>\""), "saved, but redacted");
   }
 
+  /**
+   * Storage settings for every command from the command line alone: the job file itself is read
+   * from S3 before its own storage.s3a could be known, and verify and scan (which read no job)
+   * reach the same server. Each step uses a bucket no S3A client of this JVM has touched, so
+   * Hadoop's per-bucket client cache cannot lend one made with other settings.
+   */
+  @Test
+  void everyCommandReachesS3WithTheCommandLinesStorageSettings() throws Exception {
+    TestS3.bucket("runway-jobfile");
+    TestS3.bucket("runway-verify");
+    TestS3.bucket("runway-scan");
+    upload(TestData.repo().resolve("conf/jobs/cars-mpg.conf"), "s3a://runway-jobfile/jobs/cars-mpg.conf");
+    String job = "s3a://runway-jobfile/jobs/cars-mpg.conf";
+
+    Cli.Result valid = cli(List.of("validate", "--job", job), TestS3.settings());
+    assertEquals(0, valid.code(), valid.err());
+    assertEquals("cars-mpg", Json.parse(valid.out()).get("job"));
+
+    java.nio.file.Path local = Files.createTempDirectory("runway-s3-verify");
+    List<String> sets = new ArrayList<>(TestS3.settings());
+    sets.add("source.path=\"" + TestData.require(TestData.CARS) + "\"");
+    sets.add("output.root=\"" + local + "\"");
+    Cli.Result trained = cli(List.of("train", "--job", job, "--master", "local[2]", "--run-id", "v"), sets);
+    assertEquals(0, trained.code(), trained.err());
+    assertEquals("cars-mpg", Json.parse(trained.out()).get("job"));
+    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://runway-verify/"), TestS3.hadoop())) {
+      fs.copyFromLocalFile(false, true, new Path(local.resolve("cars-mpg/v").toUri()),
+          new Path("s3a://runway-verify/runs/cars-mpg/v"));
+    }
+    Cli.Result verified = cli(List.of("verify", "--run", "s3a://runway-verify/runs/cars-mpg/v"), TestS3.settings());
+    assertEquals(0, verified.code(), verified.err());
+    assertEquals("valid", Json.parse(verified.out()).get("status"));
+
+    upload(TestData.require(TestData.SEATTLE_WEATHER), "s3a://runway-scan/weather/weather.csv");
+    Cli.Result schema = cli(List.of("scan", "--master", "local[2]", "--path", "s3a://runway-scan/weather/",
+        "--format", "csv", "--option", "header=true", "--schema"), TestS3.settings());
+    assertEquals(0, schema.code(), schema.err());
+    assertEquals("date STRING, precipitation DOUBLE, temp_max DOUBLE, temp_min DOUBLE, wind DOUBLE, weather STRING",
+        schema.out().strip());
+    Cli.Result scanned = cli(List.of("scan", "--master", "local[2]", "--path", "s3a://runway-scan/weather/",
+        "--format", "csv", "--option", "header=true"), TestS3.settings());
+    assertEquals(0, scanned.code(), scanned.err());
+    assertEquals(1461, ((Number) Json.parse(scanned.out()).get("rows")).longValue());
+  }
+
+  @Test
+  void aFailedFirstRunOfANewJobLeavesNothingInTheBucket() throws Exception {
+    TestS3.bucket("runway-failed");
+    upload(TestData.require(TestData.CARS), "s3a://runway-failed/in/cars.json");
+    List<String> storage = new ArrayList<>(TestS3.settings());
+    storage.add("features.label=MPG");
+    Cli.Result r = trainCars("x", "s3a://runway-failed/in/cars.json", "s3a://runway-failed/runs", storage);
+    assertEquals(3, r.code(), r.err());
+    List<String> left = TestS3.keys("runway-failed", "runs/");
+    assertTrue(left.stream().noneMatch(k -> k.startsWith("runs/cars-mpg")), "no run and no job directory: " + left);
+  }
+
   @Test
   void parquetDatasetsOnS3AreCommittedByTheMagicCommitter() throws Exception {
     TestS3.bucket("runway-datasets");

@@ -157,9 +157,10 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         }
         new Checkpoint(conf, state, best, bestEpoch, bestScore, history).save(data.checkpoints());
         logProgress(stats, started, epoch + 1 - firstEpoch);
-        if (settings.patience() > 0 && epoch + 1 - bestEpoch >= settings.patience()) {
-          LOG.info("Early stopping after epoch {}: no better {} for {} epochs; keeping epoch {}",
-              epoch + 1, settings.stopMetric(), settings.patience(), bestEpoch);
+        boolean patienceRanOut = settings.patience() > 0 && epoch + 1 - bestEpoch >= settings.patience();
+        if (patienceRanOut || epoch + 1 == settings.epochs()) {
+          LOG.info(endMessage(epoch + 1, settings.epochs(), bestEpoch, settings.stopMetric(),
+              accuracyWatched ? -bestScore : bestScore, settings.patience()));
           break;
         }
       }
@@ -171,6 +172,23 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         validation.unpersist();
       }
     }
+  }
+
+  /**
+   * What training says when it ends after epoch {@code epochsRun} of {@code epochs}: early
+   * stopping only when epochs were left to run; either way which epoch's model is kept and why.
+   *
+   * @param best the kept epoch's value of {@code metric}; NaN without a validation split
+   */
+  static String endMessage(int epochsRun, int epochs, int bestEpoch, String metric, double best, int patience) {
+    String kept = Double.isNaN(best)
+        ? "keeping epoch " + bestEpoch + " (the last: no validation split to choose by)"
+        : String.format(Locale.ROOT, "keeping epoch %d (best %s %.4f)", bestEpoch, metric.replace('-', ' '), best);
+    if (epochsRun < epochs) {
+      return "Early stopping after epoch " + epochsRun + " of " + epochs + ": no better " + metric.replace('-', ' ')
+          + " for " + patience + (patience == 1 ? " epoch; " : " epochs; ") + kept;
+    }
+    return "Finished " + epochs + (epochs == 1 ? " epoch; " : " epochs; ") + kept;
   }
 
   private void logProgress(EpochStats s, long started, int epochsRunHere) {

@@ -203,6 +203,18 @@ class ParameterAveragingTest {
   }
 
   @Test
+  void theEndOfTrainingSaysEarlyStoppingOnlyWhenEpochsWereLeft() {
+    assertEquals("Early stopping after epoch 53 of 60: no better validation loss for 3 epochs;"
+        + " keeping epoch 50 (best validation loss 0.2933)",
+        ParameterAveraging.endMessage(53, 60, 50, "validation-loss", 0.29334, 3));
+    // Patience running out on the last epoch is not stopping early: every epoch ran.
+    assertEquals("Finished 60 epochs; keeping epoch 50 (best validation accuracy 0.8947)",
+        ParameterAveraging.endMessage(60, 60, 50, "validation-accuracy", 0.89471, 10));
+    assertEquals("Finished 1 epoch; keeping epoch 1 (the last: no validation split to choose by)",
+        ParameterAveraging.endMessage(1, 1, 1, "validation-loss", Double.NaN, 3));
+  }
+
+  @Test
   void aDivergingLossFailsWithinOneRound() {
     Dataset<Row> train = frame(rows(2000, 9, false), 2);
     NetworkSpec wild = new NetworkSpec(List.of(64), "relu", 0.0, 0.0, "sgd", 1e6, 0.9, "none", 0.5, 5);
