@@ -106,7 +106,8 @@ final class CrossValidation {
         means[c] = scored.subList(c * perCandidate, (c + 1) * perCandidate).stream()
             .mapToDouble(m -> m.get(metric) instanceof Number n ? n.doubleValue() : Double.NaN).average().orElse(Double.NaN);
       }
-      int best = grid.isPresent() ? ModelSelection.best(means) : 0;
+      int best = grid.isPresent()
+          ? ModelSelection.best(means, grid.get(), job.trainer().type(), metric, "mean fold") : 0;
       List<Map<String, Object>> perFold = scored.subList(best * perCandidate, (best + 1) * perCandidate);
       Map<String, Object> selection = null;
       if (grid.isPresent()) {

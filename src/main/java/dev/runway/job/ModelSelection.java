@@ -3,6 +3,7 @@ package dev.runway.job;
 import static dev.runway.features.FeatureStep.LABEL;
 
 import dev.runway.error.JobConfigException;
+import dev.runway.error.TrainingException;
 import dev.runway.features.Target;
 import dev.runway.train.Grid;
 import dev.runway.train.TrainedModel;
@@ -84,7 +85,7 @@ final class ModelSelection {
       }
     });
     double[] scores = fitted.stream().mapToDouble(Fitted::score).toArray();
-    int best = best(scores);
+    int best = best(scores, grid, trainer.type(), metric, "validation");
     Map<String, Object> record = record(grid, metric, "validation", scores, best);
     LOG.info("Chose {} = {} by validation {}: {}", grid.key(), grid.values().get(best), metric, describe(grid, scores));
     return new Chosen(grid.trainers().get(best), fitted.get(best).model(), record);
@@ -92,8 +93,11 @@ final class ModelSelection {
 
   private record Fitted(TrainedModel model, double score) {}
 
-  /** Index of the lowest finite score (the first on ties); a NaN score never wins. */
-  static int best(double[] scores) {
+  /**
+   * Index of the lowest finite score (the first on ties); a NaN score never wins. When every
+   * candidate's score is NaN, each model diverged: a failed training, named like one.
+   */
+  static int best(double[] scores, Grid grid, String type, String metric, String on) {
     int best = -1;
     for (int i = 0; i < scores.length; i++) {
       if (Double.isFinite(scores[i]) && (best < 0 || scores[i] < scores[best])) {
@@ -101,8 +105,8 @@ final class ModelSelection {
       }
     }
     if (best < 0) {
-      throw new dev.runway.error.TrainingException("Every candidate diverged: their validation scores are "
-          + java.util.Arrays.toString(scores));
+      throw new TrainingException("Training " + type + " diverged: " + on + " " + metric + " is NaN for every "
+          + grid.key() + " in " + grid.values() + " (extreme feature values? try features.standardize = true)");
     }
     return best;
   }
