@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -116,11 +115,9 @@ public record PredictionArrays(double[] label, double[] prediction, double[] tru
   private static Column sampleCondition(Dataset<Row> predictions, long rows, int maxRows, long seed) {
     List<Column> hashed = new ArrayList<>(List.of(lit(seed)));
     for (StructField field : predictions.schema().fields()) {
-      Column c = col("`" + field.name().replace("`", "``") + "`");
-      if (field.dataType().equals(SQLDataTypes.VectorType())) {
-        hashed.add(org.apache.spark.ml.functions.vector_to_array(c, "float64"));
-      } else if (!(field.dataType() instanceof MapType)) {
-        hashed.add(c);
+      // Vectors hash as their stored form (a sparse one by its non-zeros only): no dense copy.
+      if (!(field.dataType() instanceof MapType)) {
+        hashed.add(col("`" + field.name().replace("`", "``") + "`"));
       }
     }
     Column bucket = functions.pmod(functions.xxhash64(hashed.toArray(Column[]::new)), lit(HASH_BUCKETS));

@@ -90,9 +90,9 @@ public final class Bootstrap {
 
   /**
    * One percentile interval per statistic, in the order {@link Statistics#of} returns them; empty
-   * for a statistic that is undefined (NaN) in more than half the replicates. Replicates where a
-   * statistic is undefined are left out of its interval, and {@link Interval#replicates()} says
-   * how many remained.
+   * for a statistic that is undefined (NaN, or infinite) in more than half the replicates.
+   * Replicates where a statistic is undefined are left out of its interval, and {@link
+   * Interval#replicates()} says how many remained.
    */
   public List<Optional<Interval>> intervals(int rows, Statistics statistics) {
     double[][] values = replicateValues(rows, statistics);
@@ -102,7 +102,7 @@ public final class Bootstrap {
       double[] column = new double[replicates];
       int defined = 0;
       for (double[] replicate : values) {
-        if (!Double.isNaN(replicate[s])) {
+        if (Double.isFinite(replicate[s])) {
           column[defined++] = replicate[s];
         }
       }

@@ -222,7 +222,7 @@ class JobConfigTest {
 
   @Test
   void intervalSettingsHaveDefaultsAndAreChecked() throws IOException {
-    assertEquals(new JobSettings.EvaluateSettings(0.95, 1000, 1_000_000),
+    assertEquals(new JobSettings.EvaluateSettings(0.95, 1000, 200_000),
         JobDefinition.load(job(VALID).toString(), List.of()).settings().evaluate());
     assertEquals("Cannot set evaluate.confidence = 95 (job.conf:7): the value must be between 0.5 and 0.999",
         relative(invalid(VALID + "evaluate.confidence = 95\n")));
