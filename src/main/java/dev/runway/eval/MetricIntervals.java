@@ -43,6 +43,9 @@ final class MetricIntervals {
     long started = System.nanoTime();
     PredictionArrays a = PredictionArrays.collect(predictions, target, rows, settings.bootstrapMaxRows(), seed);
     long collected = System.nanoTime();
+    if (a.size() == 0) {
+      return out; // a sample of a huge split that kept no row: nothing to resample
+    }
     List<String> names = new ArrayList<>();
     Bootstrap.Statistics statistics;
     if (target.classification()) {
