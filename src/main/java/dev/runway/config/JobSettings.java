@@ -22,7 +22,8 @@ public record JobSettings(
     SplitSettings split,
     String modelType,
     String outputRoot,
-    List<String> preflightWarnOnly) {
+    List<String> preflightWarnOnly,
+    EvaluateSettings evaluate) {
 
   /** The pre-flight checks (dev.runway.preflight), by the names preflight.warn-only takes. */
   public static final List<String> PREFLIGHT_CHECKS =
@@ -51,7 +52,18 @@ public record JobSettings(
         readSplit(r),
         r.string("model.type"),
         r.requiredString("output.root"),
-        readWarnOnly(r));
+        readWarnOnly(r),
+        readEvaluate(r));
+  }
+
+  private static EvaluateSettings readEvaluate(ConfigReader r) {
+    double confidence = r.doubleIn("evaluate.confidence", 0.5, 0.999);
+    int replicates = r.intIn("evaluate.bootstrap-replicates", 0, 100_000);
+    if (replicates > 0 && replicates < EvaluateSettings.MIN_REPLICATES) {
+      r.problem("evaluate.bootstrap-replicates", "use 0 (no bootstrap intervals) or at least "
+          + EvaluateSettings.MIN_REPLICATES);
+    }
+    return new EvaluateSettings(confidence, replicates, r.intIn("evaluate.bootstrap-max-rows", 1_000, 10_000_000));
   }
 
   private static List<String> readWarnOnly(ConfigReader r) {
@@ -201,6 +213,20 @@ public record JobSettings(
       all.addAll(hashedColumns);
       return all;
     }
+  }
+
+  /**
+   * The intervals put on every headline metric of an evaluated split (see dev.runway.eval.Metrics).
+   *
+   * @param confidence confidence level of every interval, e.g. 0.95
+   * @param bootstrapReplicates resamples behind each bootstrap interval; 0 gives Wilson intervals
+   *     only
+   * @param bootstrapMaxRows most rows collected to the driver for the bootstrap; a larger split
+   *     is sampled down to about this many
+   */
+  public record EvaluateSettings(double confidence, int bootstrapReplicates, int bootstrapMaxRows) {
+    /** Fewest replicates a bootstrap interval may rest on. */
+    public static final int MIN_REPLICATES = 100;
   }
 
   /**

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.variance;
 
+import dev.runway.config.JobSettings.EvaluateSettings;
 import dev.runway.features.Target;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,10 @@ import org.apache.spark.sql.Row;
  * Metrics of one split's predictions. Classification: accuracy, weighted F1 and the confusion
  * matrix (from one aggregation), log loss, and AUC for two classes. Regression: RMSE, MAE and R²
  * (one aggregation). Callers cache the predictions: each metric family is one Spark job.
+ *
+ * <p>With {@link EvaluateSettings}, each metric also gets an interval under {@code intervals}
+ * (see {@link MetricIntervals}); the metrics themselves are the same either way, computed over
+ * every row by Spark.
  */
 public final class Metrics {
   private Metrics() {}
@@ -34,6 +39,31 @@ public final class Metrics {
   /** Metrics for the target's task; an empty split gives {"rows": 0}. */
   public static Map<String, Object> of(Dataset<Row> predictions, Target target) {
     return target.classification() ? classification(predictions, target) : regression(predictions);
+  }
+
+  /**
+   * Metrics as {@link #of(Dataset, Target)}, plus {@code intervals}: confidence, one interval per
+   * headline metric, and how the bootstrap ran. {@code seed} seeds the bootstrap.
+   */
+  public static Map<String, Object> of(Dataset<Row> predictions, Target target, EvaluateSettings evaluate,
+      long seed) {
+    Map<String, Object> m = of(predictions, target);
+    if ((long) m.get("rows") > 0) {
+      m.put("intervals", MetricIntervals.of(m, predictions, target, evaluate, seed));
+    }
+    return m;
+  }
+
+  /** Rows on the diagonal of a classification's confusion matrix, from its metrics. */
+  @SuppressWarnings("unchecked")
+  static long correct(Map<String, Object> classification) {
+    List<List<Long>> counts = (List<List<Long>>) ((Map<String, Object>) classification.get("confusion_matrix"))
+        .get("counts");
+    long correct = 0;
+    for (int i = 0; i < counts.size(); i++) {
+      correct += counts.get(i).get(i);
+    }
+    return correct;
   }
 
   static Map<String, Object> classification(Dataset<Row> predictions, Target target) {

@@ -190,11 +190,11 @@ public final class TrainJob {
       for (String split : List.of("validation", "test")) {
         Dataset<Row> predictions = model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
         splitMetrics.put(split, timings.time("evaluate", () -> Failures.guard(TrainingException::new,
-            "evaluate on " + split, () -> Metrics.of(predictions, target))));
+            "evaluate on " + split, () -> Metrics.of(predictions, target, s.evaluate(), s.split().seed()))));
         predictions.unpersist();
       }
       checkFinite(splitMetrics);
-      LOG.info("Test metrics: {}", RunResult.headline(Map.of("splits", splitMetrics)).get("test"));
+      LOG.info("Test metrics: {}", RunResult.describe(splitMetrics.get("test")));
 
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("job", s.name());
@@ -251,7 +251,8 @@ public final class TrainJob {
 
   private CrossValidation.Result crossValidate(TrainingInputs inputs) {
     label("cross-validate");
-    CrossValidation.Result cv = timings.time("cross_validation", () -> CrossValidation.run(spark, job, inputs, 0.95));
+    CrossValidation.Result cv = timings.time("cross_validation", () -> CrossValidation.run(spark, job, inputs,
+        s.evaluate().confidence()));
     @SuppressWarnings("unchecked")
     Map<String, Object> summary = (Map<String, Object>) cv.metrics().get("summary");
     LOG.info("Cross-validation, {} folds x {}: {}", s.split().folds(), s.split().repeats(),

@@ -247,6 +247,20 @@ class JobConfigTest {
   }
 
   @Test
+  void intervalSettingsHaveDefaultsAndAreChecked() throws IOException {
+    assertEquals(new JobSettings.EvaluateSettings(0.95, 1000, 200_000),
+        JobDefinition.load(job(VALID).toString(), List.of()).settings().evaluate());
+    assertEquals("Cannot set evaluate.confidence = 95 (job.conf:7): the value must be between 0.5 and 0.999",
+        relative(invalid(VALID + "evaluate.confidence = 95\n")));
+    assertEquals("Cannot set evaluate.bootstrap-replicates = 50 (job.conf:7): use 0 (no bootstrap intervals)"
+        + " or at least 100", relative(invalid(VALID + "evaluate.bootstrap-replicates = 50\n")));
+    assertEquals("Cannot set evaluate.bootstrap-max-rows = 10 (job.conf:7): the value must be between 1000 and"
+        + " 10000000", relative(invalid(VALID + "evaluate.bootstrap-max-rows = 10\n")));
+    assertEquals(0, JobDefinition.load(job(VALID).toString(), List.of("evaluate.bootstrap-replicates=0"))
+        .settings().evaluate().bootstrapReplicates());
+  }
+
+  @Test
   void missingJobFileIsAConfigError() {
     JobConfigException e = assertThrows(JobConfigException.class,
         () -> JobDefinition.load(dir.resolve("nope.conf").toString(), List.of()));

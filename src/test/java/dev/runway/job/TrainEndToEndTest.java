@@ -139,6 +139,8 @@ class TrainEndToEndTest {
     Map<String, Object> selection = (Map<String, Object>) metrics.get("model_selection");
     assertTrue(((String) selection.get("on")).startsWith("cross-validation"), selection.toString());
     assertEquals(2, ((List<?>) selection.get("candidates")).size());
+    Map<String, Object> headline = (Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get("cross_validation");
+    assertEquals(mean, ((Number) ((Map<String, Object>) headline.get("accuracy")).get("mean")).doubleValue(), 1e-12);
     // The committed model is the refit on all non-test rows, scored on the untouched test split.
     assertTrue(metric(line, "test", "accuracy") > 0.5, line.toString());
   }
@@ -167,8 +169,22 @@ class TrainEndToEndTest {
       assertEquals(metric(first, split, "rows"), metric(second, split, "rows"));
       for (String m : List.of("accuracy", "weighted_f1", "log_loss", "auc")) {
         assertEquals(metric(first, split, m), metric(second, split, m), 1e-6, split + " " + m);
+        // Each metric's interval is around it, and the seeded bootstrap repeats it (to the
+        // model's last digits, which may reorder near-tied rows).
+        List<Double> bounds = interval(first, split, m);
+        assertTrue(bounds.get(0) < metric(first, split, m) && metric(first, split, m) < bounds.get(1), split + " " + m);
+        assertEquals(bounds.get(0), interval(second, split, m).get(0), 1e-4, split + " " + m);
+        assertEquals(bounds.get(1), interval(second, split, m).get(1), 1e-4, split + " " + m);
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Double> interval(Map<String, Object> line, String split, String name) {
+    Map<String, Object> intervals = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+        line.get("metrics")).get(split)).get("intervals");
+    assertEquals(0.95, intervals.get("confidence"));
+    return (List<Double>) intervals.get(name);
   }
 
   @Test
