@@ -121,10 +121,13 @@ class ScriptsIT {
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().startsWith("error: the cluster worker-"), r.err());
     assertTrue(r.err().strip().endsWith("; logs in " + logs), r.err());
-    // A daemon's Spark log (the worker logs its start before it reads its arguments), and its stderr.
-    assertTrue(Files.readString(logs.resolve("worker-1.log")).contains("Worker: Started daemon with process name"),
+    // The daemon the line names (whichever worker the check found gone first: the other may have
+    // been stopped before its JVM got as far as logging): its Spark log (a worker logs its start
+    // before it reads its arguments), and its stderr.
+    String worker = r.err().substring("error: the cluster ".length()).split(" ")[0];
+    assertTrue(Files.readString(logs.resolve(worker + ".log")).contains("Worker: Started daemon with process name"),
         "the worker's own log is there");
-    assertTrue(Files.readString(logs.resolve("worker-1.out")).contains("Usage: Worker"), "and why it exited");
+    assertTrue(Files.readString(logs.resolve(worker + ".out")).contains("Usage: Worker"), "and why it exited");
     Scripts.Result status = Scripts.run(env, "scripts/cluster", "status");
     assertEquals("stopped\n", status.out(), "a failed start leaves no daemon running");
   }

@@ -92,7 +92,8 @@ class TrainEndToEndTest {
   @SuppressWarnings("unchecked")
   void carsLinearRegressionFromJson() {
     TestData.require(TestData.CARS);
-    Map<String, Object> line = success(train(job("cars-mpg.conf"), "r1", "source.path=\"" + TestData.CARS + "\""));
+    Map<String, Object> line = success(train(job("cars-mpg.conf"), "r1", "source.path=\"" + TestData.CARS + "\"",
+        "model.linear-regression.reg-param=auto"));
     assertTrue(metric(line, "test", "r2") > 0.7, line.toString());
     assertTrue(metric(line, "test", "rmse") < 4.5, line.toString());
     assertEquals(List.of(), runDir(line).verify());
