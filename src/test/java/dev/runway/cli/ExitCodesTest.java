@@ -86,6 +86,11 @@ class ExitCodesTest {
         "error: Missing required option: '--run=URI' (runway verify --help lists the options)"), typo.errLines());
     assertEquals(List.of("error: Unmatched argument at index 0: 'trian'; did you mean scan or train or verify?"
         + " (runway --help lists the options)"), Cli.run("trian").errLines());
+    // Found only once the splits are counted: auto has nothing to choose on.
+    assertFailure(train("split.fractions.train=0.85", "split.fractions.validation=0",
+        "model.linear-regression.reg-param=auto"),
+        2, "Cannot choose model.linear-regression.reg-param = auto: the job has no validation rows to choose on; set"
+            + " split.fractions.validation above 0, use split.method = k-fold, or set a number");
     Cli.Result noMaster = Cli.run("train", "--job", cars(), "--set", "output.root=\"" + runs + "\"");
     assertEquals(2, noMaster.code());
     assertTrue(noMaster.err().startsWith("error: No Spark master"), noMaster.err());
