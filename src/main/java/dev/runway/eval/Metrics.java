@@ -81,9 +81,7 @@ public final class Metrics {
     }
     m.put("accuracy", accuracy(confusion));
     m.put("weighted_f1", weightedF1(confusion));
-    m.put("log_loss", new MulticlassClassificationEvaluator().setMetricName("logLoss")
-        .setLabelCol(LABEL).setPredictionCol(PREDICTION).setProbabilityCol(PROBABILITY)
-        .evaluate(predictions));
+    m.put("log_loss", logLoss(predictions));
     if (target.binary()) {
       m.put("auc", new BinaryClassificationEvaluator().setMetricName("areaUnderROC")
           .setLabelCol(LABEL).setRawPredictionCol(RAW).evaluate(predictions));
@@ -103,6 +101,13 @@ public final class Metrics {
     cm.put("counts", matrix);
     m.put("confusion_matrix", cm);
     return m;
+  }
+
+  /** Mean log loss of the true class's probability (Spark's, with its clipping). */
+  public static double logLoss(Dataset<Row> predictions) {
+    return new MulticlassClassificationEvaluator().setMetricName("logLoss")
+        .setLabelCol(LABEL).setPredictionCol(PREDICTION).setProbabilityCol(PROBABILITY)
+        .evaluate(predictions);
   }
 
   /** Share of rows on the diagonal. */
@@ -140,7 +145,8 @@ public final class Metrics {
     return total == 0 ? Double.NaN : sum / total;
   }
 
-  static Map<String, Object> regression(Dataset<Row> predictions) {
+  /** RMSE, MAE and R² (one aggregation); an empty split gives {"rows": 0}. */
+  public static Map<String, Object> regression(Dataset<Row> predictions) {
     Row r = predictions.agg(
         count(lit(1)),
         sqrt(avg(pow(col(PREDICTION).minus(col(LABEL)), 2))),

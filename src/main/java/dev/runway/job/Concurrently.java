@@ -1,6 +1,5 @@
 package dev.runway.job;
 
-import dev.runway.error.RunwayException;
 import dev.runway.error.TrainingException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,14 +45,12 @@ final class Concurrently {
     try {
       return result.get();
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RunwayException r) {
+      // The fit's own exception, as if it had run on this thread (RunwayExceptions keep their codes).
+      if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
       if (e.getCause() instanceof Error err) {
         throw err;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
       }
       throw new TrainingException("A concurrent fit failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {

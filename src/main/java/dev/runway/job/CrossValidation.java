@@ -71,6 +71,7 @@ final class CrossValidation {
     List<Trainer> candidates = grid.map(Grid::trainers).orElse(List.of(job.trainer()));
     Dataset<Row> pool = Splitter.part(inputs.labelled(), "train");
     Dataset<Row> noValidation = inputs.vectors().get("validation");
+    long poolRows = inputs.rows().get("train");
     int concurrent = concurrency(spark.sparkContext().defaultParallelism(),
         candidates.size() * s.folds() * s.repeats(), job.trainer());
     LOG.info("Cross-validation: {} folds x {} repeat(s) of {} rows{}, {} fit(s) at a time", s.folds(), s.repeats(),
@@ -95,7 +96,7 @@ final class CrossValidation {
         spark.sparkContext().setJobDescription("runway " + job.settings().name() + ": cross-validate fold "
             + (t.fold() + 1) + "/" + s.folds() + (s.repeats() > 1 ? ", repeat " + (t.repeat() + 1) : "")
             + grid.map(g -> ", " + g.key() + " = " + g.values().get(t.candidate())).orElse(""));
-        return fold(dealt.get(t.repeat()), t.repeat(), t.fold(), f, candidates.get(t.candidate()), target,
+        return fold(dealt.get(t.repeat()), poolRows, t.repeat(), t.fold(), f, candidates.get(t.candidate()), target,
             noValidation, s.seed());
       });
 
@@ -135,7 +136,7 @@ final class CrossValidation {
     return Math.max(1, Math.min(fits, slots / Math.max(1, trainer.slotsPerFit(slots))));
   }
 
-  private static Map<String, Object> fold(Dataset<Row> folds, int repeat, int fold, FeatureSettings f,
+  private static Map<String, Object> fold(Dataset<Row> folds, long poolRows, int repeat, int fold, FeatureSettings f,
       Trainer trainer, Target target, Dataset<Row> noValidation, long seed) {
     Dataset<Row> train = folds.filter(col(Splitter.FOLD).notEqual(fold)).drop(Splitter.FOLD);
     Dataset<Row> held = folds.filter(col(Splitter.FOLD).equalTo(fold)).drop(Splitter.FOLD);
@@ -151,9 +152,10 @@ final class CrossValidation {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("repeat", repeat);
         m.put("fold", fold);
-        m.put("train_rows", trainVectors.count());
-        m.putAll(Failures.guard(TrainingException::new, "evaluate fold " + (fold + 1),
-            () -> Metrics.of(predictions, target)));
+        Map<String, Object> metrics = Failures.guard(TrainingException::new, "evaluate fold " + (fold + 1),
+            () -> Metrics.of(predictions, target));
+        m.put("train_rows", poolRows - (long) metrics.get("rows"));
+        m.putAll(metrics);
         return m;
       } finally {
         predictions.unpersist();

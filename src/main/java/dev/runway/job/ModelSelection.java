@@ -1,9 +1,8 @@
 package dev.runway.job;
 
-import static dev.runway.features.FeatureStep.LABEL;
-
 import dev.runway.error.JobConfigException;
 import dev.runway.error.TrainingException;
+import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.train.Grid;
 import dev.runway.train.TrainedModel;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -44,27 +41,23 @@ final class ModelSelection {
     return target.classification() ? "log_loss" : "rmse";
   }
 
-  /** The selection score of {@code predictions} (label, prediction, probability columns). */
+  /** The selection score of {@code predictions}: the same figure {@link Metrics} reports. */
   static double score(Dataset<Row> predictions, Target target) {
-    if (target.classification()) {
-      return new MulticlassClassificationEvaluator().setMetricName("logLoss").setLabelCol(LABEL)
-          .setPredictionCol(TrainedModel.PREDICTION).setProbabilityCol(TrainedModel.PROBABILITY)
-          .evaluate(predictions);
-    }
-    return new RegressionEvaluator().setMetricName("rmse").setLabelCol(LABEL)
-        .setPredictionCol(TrainedModel.PREDICTION).evaluate(predictions);
+    return target.classification() ? Metrics.logLoss(predictions)
+        : ((Number) Metrics.regression(predictions).get("rmse")).doubleValue();
   }
 
   /**
    * Fits {@code trainer} on the training rows, or with a grid, every candidate, keeping the one
-   * with the best validation score; {@code concurrent} candidates at a time.
+   * with the best score on the {@code validationRows} validation rows; {@code concurrent}
+   * candidates at a time.
    */
-  static Chosen onValidation(Trainer trainer, TrainingData data, int concurrent, Consumer<String> label) {
+  static Chosen onValidation(Trainer trainer, TrainingData data, long validationRows, int concurrent,
+      Consumer<String> label) {
     if (trainer.grid().isEmpty()) {
       return new Chosen(trainer, trainer.fit(data), null);
     }
     Grid grid = trainer.grid().get();
-    long validationRows = data.validation().count();
     if (validationRows == 0) {
       throw new JobConfigException("Cannot choose " + grid.key() + " = auto: the job has no validation rows to"
           + " choose on; set split.fractions.validation above 0, use split.method = k-fold, or set a number");

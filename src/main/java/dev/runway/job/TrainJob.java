@@ -173,7 +173,7 @@ public final class TrainJob {
         TrainingData data = new TrainingData(vectors.get("train"), vectors.get("validation"), target,
             s.split().seed(), checkpointsIn(run));
         chosen = timings.time("train", () -> Failures.guard(TrainingException::new, "train " + trainer.type(),
-            () -> ModelSelection.onValidation(trainer, data,
+            () -> ModelSelection.onValidation(trainer, data, rows.get("validation"),
                 CrossValidation.concurrency(spark.sparkContext().defaultParallelism(), Integer.MAX_VALUE, trainer),
                 this::label)));
         model = chosen.model();

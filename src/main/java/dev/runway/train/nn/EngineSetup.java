@@ -35,6 +35,11 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchS
    */
   static int batchSize(TrainSettings settings, int workers, long rows) {
     if (settings.minBatches() == 0) {
+      if (rows / workers < settings.batchSize()) {
+        LOG.warn("warning: each of the {} workers has about {} training rows, less than one minibatch of"
+            + " train.batch-size = {}: fewer workers or a smaller batch would train the same data faster",
+            workers, rows / workers, settings.batchSize());
+      }
       return settings.batchSize();
     }
     long cap = Math.max(1, rows / ((long) workers * settings.minBatches()));
@@ -51,7 +56,7 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchS
   /**
    * The worker count, checked against the data (the pre-flight checks that need it): each worker
    * trains on its own shard, so a worker without rows would average an untrained network into
-   * every round, and one with less than a minibatch mostly adds averaging cost.
+   * every round. (A worker's share smaller than a minibatch is {@link #batchSize}'s concern.)
    */
   static int workers(TrainSettings settings, int slots, long rows) {
     if (settings.workers() > 0 && rows < settings.workers()) {
@@ -62,12 +67,6 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchS
     if (workers > slots) {
       LOG.warn("warning: train.workers = {} but Spark has {} task slots: each averaging round runs in {} waves",
           workers, slots, (workers + slots - 1) / slots);
-    }
-    long perWorker = rows / workers;
-    if (perWorker < settings.batchSize()) {
-      LOG.warn("warning: each of the {} workers has about {} training rows, less than one minibatch of"
-          + " train.batch-size = {}: fewer workers or a smaller batch would train the same data faster",
-          workers, perWorker, settings.batchSize());
     }
     return workers;
   }
