@@ -1,5 +1,6 @@
 package dev.runway.bench;
 
+import dev.runway.features.Columns;
 import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.eval.Metrics;
@@ -119,9 +120,9 @@ public final class Benchmark {
     long start = System.nanoTime();
     var model = new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(iterations)
         .setBlockSize(trainer.settings().batchSize()).setSeed(seed)
-        .setFeaturesCol(FeatureStep.FEATURES).setLabelCol(FeatureStep.LABEL)
-        .setPredictionCol(TrainedModel.PREDICTION).setProbabilityCol(TrainedModel.PROBABILITY)
-        .setRawPredictionCol(TrainedModel.RAW).fit(train);
+        .setFeaturesCol(Columns.FEATURES).setLabelCol(Columns.LABEL)
+        .setPredictionCol(Columns.PREDICTION).setProbabilityCol(Columns.PROBABILITY)
+        .setRawPredictionCol(Columns.RAW).fit(train);
     double seconds = (System.nanoTime() - start) / 1e9;
     double accuracy = (double) Metrics.of(model.transform(test), inputs.target()).get("accuracy");
     // One L-BFGS iteration is one pass over the data (plus line-search passes).

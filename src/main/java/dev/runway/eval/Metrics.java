@@ -1,9 +1,10 @@
 package dev.runway.eval;
 
-import static dev.runway.features.FeatureStep.LABEL;
-import static dev.runway.train.TrainedModel.PREDICTION;
-import static dev.runway.train.TrainedModel.PROBABILITY;
-import static dev.runway.train.TrainedModel.RAW;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.LABEL;
+import static dev.runway.features.Columns.PREDICTION;
+import static dev.runway.features.Columns.PROBABILITY;
+import static dev.runway.features.Columns.RAW;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;

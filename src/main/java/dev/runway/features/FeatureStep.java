@@ -1,5 +1,6 @@
 package dev.runway.features;
 
+import static dev.runway.features.Columns.FEATURES;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -46,10 +47,6 @@ import org.apache.spark.sql.types.StructType;
  * settings and the data it is given.
  */
 public final class FeatureStep {
-  /** The assembled feature vector. */
-  public static final String FEATURES = "_features";
-  /** The label as a double: a class index for classification, the target for regression. */
-  public static final String LABEL = "_label";
 
   /** More classes than this is almost certainly a mistaken label column. */
   static final int MAX_CLASSES = 10_000;
@@ -276,11 +273,11 @@ public final class FeatureStep {
     if (!f.numeric().isEmpty()) {
       // Cast first: Imputer and the assembler want doubles, and booleans are useful numbers too.
       String casts = f.numeric().stream()
-          .map(c -> "CAST(" + quote(c) + " AS DOUBLE) AS " + quote("_num_" + c))
+          .map(c -> "CAST(" + quote(c) + " AS DOUBLE) AS " + quote(Columns.NUMERIC_PREFIX + c))
           .collect(Collectors.joining(", "));
       stages.add(new SQLTransformer().setStatement("SELECT *, " + casts + " FROM __THIS__"));
-      String[] in = f.numeric().stream().map(c -> "_num_" + c).toArray(String[]::new);
-      String[] out = f.numeric().stream().map(c -> "_imp_" + c).toArray(String[]::new);
+      String[] in = f.numeric().stream().map(c -> Columns.NUMERIC_PREFIX + c).toArray(String[]::new);
+      String[] out = f.numeric().stream().map(c -> Columns.IMPUTED_PREFIX + c).toArray(String[]::new);
       stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy(f.imputeStrategy()));
       dense.addAll(Arrays.asList(out));
     }
@@ -288,19 +285,19 @@ public final class FeatureStep {
     List<String> parts = new ArrayList<>();
     if (!dense.isEmpty()) {
       stages.add(new VectorAssembler().setInputCols(dense.toArray(String[]::new))
-          .setOutputCol("_dense").setHandleInvalid("error"));
+          .setOutputCol(Columns.DENSE).setHandleInvalid("error"));
       if (f.standardize()) {
-        stages.add(new StandardScaler().setInputCol("_dense").setOutputCol("_scaled")
+        stages.add(new StandardScaler().setInputCol(Columns.DENSE).setOutputCol(Columns.SCALED)
             .setWithMean(true).setWithStd(true));
-        parts.add("_scaled");
+        parts.add(Columns.SCALED);
       } else {
-        parts.add("_dense");
+        parts.add(Columns.DENSE);
       }
     }
     if (!f.categorical().isEmpty()) {
       String[] in = f.categorical().toArray(String[]::new);
-      String[] idx = f.categorical().stream().map(c -> "_idx_" + c).toArray(String[]::new);
-      String[] ohe = f.categorical().stream().map(c -> "_ohe_" + c).toArray(String[]::new);
+      String[] idx = f.categorical().stream().map(c -> Columns.INDEX_PREFIX + c).toArray(String[]::new);
+      String[] ohe = f.categorical().stream().map(c -> Columns.ONE_HOT_PREFIX + c).toArray(String[]::new);
       // The indexer's "keep" gives nulls and values never seen in training one extra index of
       // their own instead of failing evaluation or scoring; that index is part of the indexer's
       // output metadata, so the encoder sees it as a normal category (its own "keep" would add a
@@ -313,8 +310,8 @@ public final class FeatureStep {
     }
     if (!f.hashedColumns().isEmpty()) {
       stages.add(new FeatureHasher().setInputCols(f.hashedColumns().toArray(String[]::new))
-          .setOutputCol("_hashed").setNumFeatures(f.hashedNumFeatures()));
-      parts.add("_hashed");
+          .setOutputCol(Columns.HASHED).setNumFeatures(f.hashedNumFeatures()));
+      parts.add(Columns.HASHED);
     }
     stages.add(new VectorAssembler().setInputCols(parts.toArray(String[]::new)).setOutputCol(FEATURES)
         .setHandleInvalid("error"));

@@ -1,5 +1,7 @@
 package dev.runway.features;
 
+import static dev.runway.features.Columns.FOLD;
+import static dev.runway.features.Columns.SPLIT;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -39,13 +41,7 @@ import org.apache.spark.sql.types.TimestampType;
  * run on each split's source rows apart (see {@link #trainingTable}).
  */
 public final class Splitter {
-  /** Column holding "train", "validation" or "test". */
-  public static final String SPLIT = "_split";
-
   public static final List<String> NAMES = List.of("train", "validation", "test");
-
-  /** Column holding a non-test row's fold, 0 to folds - 1 (k-fold only). */
-  public static final String FOLD = "_fold";
 
   private static final long BUCKETS = 1_000_000L;
 

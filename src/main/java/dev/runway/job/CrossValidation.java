@@ -1,7 +1,8 @@
 package dev.runway.job;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 import static org.apache.spark.sql.functions.col;
 
 import dev.runway.config.JobSettings.FeatureSettings;
@@ -138,8 +139,8 @@ final class CrossValidation {
 
   private static Map<String, Object> fold(Dataset<Row> folds, long poolRows, int repeat, int fold, FeatureSettings f,
       Trainer trainer, Target target, Dataset<Row> noValidation, long seed) {
-    Dataset<Row> train = folds.filter(col(Splitter.FOLD).notEqual(fold)).drop(Splitter.FOLD);
-    Dataset<Row> held = folds.filter(col(Splitter.FOLD).equalTo(fold)).drop(Splitter.FOLD);
+    Dataset<Row> train = folds.filter(col(Columns.FOLD).notEqual(fold)).drop(Columns.FOLD);
+    Dataset<Row> held = folds.filter(col(Columns.FOLD).equalTo(fold)).drop(Columns.FOLD);
     PipelineModel features = Failures.guard(DataException::new, "fit the feature pipeline of fold " + (fold + 1),
         () -> FeatureStep.pipeline(f, FeatureStep.vectorSizes(train, f)).fit(train));
     Dataset<Row> trainVectors = features.transform(train).select(FEATURES, LABEL).persist(StorageLevel.MEMORY_AND_DISK());

@@ -1,7 +1,8 @@
 package dev.runway.job;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
@@ -47,7 +48,7 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
       Timings timings, Consumer<String> label) {
     FeatureSettings f = job.settings().features();
     Dataset<Row> withSplit = Splitter.trainingTable(spark, source, f, job.settings().split());
-    Dataset<Row> table = withSplit.drop(Splitter.SPLIT);
+    Dataset<Row> table = withSplit.drop(Columns.SPLIT);
     FeatureStep.checkColumns(table.schema(), f);
     Dataset<Row> assigned = withSplit.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
@@ -93,7 +94,7 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
   private static Map<String, Long> splitCounts(Dataset<Row> assigned) {
     Map<String, Long> rows = new LinkedHashMap<>();
     Splitter.NAMES.forEach(n -> rows.put(n, 0L));
-    for (Row r : assigned.groupBy(Splitter.SPLIT).count().collectAsList()) {
+    for (Row r : assigned.groupBy(Columns.SPLIT).count().collectAsList()) {
       if (!r.isNullAt(0)) {
         rows.put(r.getString(0), r.getLong(1));
       }

@@ -1,7 +1,8 @@
 package dev.runway.train;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
@@ -46,14 +47,14 @@ record GradientBoostedTreesTrainer(int maxIter, int maxDepth, double stepSize, i
     Model<?> model;
     if (data.target().classification()) {
       model = new GBTClassifier()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(TrainedModel.PREDICTION)
-          .setProbabilityCol(TrainedModel.PROBABILITY).setRawPredictionCol(TrainedModel.RAW)
+          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
+          .setProbabilityCol(Columns.PROBABILITY).setRawPredictionCol(Columns.RAW)
           .setMaxIter(maxIter).setMaxDepth(maxDepth).setStepSize(stepSize).setMaxBins(maxBins)
           .setSubsamplingRate(subsampling).setSeed(data.seed())
           .fit(data.train());
     } else {
       model = new GBTRegressor()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(TrainedModel.PREDICTION)
+          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
           .setMaxIter(maxIter).setMaxDepth(maxDepth).setStepSize(stepSize).setMaxBins(maxBins)
           .setSubsamplingRate(subsampling).setSeed(data.seed())
           .fit(data.train());

@@ -1,7 +1,8 @@
 package dev.runway.train;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
@@ -58,7 +59,7 @@ record LinearRegressionTrainer(int maxIter, double regParam, List<Double> regGri
       throw new IllegalStateException("reg-param = auto: fit one of grid()'s trainers");
     }
     LinearRegressionModel model = new LinearRegression()
-        .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(TrainedModel.PREDICTION)
+        .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
         .setMaxIter(maxIter).setRegParam(regParam).setElasticNetParam(elasticNet).setTol(tol)
         .setFitIntercept(fitIntercept)
         .fit(data.train());

@@ -1,7 +1,8 @@
 package dev.runway.train;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
@@ -65,8 +66,8 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
     }
     LogisticRegressionModel model = new LogisticRegression()
         .setFeaturesCol(FEATURES).setLabelCol(LABEL)
-        .setPredictionCol(TrainedModel.PREDICTION).setProbabilityCol(TrainedModel.PROBABILITY)
-        .setRawPredictionCol(TrainedModel.RAW)
+        .setPredictionCol(Columns.PREDICTION).setProbabilityCol(Columns.PROBABILITY)
+        .setRawPredictionCol(Columns.RAW)
         .setMaxIter(maxIter).setRegParam(regParam).setElasticNetParam(elasticNet).setTol(tol)
         .setFitIntercept(fitIntercept).setFamily(family)
         .fit(data.train());

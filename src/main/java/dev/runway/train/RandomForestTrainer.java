@@ -1,7 +1,8 @@
 package dev.runway.train;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.ConfigReader;
 import dev.runway.features.Target;
@@ -43,15 +44,15 @@ record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInsta
     Model<?> model;
     if (data.target().classification()) {
       model = new RandomForestClassifier()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(TrainedModel.PREDICTION)
-          .setProbabilityCol(TrainedModel.PROBABILITY).setRawPredictionCol(TrainedModel.RAW)
+          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
+          .setProbabilityCol(Columns.PROBABILITY).setRawPredictionCol(Columns.RAW)
           .setNumTrees(numTrees).setMaxDepth(maxDepth).setMaxBins(maxBins)
           .setMinInstancesPerNode(minInstances).setSubsamplingRate(subsampling)
           .setFeatureSubsetStrategy(featureSubset).setSeed(data.seed())
           .fit(data.train());
     } else {
       model = new RandomForestRegressor()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(TrainedModel.PREDICTION)
+          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
           .setNumTrees(numTrees).setMaxDepth(maxDepth).setMaxBins(maxBins)
           .setMinInstancesPerNode(minInstances).setSubsamplingRate(subsampling)
           .setFeatureSubsetStrategy(featureSubset).setSeed(data.seed())

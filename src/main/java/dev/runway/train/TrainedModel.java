@@ -1,5 +1,8 @@
 package dev.runway.train;
 
+import static dev.runway.features.Columns.RAW;
+import static dev.runway.features.Columns.PROBABILITY;
+import static dev.runway.features.Columns.PREDICTION;
 import java.io.IOException;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -8,13 +11,6 @@ import org.apache.spark.sql.Row;
 
 /** A fitted model: applies to feature vectors and saves itself into a run directory. */
 public interface TrainedModel {
-  /** Predicted class index or value. */
-  String PREDICTION = "_prediction";
-  /** Class probabilities (classification only), a vector indexed like the classes. */
-  String PROBABILITY = "_probability";
-  /** Raw scores (classification only), used for AUC. */
-  String RAW = "_raw";
-
   /** Adds {@link #PREDICTION}, and for classifiers {@link #PROBABILITY} and {@link #RAW}. */
   Dataset<Row> predict(Dataset<Row> features);
 

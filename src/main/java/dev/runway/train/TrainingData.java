@@ -1,5 +1,7 @@
 package dev.runway.train;
 
+import static dev.runway.features.Columns.LABEL;
+import static dev.runway.features.Columns.FEATURES;
 import dev.runway.features.Target;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -50,7 +50,7 @@ class FeatureStepTest {
     PipelineModel model = FeatureStep.pipeline(f, Map.of()).fit(train);
     Dataset<Row> scored = model.transform(rows(
         new Object[] {"purple", null, 1, "a"}, new Object[] {null, 3.0, 1, "a"}, new Object[] {"red", 3.0, 1, "a"}));
-    List<Vector> v = scored.select(FeatureStep.FEATURES).collectAsList().stream().map(r -> r.<Vector>getAs(0)).toList();
+    List<Vector> v = scored.select(Columns.FEATURES).collectAsList().stream().map(r -> r.<Vector>getAs(0)).toList();
     // 2 standardized numbers, then red, blue, green and one bucket for anything else.
     assertEquals(6, v.get(0).size());
     assertEquals(1.0, v.get(0).apply(5), "unseen value in the extra bucket");
@@ -151,7 +151,7 @@ class FeatureStepTest {
     FeatureStep.checkColumns(t.schema(), f);
     Dataset<Row> prepared = FeatureStep.prepare(t, f);
     Vector v = FeatureStep.pipeline(f, FeatureStep.vectorSizes(prepared, f)).fit(prepared).transform(prepared).orderBy("y", "pixels")
-        .select(FeatureStep.FEATURES).collectAsList().get(3).getAs(0);
+        .select(Columns.FEATURES).collectAsList().get(3).getAs(0);
     assertEquals(2, v.size());
     assertEquals(6.0, v.apply(1));
   }

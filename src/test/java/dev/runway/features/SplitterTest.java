@@ -39,7 +39,7 @@ class SplitterTest {
 
   private static Map<Long, String> assignment(Dataset<Row> assigned) {
     Map<Long, String> m = new TreeMap<>();
-    for (Row r : assigned.select("id", Splitter.SPLIT).collectAsList()) {
+    for (Row r : assigned.select("id", Columns.SPLIT).collectAsList()) {
       m.put(r.getLong(0), r.getString(1));
     }
     return m;
@@ -74,7 +74,7 @@ class SplitterTest {
   @Test
   void columnSplitUsesTheCutPoints() {
     SplitSettings byDay = new SplitSettings("column", 0, 0, 0, 0, "day", "2024-10-01", "2024-12-01", "", 5, 1);
-    for (Row r : Splitter.assign(table(2), byDay).select("day", Splitter.SPLIT).collectAsList()) {
+    for (Row r : Splitter.assign(table(2), byDay).select("day", Columns.SPLIT).collectAsList()) {
       String day = r.getDate(0).toString();
       String expected = day.compareTo("2024-12-01") >= 0 ? "test" : day.compareTo("2024-10-01") >= 0 ? "validation" : "train";
       assertEquals(expected, r.getString(1), day);
@@ -107,7 +107,7 @@ class SplitterTest {
 
   private static Set<Long> testIds(Dataset<Row> withSplit) {
     Set<Long> ids = new TreeSet<>();
-    for (Row r : withSplit.filter(col(Splitter.SPLIT).equalTo("test")).select("id").collectAsList()) {
+    for (Row r : withSplit.filter(col(Columns.SPLIT).equalTo("test")).select("id").collectAsList()) {
       ids.add(r.getLong(0));
     }
     return ids;
@@ -143,7 +143,7 @@ class SplitterTest {
   void aSplitKeyKeepsAnEntitysRowsTogether() {
     SplitSettings byCategory = new SplitSettings("random", 0.5, 0.0, 0.5, 42, "", "", "", "category", 5, 1);
     Dataset<Row> rows = Splitter.assign(table(2), byCategory);
-    assertEquals(7, rows.select("category", Splitter.SPLIT).distinct().count());
+    assertEquals(7, rows.select("category", Columns.SPLIT).distinct().count());
     SplitSettings missing = new SplitSettings("random", 0.5, 0.0, 0.5, 42, "", "", "", "customer", 5, 1);
     JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), missing));
     assertEquals("Cannot split on split.key 'customer': the source has no such column (it has: id, category, x, day)",
@@ -154,14 +154,14 @@ class SplitterTest {
   void kFoldHoldsOutTheTestShareAndDealsStratifiedFolds() {
     SplitSettings kFold = new SplitSettings("k-fold", 0.7, 0.1, 0.2, 42, "", "", "", "", 5, 1);
     Dataset<Row> placed = Splitter.assign(table(3), kFold);
-    assertEquals(0, placed.filter(col(Splitter.SPLIT).equalTo("validation")).count());
+    assertEquals(0, placed.filter(col(Columns.SPLIT).equalTo("validation")).count());
     // The same test rows as the random split with the same fractions and seed.
     assertEquals(testIds(Splitter.assign(table(3), random(42))), testIds(placed));
 
     Dataset<Row> train = Splitter.part(placed, "train").withColumn("label", expr("CAST(id % 3 = 0 AS DOUBLE)"));
     Dataset<Row> folds = Splitter.folds(train, "label", 5, 42, 0);
     long rows = train.count();
-    for (Row r : folds.groupBy(Splitter.FOLD, "label").count().collectAsList()) {
+    for (Row r : folds.groupBy(Columns.FOLD, "label").count().collectAsList()) {
       long classRows = train.filter(col("label").equalTo(r.getDouble(1))).count();
       assertEquals(classRows / 5.0, r.getLong(2), 1.0, "fold " + r.getInt(0) + " class " + r.getDouble(1));
     }
@@ -177,7 +177,7 @@ class SplitterTest {
 
   private static Map<Long, Integer> foldOf(Dataset<Row> folds) {
     Map<Long, Integer> m = new TreeMap<>();
-    for (Row r : folds.select("id", Splitter.FOLD).collectAsList()) {
+    for (Row r : folds.select("id", Columns.FOLD).collectAsList()) {
       m.put(r.getLong(0), r.getInt(1));
     }
     return m;

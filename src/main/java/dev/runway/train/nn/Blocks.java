@@ -1,7 +1,8 @@
 package dev.runway.train.nn;
 
-import static dev.runway.features.FeatureStep.FEATURES;
-import static dev.runway.features.FeatureStep.LABEL;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.error.OutOfMemory;
 import java.util.Iterator;

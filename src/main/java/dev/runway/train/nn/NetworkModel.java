@@ -1,6 +1,10 @@
 package dev.runway.train.nn;
 
-import static dev.runway.features.FeatureStep.FEATURES;
+import static dev.runway.features.Columns.RAW;
+import static dev.runway.features.Columns.PROBABILITY;
+import static dev.runway.features.Columns.PREDICTION;
+import dev.runway.features.Columns;
+import static dev.runway.features.Columns.FEATURES;
 
 import dev.runway.train.TrainedModel;
 import java.io.IOException;

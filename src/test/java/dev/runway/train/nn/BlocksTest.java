@@ -1,5 +1,6 @@
 package dev.runway.train.nn;
 
+import dev.runway.features.Columns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.dataset.DataSet;
 class BlocksTest {
   private final SparkSession spark = TestSpark.session();
   private static final StructType SCHEMA = new StructType()
-      .add(FeatureStep.FEATURES, SQLDataTypes.VectorType()).add(FeatureStep.LABEL, DataTypes.DoubleType);
+      .add(Columns.FEATURES, SQLDataTypes.VectorType()).add(Columns.LABEL, DataTypes.DoubleType);
   private static final int N_IN = 50;
 
   /** Row i: a sparse vector whose feature 0 is i + 1 and feature 1 + i % 49 is -1; label i % 3. */

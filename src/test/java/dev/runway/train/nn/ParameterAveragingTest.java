@@ -1,5 +1,6 @@
 package dev.runway.train.nn;
 
+import dev.runway.features.Columns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +35,7 @@ class ParameterAveragingTest {
   private final SparkSession spark = TestSpark.session();
   private static final Target THREE_CLASSES = new Target("y", true, List.of("0", "1", "2"), false);
   private static final StructType SCHEMA = new StructType()
-      .add(FeatureStep.FEATURES, SQLDataTypes.VectorType()).add(FeatureStep.LABEL, DataTypes.DoubleType);
+      .add(Columns.FEATURES, SQLDataTypes.VectorType()).add(Columns.LABEL, DataTypes.DoubleType);
 
   /** Rows whose class is the index of their largest feature, optionally with shuffled labels. */
   private static List<Row> rows(int n, long seed, boolean randomLabels) {
@@ -49,7 +50,7 @@ class ParameterAveragingTest {
   }
 
   private Dataset<Row> frame(List<Row> rows, int partitions) {
-    return spark.createDataFrame(rows, SCHEMA).repartition(partitions).sortWithinPartitions(FeatureStep.LABEL);
+    return spark.createDataFrame(rows, SCHEMA).repartition(partitions).sortWithinPartitions(Columns.LABEL);
   }
 
   private static NetworkSpec spec() {
