@@ -30,6 +30,15 @@ public final class Json {
     }
   }
 
+  /** A record (or any bean) read back from what {@link #pretty} wrote of it. */
+  public static <T> T read(String text, Class<T> type) {
+    try {
+      return MAPPER.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   public static Map<String, Object> parse(String text) {
     try {

@@ -347,6 +347,11 @@ public final class RunDirectory {
     return files;
   }
 
+  /** SHA-256 of one file of the directory, hex. */
+  public String sha256(String relative) {
+    return sha256(new Path(dir, relative));
+  }
+
   private String sha256(Path path) {
     try (InputStream in = fs.open(path)) {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -1,10 +1,11 @@
 package dev.runway.cli;
 
+import dev.runway.artifacts.BuildInfo;
 import dev.runway.error.ExitCode;
 import dev.runway.error.Messages;
 import dev.runway.error.OutOfMemory;
 import dev.runway.error.RunwayException;
-import dev.runway.job.BuildInfo;
+import dev.runway.artifacts.BuildInfo;
 import java.io.PrintWriter;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       TrainCommand.class,
+      ScoreCommand.class,
+      EvaluateCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,

@@ -48,6 +48,29 @@ public final class JobConfigLoader {
   }
 
   /**
+   * Loads the job a committed run saved ({@code job.conf}, given as text) for applying the run:
+   * its storage section is dropped (it was redacted when saved, and where the run is applied is
+   * not where it trained), so storage comes from reference.conf, the environment variables it
+   * reads and {@code overrides}, as for any command without a job file.
+   */
+  public static LoadedConfig loadSaved(String text, String origin, List<String> overrides) {
+    Config reference = ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "reference.conf");
+    Config sets = ConfigFactory.empty();
+    for (String override : overrides) {
+      sets = parseOverride(override).withFallback(sets);
+    }
+    try {
+      Config saved = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin))
+          .withoutPath("storage");
+      Config user = sets.withFallback(saved);
+      Config resolved = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
+      return new LoadedConfig(reference, user, resolved, origin);
+    } catch (ConfigException e) {
+      throw new JobConfigException(oneLine(e.getMessage()), e);
+    }
+  }
+
+  /**
    * Hadoop settings for reading a job file from a remote store: reference.conf's (with the
    * environment variables it reads) and what storage keys the command line gives. The job file's
    * own cannot be known before it is read.

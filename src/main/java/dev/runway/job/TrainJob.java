@@ -1,9 +1,9 @@
 package dev.runway.job;
 
 
+import dev.runway.artifacts.BuildInfo;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
-import dev.runway.artifacts.RunLock;
 import dev.runway.config.JobSettings;
 import dev.runway.data.InputFiles;
 import dev.runway.data.Source;
@@ -12,6 +12,10 @@ import dev.runway.error.DataException;
 import dev.runway.preflight.Finding;
 import dev.runway.preflight.Preflight;
 import dev.runway.preflight.SparkFacts;
+import dev.runway.run.InputContract;
+import dev.runway.run.ManifestHeader;
+import dev.runway.run.RunFiles;
+import dev.runway.run.RunWriter;
 import dev.runway.error.StorageException;
 import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
@@ -61,57 +65,24 @@ public final class TrainJob {
   static final String CHECKPOINTS = "checkpoints";
 
   /**
-   * Trains and commits run {@code runId}. A run that is already committed is left alone (a
-   * scheduler's retry is a no-op) unless {@code overwrite}. An uncommitted leftover of an earlier
-   * attempt is removed and redone, or, with {@code resume}, continued from its last checkpoint.
-   * On failure nothing committed is left behind; checkpoints stay (invisible without a
-   * manifest) so that {@code --resume} can continue. While it writes, the run is claimed (see
-   * {@link RunLock}): a second process given the same run id refuses, with exit code 5.
+   * Trains and commits run {@code runId} through {@link RunWriter}: a committed run is left alone
+   * unless {@code overwrite}, an uncommitted leftover is redone, or with {@code resume} continued
+   * from its last checkpoint (checkpoints survive a failure, invisible without a manifest).
    */
   public RunResult run(String runId, boolean overwrite, boolean resume) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
-    if (run.committed() && !overwrite) {
-      LOG.info("Run {} is already committed at {}: nothing to do", runId, run.uri());
+    RunWriter.Outcome<RunResult> outcome = RunWriter.of(run, "run").keeping(CHECKPOINTS).write(overwrite, resume,
+        dir -> {
+          preflight = Preflight.warnings(SparkFacts.of(spark.sparkContext().getConf(), s.sparkConf()), job);
+          preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
+          return trainAndCommit(dir, runId);
+        });
+    if (outcome.alreadyCommitted()) {
       Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
-      return new RunResult("already-committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
+      return new RunResult(outcome.status(), s.name(), runId, run.uri(), RunResult.headline(metrics));
     }
-    preflight = Preflight.warnings(SparkFacts.of(spark.sparkContext().getConf(), s.sparkConf()), job);
-    preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
-    // From here on the run is this process's: a second driver given the same run id refuses
-    // instead of deleting what this one writes.
-    RunLock lock = RunLock.acquire(run);
-    try {
-      if (run.committed()) {
-        LOG.info("--overwrite: removing committed run {}", run.uri());
-        run.delete(RunDirectory.MANIFEST);
-        run.deleteAllBut(CHECKPOINTS);
-        run.delete(CHECKPOINTS);
-      } else if (resume && run.has(CHECKPOINTS)) {
-        LOG.info("Resuming run {} from its checkpoints at {}", runId, run.uri());
-        run.deleteAllBut(CHECKPOINTS);
-      } else {
-        if (resume) {
-          LOG.info("Nothing to resume for run {}: starting it", runId);
-        }
-        run.deleteAllBut(CHECKPOINTS);
-        run.delete(CHECKPOINTS);
-      }
-      return trainAndCommit(run, runId);
-    } catch (RuntimeException e) {
-      try {
-        // Checkpoints stay for --resume; anything else of a failed run goes.
-        if (!run.committed()) {
-          run.deleteAllBut(CHECKPOINTS);
-        }
-      } catch (RuntimeException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    } finally {
-      lock.close();
-      run.deleteIfEmpty();
-    }
+    return outcome.value();
   }
 
   /** Checkpoints as files under {@value #CHECKPOINTS}/ in the uncommitted run. */
@@ -129,7 +100,7 @@ public final class TrainJob {
     };
   }
 
-  private RunResult trainAndCommit(RunDirectory run, String runId) {
+  private RunWriter.Commit<RunResult> trainAndCommit(RunDirectory run, String runId) {
     Instant started = Instant.now();
     Map<String, Object> lineage = new LinkedHashMap<>();
 
@@ -141,7 +112,7 @@ public final class TrainJob {
     }
   }
 
-  private RunResult trainFrom(Source source, RunDirectory run, String runId, Instant started,
+  private RunWriter.Commit<RunResult> trainFrom(Source source, RunDirectory run, String runId, Instant started,
       Map<String, Object> lineage, SparkWork work) {
     lineage.put("input", Failures.guard(DataException::new, "list input files", () -> {
       try {
@@ -216,10 +187,15 @@ public final class TrainJob {
       label("write run " + run.uri());
       LOG.info("Writing run {}", run.uri());
       timings.time("write", () -> Failures.guard(StorageException::new, "write the run to " + run.uri(), () -> {
-        run.writeText("job.conf", job.resolvedConfig());
+        run.writeText(RunFiles.JOB, job.resolvedConfig());
+        // What applying the run needs besides its pipeline and model: the target, and the input
+        // contract (computed last: it replaces the SQL statements' views with empty ones).
+        run.writeText(RunFiles.TARGET, Json.pretty(target));
+        run.writeText(RunFiles.INPUT_CONTRACT, Json.pretty(
+            InputContract.of(spark, source.rows().schema(), s.features(), target.column())));
         try {
-          features.write().save(run.resolve("feature-pipeline"));
-          model.save(run.resolve("model"));
+          features.write().save(run.resolve(RunFiles.FEATURE_PIPELINE));
+          model.save(run.resolve(RunFiles.MODEL));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e); // the guard names the step and the cause
         }
@@ -228,24 +204,15 @@ public final class TrainJob {
       metrics.put("timings_s", timings.asMap());
       metrics.put("spark_work", work.asMap());
       metrics.put("driver", ExecutorsSeen.driver());
-      run.writeText("metrics.json", Json.pretty(metrics));
+      run.writeText(RunFiles.METRICS, Json.pretty(metrics));
 
       lineage.putAll(lineageFacts(runId, source.rows(), inputs.table(), target, rows, vectorSize, started,
           chosen.trainer()));
       lineage.put("timings_s", timings.asMap());
-      run.writeText("lineage.json", Json.pretty(lineage));
+      run.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
 
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("job", s.name());
-      header.put("run_id", runId);
-      header.put("model_format", model.format());
-      header.put("project_version", BuildInfo.version());
-      header.put("git_commit", BuildInfo.gitCommit());
-      // Checkpoints only serve an unfinished run; the committed one holds the final model.
-      run.delete(CHECKPOINTS);
-      run.commit(header);
-      LOG.info("Committed run {}", run.uri());
-      return new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics));
+      return new RunWriter.Commit<>(ManifestHeader.run(s.name(), runId, model.format()),
+          new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics)));
     }
   }
 

@@ -42,7 +42,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code ModelSerializer.restoreMultiLayerNetwork} reads).
  */
 final class NetworkModel implements TrainedModel {
-  private static final int BATCH = 1024;
+  /** Rows per minibatch when scoring, unless the caller chooses. */
+  static final int SCORING_BATCH = 1024;
 
   private final SparkSession spark;
   private final String configurationJson;
@@ -50,9 +51,19 @@ final class NetworkModel implements TrainedModel {
   private final boolean classification;
   private final Map<String, Object> summary;
   private final long firstStepAtMillis;
+  private final int scoringBatch;
 
   NetworkModel(SparkSession spark, String configurationJson, float[] params, boolean classification,
       Map<String, Object> summary, long firstStepAtMillis) {
+    this(spark, configurationJson, params, classification, summary, firstStepAtMillis, SCORING_BATCH);
+  }
+
+  NetworkModel(SparkSession spark, String configurationJson, float[] params, boolean classification,
+      Map<String, Object> summary, long firstStepAtMillis, int scoringBatch) {
+    if (scoringBatch < 1) {
+      throw new IllegalArgumentException("scoring batch must be at least 1, not " + scoringBatch);
+    }
+    this.scoringBatch = scoringBatch;
     this.spark = spark;
     this.firstStepAtMillis = firstStepAtMillis;
     this.configurationJson = configurationJson;
@@ -78,7 +89,9 @@ final class NetworkModel implements TrainedModel {
     String conf = configurationJson;
     boolean isClassifier = classification;
     int featureIndex = features.schema().fieldIndex(FEATURES);
-    MapPartitionsFunction<Row, Row> scorer = rows -> score(rows, broadcast.value(), conf, isClassifier, featureIndex);
+    int batchRows = scoringBatch;
+    MapPartitionsFunction<Row, Row> scorer =
+        rows -> score(rows, broadcast.value(), conf, isClassifier, featureIndex, batchRows);
     return features.mapPartitions(scorer, Encoders.row(schema));
   }
 
@@ -87,7 +100,7 @@ final class NetworkModel implements TrainedModel {
    * time, never the whole partition.
    */
   private static Iterator<Row> score(Iterator<Row> rows, float[] params, String conf, boolean classification,
-      int featureIndex) {
+      int featureIndex, int batchRows) {
     Threads.forCurrentTask();
     MultiLayerNetwork net = Networks.build(conf);
     net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
@@ -97,8 +110,8 @@ final class NetworkModel implements TrainedModel {
       @Override
       public boolean hasNext() {
         while (!scored.hasNext() && rows.hasNext()) {
-          List<Row> batch = new ArrayList<>(BATCH);
-          while (batch.size() < BATCH && rows.hasNext()) {
+          List<Row> batch = new ArrayList<>(batchRows);
+          while (batch.size() < batchRows && rows.hasNext()) {
             batch.add(rows.next());
           }
           scored = OutOfMemory.inTask(() -> scoreBatch(net, batch, classification, featureIndex)).iterator();
@@ -165,7 +178,7 @@ final class NetworkModel implements TrainedModel {
 
   @Override
   public String format() {
-    return "dl4j:MultiLayerNetwork";
+    return NetworkModels.FORMAT;
   }
 
   @Override

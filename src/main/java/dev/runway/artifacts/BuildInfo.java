@@ -1,4 +1,4 @@
-package dev.runway.job;
+package dev.runway.artifacts;
 
 import java.io.IOException;
 import java.io.InputStream;

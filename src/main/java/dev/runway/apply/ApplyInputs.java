@@ -1,0 +1,44 @@
+package dev.runway.apply;
+
+import dev.runway.data.InputFiles;
+import dev.runway.error.DataException;
+import dev.runway.job.Failures;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.SparkSession;
+
+/** Lineage facts shared by the commands that apply a run. */
+final class ApplyInputs {
+  private ApplyInputs() {}
+
+  /** The input's files with their sizes and, where the store has them, ETags. */
+  static Map<String, Object> describe(SparkSession spark, String input) {
+    return Failures.guard(DataException::new, "list input files", () -> {
+      try {
+        return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), input);
+      } catch (IOException e) {
+        throw new DataException("Cannot list input " + input + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** The row count an observation saw, once the action that ran it has finished. */
+  static long rows(Observation observation) {
+    try {
+      return ((Number) observation.getAsJava().get("rows")).longValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading a row count", e);
+    }
+  }
+
+  static Map<String, Object> sparkFacts(SparkSession spark) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", spark.version());
+    m.put("master", spark.sparkContext().master());
+    m.put("application_id", spark.sparkContext().applicationId());
+    return m;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.runway.apply;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import dev.runway.data.Source;
+import dev.runway.data.SourceReader;
+import dev.runway.error.DataException;
+import dev.runway.job.Failures;
+import dev.runway.run.FittedRun;
+import dev.runway.run.ManifestHeader;
+import dev.runway.run.NamedPredictions;
+import dev.runway.run.RunFiles;
+import dev.runway.run.RunWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code score} command's work: a committed run applied to new rows, the predictions written
+ * as a Parquet data set under {@value #DATA}/ of a committed output (see {@link RunWriter}).
+ * Every input row is scored: the training source's filter is not applied.
+ */
+public final class ScoreJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+  /** Where in the output the Parquet files are. */
+  public static final String DATA = "data";
+
+  private ScoreJob() {}
+
+  /**
+   * What to score and where.
+   *
+   * @param input the input's URI, as the run's source.path would be
+   * @param output the output directory's URI
+   * @param keep input columns carried next to the predictions; null for every one the run's SQL
+   *     passes through
+   * @param overwrite replace a committed output
+   */
+  public record Request(String input, String output, List<String> keep, boolean overwrite) {}
+
+  /** The outcome, printed as one JSON line. */
+  public record Result(String status, String runId, long rows, String outputUri) {
+    public Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("status", status);
+      m.put("run_id", runId);
+      m.put("rows", rows);
+      m.put("output_uri", outputUri);
+      return m;
+    }
+  }
+
+  public static Result run(SparkSession spark, FittedRun run, Request request) {
+    RunDirectory out = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
+    RunWriter.Outcome<Result> outcome = RunWriter.of(out, "scores").write(request.overwrite(), false,
+        dir -> score(spark, run, request, dir));
+    if (outcome.alreadyCommitted()) {
+      Map<String, Object> lineage = Json.parse(out.readText(RunFiles.LINEAGE));
+      return new Result(outcome.status(), run.runId(), ((Number) lineage.get("rows_out")).longValue(), out.uri());
+    }
+    return outcome.value();
+  }
+
+  private static RunWriter.Commit<Result> score(SparkSession spark, FittedRun run, Request request,
+      RunDirectory dir) {
+    Instant started = Instant.now();
+    spark.sparkContext().setJobDescription("runway score with " + run.job() + "/" + run.runId());
+    LOG.info("Scoring {} with run {}", request.input(), run.uri());
+    try (Source source = SourceReader.read(spark, run.settings().source())) {
+      Observation in = new Observation("rows_in");
+      Dataset<Row> rows = source.rows().observe(in, count(lit(1)).as("rows"));
+      List<String> keep = kept(source.rows(), run, request);
+      Dataset<Row> applied = run.apply(rows, false, request.input());
+      List<Column> columns = new ArrayList<>();
+      keep.forEach(c -> columns.add(col("`" + c.replace("`", "``") + "`")));
+      columns.addAll(NamedPredictions.columns(run.target()));
+      Observation out = new Observation("rows_out");
+      Dataset<Row> scored = applied.select(columns.toArray(Column[]::new)).observe(out, count(lit(1)).as("rows"));
+      Failures.guard(DataException::new, "score " + request.input(), () -> {
+        scored.write().mode(SaveMode.ErrorIfExists).parquet(dir.resolve(DATA));
+        return null;
+      });
+      long rowsIn = ApplyInputs.rows(in);
+      long rowsOut = ApplyInputs.rows(out);
+      Map<String, Object> lineage = new LinkedHashMap<>();
+      lineage.put("command", "score");
+      lineage.put("run", runFacts(run));
+      lineage.put("input", ApplyInputs.describe(spark, request.input()));
+      source.malformedLineage().ifPresent(m -> lineage.put("malformed_rows", m));
+      lineage.put("rows_in", rowsIn);
+      lineage.put("rows_out", rowsOut);
+      lineage.put("columns", List.of(scored.columns()));
+      lineage.put("started_at", started.toString());
+      lineage.put("finished_at", Instant.now().toString());
+      lineage.put("spark", ApplyInputs.sparkFacts(spark));
+      dir.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
+      LOG.info("Scored {} of {} rows into {}", rowsOut, rowsIn, dir.uri());
+      return new RunWriter.Commit<>(ManifestHeader.derived(ManifestHeader.SCORES, run.job(), run.runId()),
+          new Result("committed", run.runId(), rowsOut, dir.uri()));
+    }
+  }
+
+  /**
+   * The input columns to carry: {@code --keep}, each of which must be in the input and pass
+   * through the run's SQL; by default every input column the SQL passes through.
+   */
+  private static List<String> kept(Dataset<Row> input, FittedRun run, Request request) {
+    List<String> inputColumns = List.of(input.columns());
+    List<String> table = List.of(run.table(input, false, request.input()).columns());
+    if (request.keep() == null) {
+      return inputColumns.stream().filter(table::contains).toList();
+    }
+    List<String> notInInput = request.keep().stream().filter(c -> !inputColumns.contains(c)).toList();
+    if (!notInInput.isEmpty()) {
+      throw new DataException("Cannot keep column" + (notInInput.size() == 1 ? " " : "s ") + String.join(", ", notInInput)
+          + " (--keep): input " + request.input() + " has no such column (it has: " + String.join(", ", inputColumns) + ")");
+    }
+    List<String> dropped = request.keep().stream().filter(c -> !table.contains(c)).toList();
+    if (!dropped.isEmpty()) {
+      throw new DataException("Cannot keep column" + (dropped.size() == 1 ? " " : "s ") + String.join(", ", dropped)
+          + " (--keep): the run's features.sql does not pass " + (dropped.size() == 1 ? "it" : "them")
+          + " through to its training table (select it there, e.g. SELECT *, ...)");
+    }
+    return request.keep();
+  }
+
+  /** The run an output was made with: where, which, and the hash of its manifest. */
+  static Map<String, Object> runFacts(FittedRun run) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("uri", run.uri());
+    m.put("job", run.job());
+    m.put("run_id", run.runId());
+    m.put("model_format", run.header().modelFormat());
+    m.put("manifest_sha256", run.manifestSha256());
+    return m;
+  }
+
+}

@@ -1,0 +1,66 @@
+package dev.runway.cli;
+
+import dev.runway.artifacts.Json;
+import dev.runway.config.StorageSettings;
+import dev.runway.error.JobConfigException;
+import dev.runway.run.FittedRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What {@code score} and {@code evaluate} share: the run, the input, the output and how to read. */
+final class ApplyOptions {
+  @Option(names = "--run", required = true, paramLabel = "URI", description = "The committed run to apply.")
+  String run;
+
+  @Option(names = "--input", required = true, paramLabel = "URI",
+      description = "Rows to apply it to, read like the run's training source (format, options, schema).")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "URI",
+      description = "Directory of the committed output. Re-running into a committed one is a no-op.")
+  String output;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "Read the input as parquet, csv or json instead of the training source's format"
+          + " (then without its reader options and schema: add --set source.options.* as needed).")
+  String format;
+
+  @Option(names = "--overwrite", description = "Replace the output if it is already committed.")
+  boolean overwrite;
+
+  @Option(names = "--batch-rows", paramLabel = "N", defaultValue = "1024",
+      description = "Rows per minibatch when a neural network scores (default: ${DEFAULT-VALUE}).")
+  int batchRows;
+
+  @Mixin OverrideOptions settings;
+  @Mixin SparkOptions sparkOptions;
+
+  /** A session whose storage settings reach the run, the input and the output. */
+  SparkSession session(String command) {
+    Map<String, String> storage = StorageSettings.fromCommandLine(settings.overrides);
+    return sparkOptions.session("runway " + command, Map.of(), storage);
+  }
+
+  /** Loads the run, its saved source settings pointed at the input. */
+  FittedRun load(SparkSession spark, boolean applyFilter) {
+    if (batchRows < 1) {
+      throw new JobConfigException("--batch-rows must be at least 1, not " + batchRows);
+    }
+    List<String> overrides = new ArrayList<>();
+    overrides.add("source.path = " + Json.line(input));
+    if (format != null) {
+      overrides.add("source.format = " + Json.line(format));
+      overrides.add("source.options = {}");
+      overrides.add("source.schema = \"\"");
+    }
+    if (!applyFilter) {
+      overrides.add("source.filter = \"\"");
+    }
+    overrides.addAll(settings.overrides);
+    return FittedRun.load(spark, run, overrides, batchRows);
+  }
+}
