@@ -104,16 +104,27 @@ public final class EvaluateJob {
       Dataset<Row> rows = source.rows().observe(in, count(lit(1)).as("rows"));
       String key = request.rowKey() == null ? ROW_KEY : request.rowKey();
       if (request.rowKey() == null) {
-        rows = rows.withColumn(ROW_KEY, rowHash(rows));
+        rows = rows.withColumn(ROW_KEY, rowHash(rows, List.of(rows.columns())));
       } else if (!List.of(rows.columns()).contains(request.rowKey())) {
         throw new DataException("Cannot key rows by column '" + request.rowKey() + "' (--row-key): input "
             + request.input() + " has no such column (it has: " + String.join(", ", source.rows().columns()) + ")");
       }
       Dataset<Row> applied = run.apply(rows, true, request.input());
+      String keyedBy = request.rowKey() == null ? "xxhash64 of the input row's values" : request.rowKey();
       if (!List.of(applied.columns()).contains(key)) {
-        throw new DataException("Cannot key rows by " + (request.rowKey() == null ? "their hash" : "column '" + key + "'")
-            + ": the run's features.sql does not pass the input's columns through to its training table"
-            + " (select them there, e.g. SELECT *, ...)");
+        if (request.rowKey() != null) {
+          throw new DataException("Cannot key rows by column '" + key + "' (--row-key): the run's features.sql"
+              + " does not pass it through to its training table (select it there, e.g. SELECT *, ...)");
+        }
+        // The statements select their own columns: the input row is gone by now, so the key is
+        // a hash of the training-table row (the label left out). Stable for the same job's SQL;
+        // to join runs whose SQL differs, name a --row-key column both pass through.
+        List<String> tableColumns = new ArrayList<>(List.of(run.table(source.rows(), true, request.input()).columns()));
+        tableColumns.removeIf(c -> c.startsWith("_") || c.equals(target.column()));
+        applied = applied.withColumn(ROW_KEY, rowHash(applied, tableColumns));
+        keyedBy = "xxhash64 of the training-table row's values (the run's SQL does not pass the input row through)";
+        LOG.warn("warning: the run's features.sql drops input columns: rows are keyed by a hash of the"
+            + " training-table row; pass --row-key COLUMN (kept by the SQL) to join runs with other SQL");
       }
       Column valid = validLabel(target);
       Dataset<Row> predicted = applied
@@ -147,7 +158,7 @@ public final class EvaluateJob {
         file.put("input", request.input());
         file.put("rows", rowsIn);
         file.put("unseen_labels", unseen);
-        file.put("row_key", request.rowKey() == null ? "xxhash64 of the input row's values" : request.rowKey());
+        file.put("row_key", keyedBy);
         file.put("metrics", metrics);
         dir.writeText(RunFiles.METRICS, Json.pretty(file));
 
@@ -203,11 +214,11 @@ public final class EvaluateJob {
   }
 
   /** A seeded 64-bit hash of every column of a simple type: the same row gives the same key. */
-  private static Column rowHash(Dataset<Row> rows) {
+  private static Column rowHash(Dataset<Row> rows, List<String> columns) {
     List<Column> hashed = new ArrayList<>();
     hashed.add(lit(ROW_KEY_SEED));
     for (StructField f : rows.schema().fields()) {
-      if (f.dataType() instanceof NumericType || f.dataType() instanceof StringType
+      if (columns.contains(f.name()) && f.dataType() instanceof NumericType || f.dataType() instanceof StringType
           || f.dataType() instanceof BooleanType || f.dataType() instanceof DateType
           || f.dataType() instanceof TimestampType || f.dataType() instanceof BinaryType) {
         hashed.add(col(quote(f.name())));

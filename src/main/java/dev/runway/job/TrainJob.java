@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -54,6 +55,8 @@ public final class TrainJob {
   private final JobSettings s;
   private final Timings timings = new Timings();
   private List<Finding> preflight = List.of();
+  /** Sees each evaluated split's predictions (tests compare them with what applying the run gives). */
+  private BiConsumer<String, Dataset<Row>> evaluated = (split, predictions) -> {};
 
   public TrainJob(SparkSession spark, JobDefinition job) {
     this.spark = spark;
@@ -160,6 +163,7 @@ public final class TrainJob {
       splitMetrics.put("train", Map.of("rows", rows.get("train")));
       for (String split : List.of("validation", "test")) {
         Dataset<Row> predictions = model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
+        evaluated.accept(split, predictions);
         splitMetrics.put(split, timings.time("evaluate", () -> Failures.guard(TrainingException::new,
             "evaluate on " + split, () -> Metrics.of(predictions, target, s.evaluate(), s.split().seed()))));
         predictions.unpersist();
@@ -265,6 +269,12 @@ public final class TrainJob {
     // The values trained with: a hyperparameter set to auto appears as the value chosen.
     l.put("model", Map.of("type", trainer.type(), "params", trainer.params()));
     return l;
+  }
+
+  /** Passes each evaluated split's predictions (features, label, prediction columns) to {@code listener}. */
+  TrainJob onEvaluated(BiConsumer<String, Dataset<Row>> listener) {
+    this.evaluated = listener;
+    return this;
   }
 
   void label(String what) {
