@@ -1,5 +1,6 @@
 package dev.runway.job;
 
+import dev.runway.run.RunMetrics;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +36,15 @@ public record RunResult(String status, String job, String runId, String runUri,
    * The scalar metrics of each evaluated split, from a metrics.json map, with their intervals as
    * {@code "intervals": {"confidence": 0.95, "accuracy": [lower, upper], ...}} when it has them.
    */
+  static Map<String, Object> headline(RunMetrics metrics) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("splits", metrics.splits());
+    if (metrics.crossValidation() != null) {
+      m.put("cross_validation", metrics.crossValidation());
+    }
+    return headline(m);
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> headline(Map<String, Object> metrics) {
     Map<String, Object> out = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ import dev.runway.preflight.SparkFacts;
 import dev.runway.run.InputContract;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.RunFiles;
+import dev.runway.run.RunLineage;
+import dev.runway.run.RunMetrics;
 import dev.runway.run.RunWriter;
 import dev.runway.error.StorageException;
 import dev.runway.error.TrainingException;
@@ -25,6 +27,7 @@ import dev.runway.train.TrainedModel;
 import dev.runway.train.Trainer;
 import dev.runway.train.TrainingData;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -82,7 +85,7 @@ public final class TrainJob {
           return trainAndCommit(dir, runId);
         });
     if (outcome.alreadyCommitted()) {
-      Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
+      RunMetrics metrics = Json.read(run.readText(RunFiles.METRICS), RunMetrics.class);
       return new RunResult(outcome.status(), s.name(), runId, run.uri(), RunResult.headline(metrics));
     }
     return outcome.value();
@@ -105,27 +108,24 @@ public final class TrainJob {
 
   private RunWriter.Commit<RunResult> trainAndCommit(RunDirectory run, String runId) {
     Instant started = Instant.now();
-    Map<String, Object> lineage = new LinkedHashMap<>();
 
     label("read source " + s.source().path());
     LOG.info("Reading {} ({})", s.source().path(), s.source().format());
     try (SparkWork work = SparkWork.watch(spark);
         Source source = timings.time("read", () -> SourceReader.read(spark, s.source()))) {
-      return trainFrom(source, run, runId, started, lineage, work);
+      return trainFrom(source, run, runId, started, work);
     }
   }
 
   private RunWriter.Commit<RunResult> trainFrom(Source source, RunDirectory run, String runId, Instant started,
-      Map<String, Object> lineage, SparkWork work) {
-    lineage.put("input", Failures.guard(DataException::new, "list input files", () -> {
+      SparkWork work) {
+    Map<String, Object> input = Failures.guard(DataException::new, "list input files", () -> {
       try {
         return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), s.source().path());
       } catch (IOException e) {
         throw new DataException("Cannot list source.path " + s.source().path() + ": " + e.getMessage(), e);
       }
-    }));
-    source.malformedLineage().ifPresent(m -> lineage.put("malformed_rows", m));
-    lineage.put("preflight_warnings", preflight.stream().map(Finding::toMap).toList());
+    });
 
     try (TrainingInputs inputs = TrainingInputs.prepare(spark, job, source.rows(), timings, this::label)) {
       Target target = inputs.target();
@@ -159,8 +159,10 @@ public final class TrainJob {
           (at - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3));
 
       label("evaluate");
-      Map<String, Object> splitMetrics = new LinkedHashMap<>();
-      splitMetrics.put("train", Map.of("rows", rows.get("train")));
+      Map<String, Map<String, Object>> splitMetrics = new LinkedHashMap<>();
+      Map<String, Object> trainRows = new LinkedHashMap<>();
+      trainRows.put("rows", rows.get("train"));
+      splitMetrics.put("train", trainRows);
       for (String split : List.of("validation", "test")) {
         Dataset<Row> predictions = model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
         evaluated.accept(split, predictions);
@@ -170,23 +172,6 @@ public final class TrainJob {
       }
       checkFinite(splitMetrics);
       LOG.info("Test metrics: {}", RunResult.describe(splitMetrics.get("test")));
-
-      Map<String, Object> metrics = new LinkedHashMap<>();
-      metrics.put("job", s.name());
-      metrics.put("run_id", runId);
-      metrics.put("task", target.task());
-      metrics.put("model_type", job.trainer().type());
-      metrics.put("classes", target.classes());
-      metrics.put("splits", splitMetrics);
-      if (crossValidation != null) {
-        metrics.put("cross_validation", crossValidation.metrics());
-      }
-      Map<String, Object> selection = crossValidation != null ? crossValidation.selection() : chosen.record();
-      if (selection != null) {
-        metrics.put("model_selection", selection);
-      }
-      metrics.put("training", model.summary());
-      metrics.put("training_executors", executors);
 
       label("write run " + run.uri());
       LOG.info("Writing run {}", run.uri());
@@ -201,18 +186,19 @@ public final class TrainJob {
           features.write().save(run.resolve(RunFiles.FEATURE_PIPELINE));
           model.save(run.resolve(RunFiles.MODEL));
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e); // the guard names the step and the cause
+          throw new UncheckedIOException(e); // the guard names the step and the cause
         }
         return null;
       }));
-      metrics.put("timings_s", timings.asMap());
-      metrics.put("spark_work", work.asMap());
-      metrics.put("driver", ExecutorsSeen.driver());
+      Map<String, Object> timed = new LinkedHashMap<>(timings.asMap());
+      RunMetrics metrics = new RunMetrics(s.name(), runId, target.task(), job.trainer().type(), target.classes(),
+          splitMetrics, crossValidation == null ? null : crossValidation.metrics(),
+          crossValidation != null ? crossValidation.selection() : chosen.record(), model.summary(), executors,
+          timed, work.asMap(), ExecutorsSeen.driver());
       run.writeText(RunFiles.METRICS, Json.pretty(metrics));
 
-      lineage.putAll(lineageFacts(runId, source.rows(), inputs.table(), target, rows, vectorSize, started,
-          chosen.trainer()));
-      lineage.put("timings_s", timings.asMap());
+      RunLineage lineage = lineage(runId, input, source, inputs.table(), target, rows, vectorSize, started,
+          chosen.trainer(), timed);
       run.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
 
       return new RunWriter.Commit<>(ManifestHeader.run(s.name(), runId, model.format()),
@@ -232,8 +218,8 @@ public final class TrainJob {
   }
 
   /** A model whose metrics are NaN diverged: that is a failed training, never a result. */
-  private void checkFinite(Map<String, Object> splitMetrics) {
-    splitMetrics.forEach((split, values) -> ((Map<?, ?>) values).forEach((metric, value) -> {
+  private void checkFinite(Map<String, Map<String, Object>> splitMetrics) {
+    splitMetrics.forEach((split, values) -> values.forEach((metric, value) -> {
       if (value instanceof Double d && !Double.isFinite(d)) {
         throw new TrainingException("Training " + job.trainer().type() + " diverged: " + split + " "
             + metric + " is " + d + " (extreme feature values? try features.standardize = true)");
@@ -241,34 +227,38 @@ public final class TrainJob {
     }));
   }
 
-  private Map<String, Object> lineageFacts(String runId, Dataset<Row> source, Dataset<Row> table,
-      Target target, Map<String, Long> rows, int vectorSize, Instant started, Trainer trainer) {
-    Map<String, Object> l = new LinkedHashMap<>();
-    l.put("job", s.name());
-    l.put("run_id", runId);
-    l.put("started_at", started.toString());
-    l.put("finished_at", Instant.now().toString());
-    l.put("project", Map.of("version", BuildInfo.version(), "git_commit", BuildInfo.gitCommit()));
+  private RunLineage lineage(String runId, Map<String, Object> input, Source source, Dataset<Row> table,
+      Target target, Map<String, Long> rows, int vectorSize, Instant started, Trainer trainer,
+      Map<String, Object> timed) {
     Map<String, Object> sparkFacts = new LinkedHashMap<>();
     sparkFacts.put("version", spark.version());
     sparkFacts.put("master", spark.sparkContext().master());
     sparkFacts.put("application_id", spark.sparkContext().applicationId());
-    l.put("spark", sparkFacts);
-    l.put("source_format", s.source().format());
-    l.put("source_filter", s.source().filter());
-    l.put("source_schema", source.schema().toDDL());
-    l.put("sql", s.features().sql().stream().map(q -> Map.of("name", q.name(), "sql", q.sql())).toList());
-    l.put("training_table_schema", table.schema().toDDL());
     Map<String, Object> split = new LinkedHashMap<>();
     split.put("method", s.split().method());
     split.put("seed", s.split().seed());
     split.put("rows", rows);
-    l.put("split", split);
-    l.put("target", Map.of("column", target.column(), "task", target.task(), "classes", target.classes()));
-    l.put("feature_vector_size", vectorSize);
-    // The values trained with: a hyperparameter set to auto appears as the value chosen.
-    l.put("model", Map.of("type", trainer.type(), "params", trainer.params()));
-    return l;
+    return new RunLineage(
+        input,
+        source.malformedLineage().orElse(null),
+        preflight.stream().map(Finding::toMap).toList(),
+        s.name(),
+        runId,
+        started.toString(),
+        Instant.now().toString(),
+        Map.of("version", BuildInfo.version(), "git_commit", BuildInfo.gitCommit()),
+        sparkFacts,
+        s.source().format(),
+        s.source().filter(),
+        source.rows().schema().toDDL(),
+        s.features().sql().stream().map(q -> Map.<String, Object>of("name", q.name(), "sql", q.sql())).toList(),
+        table.schema().toDDL(),
+        split,
+        Map.of("column", target.column(), "task", target.task(), "classes", target.classes()),
+        vectorSize,
+        // The values trained with: a hyperparameter set to auto appears as the value chosen.
+        Map.of("type", trainer.type(), "params", trainer.params()),
+        timed);
   }
 
   /** Passes each evaluated split's predictions (features, label, prediction columns) to {@code listener}. */

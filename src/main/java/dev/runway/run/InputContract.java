@@ -3,6 +3,7 @@ package dev.runway.run;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
 import dev.runway.features.SqlFeatures;
@@ -43,6 +44,8 @@ import scala.collection.JavaConverters;
  * @param label source columns that only the label is computed from
  * @param trainingTable the training table's schema (DDL), after the SQL statements
  */
+// Jackson puts renamed record components first unless told the order: keep the file's order.
+@JsonPropertyOrder({"features", "label", "training_table"})
 public record InputContract(
     List<Field> features,
     List<Field> label,
