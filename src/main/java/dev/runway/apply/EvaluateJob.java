@@ -218,9 +218,12 @@ public final class EvaluateJob {
     List<Column> hashed = new ArrayList<>();
     hashed.add(lit(ROW_KEY_SEED));
     for (StructField f : rows.schema().fields()) {
-      if (columns.contains(f.name()) && f.dataType() instanceof NumericType || f.dataType() instanceof StringType
+      // Membership and type both decide: without the parentheses (as first written) every string,
+      // boolean, date or binary column was hashed whether listed or not, so a string label the
+      // training-table key leaves out still went in, and a relabelled row changed its key.
+      if (columns.contains(f.name()) && (f.dataType() instanceof NumericType || f.dataType() instanceof StringType
           || f.dataType() instanceof BooleanType || f.dataType() instanceof DateType
-          || f.dataType() instanceof TimestampType || f.dataType() instanceof BinaryType) {
+          || f.dataType() instanceof TimestampType || f.dataType() instanceof BinaryType)) {
         hashed.add(col(quote(f.name())));
       }
     }
