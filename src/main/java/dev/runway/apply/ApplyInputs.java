@@ -4,14 +4,34 @@ import dev.runway.data.InputFiles;
 import dev.runway.error.DataException;
 import dev.runway.job.Failures;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.SparkSession;
 
 /** Lineage facts shared by the commands that apply a run. */
 final class ApplyInputs {
   private ApplyInputs() {}
+
+  /**
+   * Fails (exit code 3) naming the input as the user gave it, before a reader would name it
+   * {@code source.path}: for score and evaluate the path is {@code --input}.
+   */
+  static void requireExists(SparkSession spark, String input) {
+    Path path = new Path(input);
+    boolean exists = Failures.guard(DataException::new, "check input " + input, () -> {
+      try {
+        return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    if (!exists) {
+      throw new DataException("Cannot read input " + input + " (--input): no such file or directory");
+    }
+  }
 
   /** The input's files with their sizes and, where the store has them, ETags. */
   static Map<String, Object> describe(SparkSession spark, String input) {

@@ -19,8 +19,11 @@ import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.job.Failures;
 import dev.runway.run.FittedRun;
+import dev.runway.run.EvaluationMetrics;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.NamedPredictions;
+import dev.runway.run.OutputLineage;
+import dev.runway.run.OutputLineage.RunReference;
 import dev.runway.run.RunFiles;
 import dev.runway.run.RunWriter;
 import java.time.Instant;
@@ -28,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -81,14 +85,17 @@ public final class EvaluateJob {
     }
   }
 
-  public static Result run(SparkSession spark, FittedRun run, Request request) {
+  /**
+   * Evaluates into a committed output. {@code run} is loaded only when there is work to do: a
+   * scheduler's retry into a committed output returns at once, without loading the run.
+   */
+  public static Result run(SparkSession spark, Supplier<FittedRun> run, Request request) {
     RunDirectory out = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation").write(request.overwrite(), false,
-        dir -> evaluate(spark, run, request, dir));
+        dir -> evaluate(spark, run.get(), request, dir));
     if (outcome.alreadyCommitted()) {
-      Map<String, Object> metrics = Json.parse(out.readText(RunFiles.METRICS));
-      return new Result(outcome.status(), run.runId(), ((Number) metrics.get("rows")).longValue(), out.uri(),
-          headline(metrics.get("metrics")));
+      EvaluationMetrics metrics = Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);
+      return new Result(outcome.status(), metrics.runId(), metrics.rows(), out.uri(), headline(metrics.metrics()));
     }
     return outcome.value();
   }
@@ -99,6 +106,7 @@ public final class EvaluateJob {
     Target target = run.target();
     spark.sparkContext().setJobDescription("runway evaluate " + run.job() + "/" + run.runId());
     LOG.info("Evaluating run {} on {}", run.uri(), request.input());
+    ApplyInputs.requireExists(spark, request.input());
     try (Source source = SourceReader.read(spark, run.settings().source())) {
       Observation in = new Observation("rows_in");
       Dataset<Row> rows = source.rows().observe(in, count(lit(1)).as("rows"));
@@ -138,39 +146,26 @@ public final class EvaluateJob {
         written.add(col(quote(request.rowKey() == null ? ROW_KEY_COLUMN : key)));
         written.add(col(LABEL_COLUMN));
         written.addAll(NamedPredictions.columns(target));
+        Observation out = new Observation("rows_out");
+        Dataset<Row> perRow = predicted.select(written.toArray(Column[]::new)).observe(out, count(lit(1)).as("rows"));
         Failures.guard(DataException::new, "evaluate on " + request.input(), () -> {
-          predicted.select(written.toArray(Column[]::new)).write().mode(SaveMode.ErrorIfExists)
-              .parquet(dir.resolve(RunFiles.PREDICTIONS));
+          perRow.write().mode(SaveMode.ErrorIfExists).parquet(dir.resolve(RunFiles.PREDICTIONS));
           return null;
         });
         long rowsIn = ApplyInputs.rows(in);
-        Map<String, Object> unseen = unseenLabels(predicted, target);
+        EvaluationMetrics.UnseenLabels unseen = unseenLabels(predicted);
         Dataset<Row> scoredRows = predicted.filter(col("_valid"));
         Map<String, Object> metrics = Failures.guard(TrainingException::new, "compute metrics",
             () -> Metrics.of(scoredRows, target, run.settings().evaluate(), run.settings().split().seed()));
 
-        Map<String, Object> file = new LinkedHashMap<>();
-        file.put("command", "evaluate");
-        file.put("job", run.job());
-        file.put("run_id", run.runId());
-        file.put("task", target.task());
-        file.put("classes", target.classes());
-        file.put("input", request.input());
-        file.put("rows", rowsIn);
-        file.put("unseen_labels", unseen);
-        file.put("row_key", keyedBy);
-        file.put("metrics", metrics);
+        EvaluationMetrics file = new EvaluationMetrics("evaluate", run.job(), run.runId(), target.task(),
+            target.classes(), request.input(), rowsIn, unseen, keyedBy, metrics);
         dir.writeText(RunFiles.METRICS, Json.pretty(file));
 
-        Map<String, Object> lineage = new LinkedHashMap<>();
-        lineage.put("command", "evaluate");
-        lineage.put("run", ScoreJob.runFacts(run));
-        lineage.put("input", ApplyInputs.describe(spark, request.input()));
-        source.malformedLineage().ifPresent(m -> lineage.put("malformed_rows", m));
-        lineage.put("rows_in", rowsIn);
-        lineage.put("started_at", started.toString());
-        lineage.put("finished_at", Instant.now().toString());
-        lineage.put("spark", ApplyInputs.sparkFacts(spark));
+        OutputLineage lineage = new OutputLineage("evaluate", RunReference.of(run),
+            ApplyInputs.describe(spark, request.input()), source.malformedLineage().orElse(null), rowsIn,
+            ApplyInputs.rows(out), List.of(perRow.columns()),
+            started.toString(), Instant.now().toString(), ApplyInputs.sparkFacts(spark));
         dir.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
         LOG.info("Evaluated run {} on {} rows: {}", run.runId(), rowsIn, headline(metrics));
         return new RunWriter.Commit<>(ManifestHeader.derived(ManifestHeader.EVALUATION, run.job(), run.runId()),
@@ -197,20 +192,17 @@ public final class EvaluateJob {
   }
 
   /** How many rows had a label the run cannot score against, and the most frequent such values. */
-  private static Map<String, Object> unseenLabels(Dataset<Row> predicted, Target target) {
+  private static EvaluationMetrics.UnseenLabels unseenLabels(Dataset<Row> predicted) {
     List<Row> counts = predicted.filter(functions.not(col("_valid")))
         .groupBy(col(LABEL_COLUMN).cast("string")).count().orderBy(col("count").desc()).collectAsList();
     long total = counts.stream().mapToLong(r -> r.getLong(1)).sum();
-    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, Long> values = new LinkedHashMap<>();
     counts.stream().limit(20).forEach(r -> values.put(r.isNullAt(0) ? "null" : r.getString(0), r.getLong(1)));
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rows", total);
-    m.put("values", values);
     if (total > 0) {
       LOG.warn("warning: {} rows have a label the run never saw in training ({}): left out of the metrics",
           total, values.keySet());
     }
-    return m;
+    return new EvaluationMetrics.UnseenLabels(total, values);
   }
 
   /** A seeded 64-bit hash of every column of a simple type: the same row gives the same key. */

@@ -13,6 +13,8 @@ import dev.runway.job.Failures;
 import dev.runway.run.FittedRun;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.NamedPredictions;
+import dev.runway.run.OutputLineage;
+import dev.runway.run.OutputLineage.RunReference;
 import dev.runway.run.RunFiles;
 import dev.runway.run.RunWriter;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -64,13 +67,17 @@ public final class ScoreJob {
     }
   }
 
-  public static Result run(SparkSession spark, FittedRun run, Request request) {
+  /**
+   * Scores into a committed output. {@code run} is loaded only when there is work to do: a
+   * scheduler's retry into a committed output returns at once, without loading the run.
+   */
+  public static Result run(SparkSession spark, Supplier<FittedRun> run, Request request) {
     RunDirectory out = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "scores").write(request.overwrite(), false,
-        dir -> score(spark, run, request, dir));
+        dir -> score(spark, run.get(), request, dir));
     if (outcome.alreadyCommitted()) {
-      Map<String, Object> lineage = Json.parse(out.readText(RunFiles.LINEAGE));
-      return new Result(outcome.status(), run.runId(), ((Number) lineage.get("rows_out")).longValue(), out.uri());
+      OutputLineage lineage = Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class);
+      return new Result(outcome.status(), lineage.run().runId(), lineage.rowsOut(), out.uri());
     }
     return outcome.value();
   }
@@ -80,6 +87,7 @@ public final class ScoreJob {
     Instant started = Instant.now();
     spark.sparkContext().setJobDescription("runway score with " + run.job() + "/" + run.runId());
     LOG.info("Scoring {} with run {}", request.input(), run.uri());
+    ApplyInputs.requireExists(spark, request.input());
     try (Source source = SourceReader.read(spark, run.settings().source())) {
       Observation in = new Observation("rows_in");
       Dataset<Row> rows = source.rows().observe(in, count(lit(1)).as("rows"));
@@ -96,17 +104,9 @@ public final class ScoreJob {
       });
       long rowsIn = ApplyInputs.rows(in);
       long rowsOut = ApplyInputs.rows(out);
-      Map<String, Object> lineage = new LinkedHashMap<>();
-      lineage.put("command", "score");
-      lineage.put("run", runFacts(run));
-      lineage.put("input", ApplyInputs.describe(spark, request.input()));
-      source.malformedLineage().ifPresent(m -> lineage.put("malformed_rows", m));
-      lineage.put("rows_in", rowsIn);
-      lineage.put("rows_out", rowsOut);
-      lineage.put("columns", List.of(scored.columns()));
-      lineage.put("started_at", started.toString());
-      lineage.put("finished_at", Instant.now().toString());
-      lineage.put("spark", ApplyInputs.sparkFacts(spark));
+      OutputLineage lineage = new OutputLineage("score", RunReference.of(run),
+          ApplyInputs.describe(spark, request.input()), source.malformedLineage().orElse(null), rowsIn, rowsOut,
+          List.of(scored.columns()), started.toString(), Instant.now().toString(), ApplyInputs.sparkFacts(spark));
       dir.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
       LOG.info("Scored {} of {} rows into {}", rowsOut, rowsIn, dir.uri());
       return new RunWriter.Commit<>(ManifestHeader.derived(ManifestHeader.SCORES, run.job(), run.runId()),
@@ -137,16 +137,4 @@ public final class ScoreJob {
     }
     return request.keep();
   }
-
-  /** The run an output was made with: where, which, and the hash of its manifest. */
-  static Map<String, Object> runFacts(FittedRun run) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("uri", run.uri());
-    m.put("job", run.job());
-    m.put("run_id", run.runId());
-    m.put("model_format", run.header().modelFormat());
-    m.put("manifest_sha256", run.manifestSha256());
-    return m;
-  }
-
 }

@@ -4,6 +4,7 @@ import dev.runway.apply.EvaluateJob;
 import dev.runway.artifacts.Json;
 import dev.runway.run.FittedRun;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = apply.session("evaluate");
-    FittedRun run = apply.load(spark, true);
+    Supplier<FittedRun> run = () -> apply.load(spark, true);
     EvaluateJob.Result result = EvaluateJob.run(spark, run,
         new EvaluateJob.Request(apply.input, apply.output, rowKey, apply.overwrite));
     spec.commandLine().getOut().println(Json.line(result.toJson()));

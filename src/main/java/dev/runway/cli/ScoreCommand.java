@@ -5,6 +5,7 @@ import dev.runway.artifacts.Json;
 import dev.runway.run.FittedRun;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = apply.session("score");
-    FittedRun run = apply.load(spark, false);
+    Supplier<FittedRun> run = () -> apply.load(spark, false);
     ScoreJob.Result result = ScoreJob.run(spark, run,
         new ScoreJob.Request(apply.input, apply.output, keep, apply.overwrite));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
