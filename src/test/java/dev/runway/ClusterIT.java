@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +31,7 @@ class ClusterIT {
   private static final Path REPO = TestData.repo();
 
   private static Scripts.Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
-    Map<String, String> all = new java.util.HashMap<>(Map.of("RUNWAY_DRIVER_MEMORY", "1g"));
+    Map<String, String> all = new HashMap<>(Map.of("RUNWAY_DRIVER_MEMORY", "1g"));
     all.putAll(env);
     return Scripts.run(all, command);
   }
@@ -40,7 +42,7 @@ class ClusterIT {
     assertEquals(0, prepared.code(), prepared.err());
     TestS3.bucket("cluster-data");
     TestS3.bucket("cluster-runs");
-    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://cluster-data/"), TestS3.hadoop())) {
+    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://cluster-data/"), TestS3.hadoop())) {
       fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(REPO.resolve("target/test-data/fashion-mnist").toUri()),
           new org.apache.hadoop.fs.Path("s3a://cluster-data/fashion-mnist"));
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.require(TestData.CARS).toUri()),

@@ -1,5 +1,6 @@
 package dev.runway;
 
+import dev.runway.datasets.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,7 +24,7 @@ public final class TestData {
    */
   public static synchronized String fashionMnistParquet() {
     String out = repo().resolve("target/test-data/fashion-mnist").toString();
-    dev.runway.datasets.FashionMnist.prepare(TestSpark.session(), require(FASHION_MNIST), null, out, false);
+    FashionMnist.prepare(TestSpark.session(), require(FASHION_MNIST), null, out, false);
     return out;
   }
 

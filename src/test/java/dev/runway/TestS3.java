@@ -3,11 +3,14 @@ package dev.runway;
 import java.net.URI;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.options.ListContainerOptions;
 
 /**
  * A real S3 server for the test JVM: s3proxy on 127.0.0.1 with jclouds' in-memory backend
@@ -64,7 +67,7 @@ public final class TestS3 {
    * fails if {@code writer} ends first or five minutes pass.
    */
   public static void awaitKey(String bucket, String key, Process writer) throws InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (!keys(bucket, key).contains(key)) {
       if (!writer.isAlive() || System.nanoTime() > deadline) {
         throw new AssertionError(key + " never appeared in " + bucket + " while the process ran");
@@ -76,7 +79,7 @@ public final class TestS3 {
   /** The keys in {@code bucket} under {@code prefix}, read from the server's store directly. */
   public static synchronized List<String> keys(String bucket, String prefix) {
     endpoint();
-    return store.list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.prefix(prefix).recursive())
+    return store.list(bucket, ListContainerOptions.Builder.prefix(prefix).recursive())
         .stream().map(m -> m.getName()).toList();
   }
 
@@ -87,8 +90,8 @@ public final class TestS3 {
   }
 
   /** Hadoop settings for test code's own S3A clients on this server. */
-  public static org.apache.hadoop.conf.Configuration hadoop() {
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+  public static Configuration hadoop() {
+    Configuration conf = new Configuration();
     conf.set("fs.s3a.endpoint", endpoint());
     conf.set("fs.s3a.endpoint.region", "us-east-1");
     conf.set("fs.s3a.path.style.access", "true");

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -131,12 +133,12 @@ public final class RunDirectory {
   }
 
   /** The content of a file, or empty if it does not exist. */
-  public java.util.Optional<byte[]> readBytes(String relative) {
+  public Optional<byte[]> readBytes(String relative) {
     Path path = new Path(dir, relative);
     try (InputStream in = fs.open(path)) {
-      return java.util.Optional.of(in.readAllBytes());
+      return Optional.of(in.readAllBytes());
     } catch (FileNotFoundException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (IOException e) {
       throw storage("read", path, e);
     }
@@ -167,7 +169,7 @@ public final class RunDirectory {
   Optional<Stamped> readLock() {
     Path path = new Path(dir, LOCK);
     try {
-      org.apache.hadoop.fs.FileStatus status = fs.getFileStatus(path);
+      FileStatus status = fs.getFileStatus(path);
       Map<String, Object> content;
       try {
         content = Json.parse(readText(LOCK));
@@ -188,7 +190,7 @@ public final class RunDirectory {
     try (OutputStream out = fs.create(path, false)) {
       out.write(content.getBytes(StandardCharsets.UTF_8));
       return true;
-    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
       throw storage("write", path, e);
@@ -229,7 +231,7 @@ public final class RunDirectory {
   /** Removes everything in the run except the sub-directory {@code keep} and the writer's claim. */
   public void deleteAllBut(String keep) {
     try {
-      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(dir)) {
+      for (FileStatus status : fs.listStatus(dir)) {
         String name = status.getPath().getName();
         if (!name.equals(keep) && !name.equals(LOCK)) {
           fs.delete(status.getPath(), true);

@@ -1,9 +1,10 @@
 package dev.runway.bench;
 
-import dev.runway.features.Columns;
+import dev.ludovic.netlib.blas.BLAS;
 import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.eval.Metrics;
+import dev.runway.features.Columns;
 import dev.runway.features.FeatureStep;
 import dev.runway.job.JobDefinition;
 import dev.runway.job.Timings;
@@ -188,7 +189,7 @@ public final class Benchmark {
   /** Which BLAS MLlib picked: native if the host has one, pure Java otherwise (3x apart). */
   static String mllibBlas() {
     try {
-      return dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+      return BLAS.getInstance().getClass().getSimpleName();
     } catch (RuntimeException | LinkageError e) {
       return "unknown";
     }

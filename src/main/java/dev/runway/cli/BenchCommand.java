@@ -6,6 +6,7 @@ import dev.runway.bench.Benchmark.Measurement;
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
           .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unknown CPU";
     }
   }

@@ -4,6 +4,7 @@ import dev.runway.artifacts.Json;
 import dev.runway.config.ConfigReader;
 import dev.runway.config.StorageSettings;
 import dev.runway.datasets.SyntheticTabular;
+import dev.runway.error.JobConfigException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,7 +47,7 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
     Map<String, String> hadoop = StorageSettings.read(d);
     d.throwIfProblems();
     if (n < 1 || p < 1) {
-      throw new dev.runway.error.JobConfigException("Cannot generate " + n + " rows in " + p
+      throw new JobConfigException("Cannot generate " + n + " rows in " + p
           + " partitions: both must be at least 1");
     }
     SparkSession spark = sparkOptions.session("runway generate-synthetic", Map.of(), hadoop);

@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunIds;
+import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
 import dev.runway.job.RunResult;
 import dev.runway.job.TrainJob;
@@ -38,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
     // Everything about the job is checked before a session starts or data is read.
     JobDefinition job = JobDefinition.load(jobOptions.job, jobOptions.overrides);
     if (resume && runId == null) {
-      throw new dev.runway.error.JobConfigException("--resume needs the --run-id of the run to continue");
+      throw new JobConfigException("--resume needs the --run-id of the run to continue");
     }
     String id = runId == null ? RunIds.generate(Instant.now()) : RunIds.check(runId);
     SparkSession spark = sparkOptions.session("runway " + job.settings().name(),

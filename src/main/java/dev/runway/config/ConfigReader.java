@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -397,7 +398,7 @@ public final class ConfigReader {
     return switch (type) {
       case OBJECT -> "an object";
       case LIST -> "a list";
-      default -> type.name().toLowerCase(java.util.Locale.ROOT);
+      default -> type.name().toLowerCase(Locale.ROOT);
     };
   }
 

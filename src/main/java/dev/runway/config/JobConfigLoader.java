@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import dev.runway.error.JobConfigException;
+import dev.runway.error.StorageErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -111,7 +112,7 @@ public final class JobConfigLoader {
         InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw dev.runway.error.StorageErrors.classify(e, "job file " + uri).map(RuntimeException.class::cast)
+      throw StorageErrors.classify(e, "job file " + uri).map(RuntimeException.class::cast)
           .orElseGet(() -> new JobConfigException("Cannot read job file " + uri + ": "
               + oneLine(String.valueOf(e.getMessage())), e));
     }

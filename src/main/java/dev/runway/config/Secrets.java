@@ -1,7 +1,9 @@
 package dev.runway.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -22,7 +24,7 @@ public final class Secrets {
   /** The config with every secret-named leaf replaced by {@link #REDACTED}. */
   public static Config redact(Config config) {
     Config out = config;
-    for (Map.Entry<String, com.typesafe.config.ConfigValue> entry : config.entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       if (isSecretKey(entry.getKey())) {
         out = out.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(REDACTED, "redacted"));
       }
@@ -32,7 +34,7 @@ public final class Secrets {
 
   /** A copy of a flat settings map with secret values replaced. */
   public static Map<String, String> redact(Map<String, String> settings) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     settings.forEach((k, v) -> out.put(k, isSecretKey(k) ? REDACTED : v));
     return out;
   }

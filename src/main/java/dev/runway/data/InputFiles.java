@@ -2,6 +2,7 @@ package dev.runway.data;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class InputFiles {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("path", status.getPath().toString());
     e.put("size", status.getLen());
-    e.put("modified", java.time.Instant.ofEpochMilli(status.getModificationTime()).toString());
+    e.put("modified", Instant.ofEpochMilli(status.getModificationTime()).toString());
     if (status instanceof EtagSource etag && etag.getEtag() != null) {
       e.put("etag", etag.getEtag());
     }

@@ -1,5 +1,10 @@
 package dev.runway.error;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
 import java.util.Optional;
 
 /**
@@ -48,7 +53,7 @@ public final class StorageErrors {
       if (is(t, "org.apache.hadoop.fs.s3a.UnknownStoreException")) {
         return Optional.of(new Cause(Kind.NO_BUCKET, ""));
       }
-      if (t instanceof java.nio.file.AccessDeniedException
+      if (t instanceof AccessDeniedException
           || is(t, "org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException")
           || is(t, "org.apache.hadoop.security.AccessControlException")) {
         return Optional.of(new Cause(Kind.DENIED, ""));
@@ -61,8 +66,8 @@ public final class StorageErrors {
         }
         return Optional.of(new Cause(Kind.NO_SPACE, Messages.firstLine(deepest.getMessage())));
       }
-      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-          || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException
+      if (t instanceof ConnectException || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException
           || is(t, "org.apache.http.conn.ConnectTimeoutException")) {
         return Optional.of(new Cause(Kind.UNREACHABLE, t.getMessage() == null ? t.getClass().getSimpleName()
             : Messages.firstLine(t.getMessage())));

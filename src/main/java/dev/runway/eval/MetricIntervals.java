@@ -8,6 +8,7 @@ import dev.runway.stats.Wilson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -110,6 +111,6 @@ final class MetricIntervals {
   }
 
   private static String seconds(long nanos) {
-    return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
   }
 }

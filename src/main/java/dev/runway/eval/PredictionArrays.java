@@ -1,10 +1,10 @@
 package dev.runway.eval;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.LABEL;
 import static dev.runway.features.Columns.PREDICTION;
 import static dev.runway.features.Columns.PROBABILITY;
 import static dev.runway.features.Columns.RAW;
+import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -73,11 +73,11 @@ public record PredictionArrays(double[] label, double[] prediction, double[] tru
     boolean binary = target.binary();
     List<Column> columns = new ArrayList<>(List.of(col(LABEL), col(PREDICTION)));
     if (classification) {
-      columns.add(functions.element_at(org.apache.spark.ml.functions.vector_to_array(col(PROBABILITY), "float64"),
+      columns.add(functions.element_at(vector_to_array(col(PROBABILITY), "float64"),
           col(LABEL).cast("int").plus(1)));
     }
     if (binary) {
-      columns.add(org.apache.spark.ml.functions.vector_to_array(col(RAW), "float64").getItem(1));
+      columns.add(vector_to_array(col(RAW), "float64").getItem(1));
     }
     Dataset<Row> kept = rows > maxRows ? predictions.filter(sampleCondition(predictions, rows, maxRows, seed))
         : predictions;

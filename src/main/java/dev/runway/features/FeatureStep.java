@@ -1,6 +1,7 @@
 package dev.runway.features;
 
 import static dev.runway.features.Columns.FEATURES;
+import static org.apache.spark.ml.functions.array_to_vector;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -198,7 +199,7 @@ public final class FeatureStep {
     for (String c : f.vectors()) {
       StructField field = out.schema().apply(c);
       if (field.dataType() instanceof ArrayType) {
-        out = out.withColumn(c, org.apache.spark.ml.functions.array_to_vector(col(c).cast("array<double>")));
+        out = out.withColumn(c, array_to_vector(col(c).cast("array<double>")));
       }
     }
     return out;

@@ -5,10 +5,12 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,7 +101,7 @@ final class ExecutorsSeen extends TaskWatch {
   }
 
   private Map<String, ProcessSeen> probe() {
-    if (tasks.keySet().equals(java.util.Set.of(DRIVER))) {
+    if (tasks.keySet().equals(Set.of(DRIVER))) {
       // Local mode: the driver ran every task; no job needed to learn about its own process.
       return Map.of(DRIVER, ProcessSeen.here(DRIVER));
     }
@@ -107,7 +109,7 @@ final class ExecutorsSeen extends TaskWatch {
     int slices = Math.max(4, 4 * tasks.size());
     jsc.setJobDescription("runway: which processes ran the executors");
     Map<String, ProcessSeen> processes = new LinkedHashMap<>();
-    for (ProcessSeen p : jsc.parallelize(java.util.Collections.nCopies(slices, 0), slices)
+    for (ProcessSeen p : jsc.parallelize(Collections.nCopies(slices, 0), slices)
         .mapPartitions(ExecutorsSeen::whoAmI).collect()) {
       processes.put(p.executorId(), p);
     }

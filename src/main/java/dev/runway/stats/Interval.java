@@ -1,5 +1,7 @@
 package dev.runway.stats;
 
+import java.util.Locale;
+
 /**
  * A two-sided confidence interval.
  *
@@ -19,7 +21,7 @@ public record Interval(double lower, double upper, Method method, int replicates
 
     /** The name written to metrics.json. */
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

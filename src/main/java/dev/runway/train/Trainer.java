@@ -2,6 +2,7 @@ package dev.runway.train;
 
 import dev.runway.features.Target;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One way of fitting a model, chosen by {@code model.type}. A trainer reads and validates its
@@ -32,8 +33,8 @@ public interface Trainer {
    * The candidates when a hyperparameter is {@code auto}, to be chosen among on validation rows
    * by the job; empty when every value is fixed (then {@link #fit} trains as configured).
    */
-  default java.util.Optional<Grid> grid() {
-    return java.util.Optional.empty();
+  default Optional<Grid> grid() {
+    return Optional.empty();
   }
 
   /** The hyperparameters as read, for lineage. */

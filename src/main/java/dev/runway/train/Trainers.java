@@ -1,6 +1,7 @@
 package dev.runway.train;
 
 import dev.runway.config.ConfigReader;
+import dev.runway.train.nn.NeuralNetworkTrainer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class Trainers {
     REGISTRY.put(RandomForestTrainer.TYPE, RandomForestTrainer::read);
     REGISTRY.put(GradientBoostedTreesTrainer.TYPE, GradientBoostedTreesTrainer::read);
     REGISTRY.put(LinearRegressionTrainer.TYPE, LinearRegressionTrainer::read);
-    REGISTRY.put(dev.runway.train.nn.NeuralNetworkTrainer.TYPE, dev.runway.train.nn.NeuralNetworkTrainer::read);
+    REGISTRY.put(NeuralNetworkTrainer.TYPE, NeuralNetworkTrainer::read);
   }
 
   private Trainers() {}

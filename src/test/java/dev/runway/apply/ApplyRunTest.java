@@ -23,6 +23,8 @@ import dev.runway.data.SourceReader;
 import dev.runway.features.Splitter;
 import dev.runway.run.ManifestHeader;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -356,7 +358,7 @@ class ApplyRunTest {
 
   /** A copy of the run under {@code name}, to break. */
   private static Path copyOfRun(String name) throws IOException {
-    Path from = Path.of(java.net.URI.create(run));
+    Path from = Path.of(URI.create(run));
     Path to = tmp.resolve("broken").resolve(name);
     Files.createDirectories(to.getParent());
     try (Stream<Path> files = Files.walk(from)) {
@@ -416,7 +418,7 @@ class ApplyRunTest {
   private static void upload(String local, String uri) throws IOException {
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
     try (FileSystem fs = FileSystem.newInstance(target.toUri(), TestS3.hadoop())) {
-      fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(java.net.URI.create(
+      fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(URI.create(
           local.startsWith("file:") ? local : "file:" + local)), target);
     }
   }
@@ -439,10 +441,10 @@ class ApplyRunTest {
     upload(TestData.SEATTLE_WEATHER.toString(), "s3a://runway-apply/in/labelled/weather.csv");
     String s3Run = "s3a://runway-apply/runs/weather/r1";
     // What a scorer that died mid-write leaves: objects under the output, no manifest.
-    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://runway-apply/"), TestS3.hadoop())) {
+    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://runway-apply/"), TestS3.hadoop())) {
       for (String key : List.of("scores/data/part-00000-half.parquet", "scores/lineage.json")) {
         try (var out = fs.create(new org.apache.hadoop.fs.Path("s3a://runway-apply/" + key))) {
-          out.write("half-written".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          out.write("half-written".getBytes(StandardCharsets.UTF_8));
         }
       }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.error.StorageException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -43,7 +44,7 @@ class RunLockTest {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     Path lock = Files.createDirectories(root.resolve("job/r1")).resolve(RunDirectory.LOCK);
-    String host = java.net.InetAddress.getLocalHost().getHostName();
+    String host = InetAddress.getLocalHost().getHostName();
     Files.writeString(lock, Json.pretty(Map.of("host", host, "pid", gone.pid(), "since", "earlier")));
     RunLock.acquire(run()).close();
   }

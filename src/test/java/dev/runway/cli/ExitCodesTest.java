@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.Cli;
 import dev.runway.TestData;
 import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,7 @@ class ExitCodesTest {
   }
 
   private Cli.Result train(String... sets) {
-    List<String> args = new java.util.ArrayList<>(List.of("train", "--job", cars(), "--master", "local[2]",
+    List<String> args = new ArrayList<>(List.of("train", "--job", cars(), "--master", "local[2]",
         "--run-id", "x", "--set", "output.root=\"" + runs + "\"",
         "--set", "source.path=\"" + TestData.require(TestData.CARS) + "\""));
     for (String s : sets) {
@@ -152,14 +155,14 @@ class ExitCodesTest {
     // current JVM is simplest), a fresh heartbeat.
     Path dir = Files.createDirectories(runs.resolve("cars-mpg/x"));
     Files.writeString(dir.resolve("model.partial"), "the other driver's work");
-    Files.writeString(dir.resolve(dev.runway.artifacts.RunDirectory.LOCK), dev.runway.artifacts.Json.pretty(
-        Map.of("host", java.net.InetAddress.getLocalHost().getHostName(), "pid", ProcessHandle.current().pid(),
+    Files.writeString(dir.resolve(RunDirectory.LOCK), Json.pretty(
+        Map.of("host", InetAddress.getLocalHost().getHostName(), "pid", ProcessHandle.current().pid(),
             "since", "now")));
     Cli.Result r = train();
     assertEquals(5, r.code(), r.err());
     assertTrue(r.err().contains("is being written by another process"), r.err());
     assertEquals("the other driver's work", Files.readString(dir.resolve("model.partial")));
-    assertTrue(Files.exists(dir.resolve(dev.runway.artifacts.RunDirectory.LOCK)), "its claim stays");
+    assertTrue(Files.exists(dir.resolve(RunDirectory.LOCK)), "its claim stays");
   }
 
   @Test

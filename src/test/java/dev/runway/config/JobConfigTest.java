@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.error.ExitCode;
 import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
+import dev.runway.train.nn.NeuralNetworkTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ class JobConfigTest {
   void aBlockSizeTakesUnitsAndIsBounded() throws IOException {
     String network = VALID + "model.type = neural-network\n";
     JobDefinition job = JobDefinition.load(job(network + "train.block-size = 8 MiB\n").toString(), List.of());
-    assertEquals(8L << 20, ((dev.runway.train.nn.NeuralNetworkTrainer) job.trainer()).settings().blockBytes());
+    assertEquals(8L << 20, ((NeuralNetworkTrainer) job.trainer()).settings().blockBytes());
     assertEquals("Cannot set train.block-size = \"1k\" (job.conf:8): the size must be between 65536 and"
         + " 1073741824 bytes", relative(invalid(network + "train.block-size = 1k\n")));
     assertEquals("Cannot set train.block-size = \"lots\" (job.conf:8): expected a size in bytes, e.g. 32 MiB",

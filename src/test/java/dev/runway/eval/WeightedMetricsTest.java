@@ -8,6 +8,7 @@ import dev.runway.stats.Bootstrap;
 import dev.runway.stats.Coverage;
 import dev.runway.stats.Interval;
 import dev.runway.stats.Normal;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class WeightedMetricsTest {
       estimate[i] = value[i] + random.nextDouble() - 0.5;
       counts[i] = random.nextInt(4);
     }
-    int total = java.util.Arrays.stream(counts).sum();
+    int total = Arrays.stream(counts).sum();
     double[][] repeated = new double[6][total];
     int at = 0;
     for (int i = 0; i < n; i++) {
@@ -71,8 +72,8 @@ class WeightedMetricsTest {
         WeightedMetrics.weightedF1(label, prediction, classes, counts), 1e-12);
     assertEquals(WeightedMetrics.mean(WeightedMetrics.logLosses(repeated[2]), ones),
         WeightedMetrics.mean(WeightedMetrics.logLosses(probability), counts), 1e-12);
-    double[] binary = java.util.Arrays.stream(label).map(l -> l == 1 ? 1 : 0).toArray();
-    double[] repeatedBinary = java.util.Arrays.stream(repeated[0]).map(l -> l == 1 ? 1 : 0).toArray();
+    double[] binary = Arrays.stream(label).map(l -> l == 1 ? 1 : 0).toArray();
+    double[] repeatedBinary = Arrays.stream(repeated[0]).map(l -> l == 1 ? 1 : 0).toArray();
     assertEquals(WeightedMetrics.auc(repeatedBinary, repeated[3], WeightedMetrics.ascendingOrder(repeated[3]), ones),
         WeightedMetrics.auc(binary, score, WeightedMetrics.ascendingOrder(score), counts), 1e-12);
     assertArrayEquals(WeightedMetrics.regression(repeated[4], repeated[5], ones),

@@ -10,6 +10,7 @@ import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.DataException;
 import dev.runway.error.JobConfigException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
@@ -32,7 +33,7 @@ class FeatureStepTest {
       .add("label", DataTypes.StringType);
 
   private Dataset<Row> rows(Object[]... values) {
-    return spark.createDataFrame(java.util.Arrays.stream(values).map(RowFactory::create).toList(), SCHEMA);
+    return spark.createDataFrame(Arrays.stream(values).map(RowFactory::create).toList(), SCHEMA);
   }
 
   private static FeatureSettings features(List<SqlStatement> sql, String label, List<String> categorical,

@@ -48,7 +48,7 @@ class SplitterTest {
   @Test
   void randomSplitIsTheSameWhateverThePartitioningAndOrder() {
     Map<Long, String> one = assignment(Splitter.assign(table(1), random(42)));
-    Map<Long, String> many = assignment(Splitter.assign(table(7).orderBy(org.apache.spark.sql.functions.rand(3)), random(42)));
+    Map<Long, String> many = assignment(Splitter.assign(table(7).orderBy(functions.rand(3)), random(42)));
     assertEquals(one, many);
   }
 

@@ -12,9 +12,11 @@ import dev.runway.artifacts.RunDirectory;
 import dev.runway.datasets.SyntheticTabular;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,7 @@ class TrainEndToEndTest {
   }
 
   private Cli.Result train(String job, String runId, String... sets) {
-    List<String> args = new java.util.ArrayList<>(List.of("train", "--job", job, "--master", "local[2]",
+    List<String> args = new ArrayList<>(List.of("train", "--job", job, "--master", "local[2]",
         "--run-id", runId, "--set", "output.root=\"" + runs + "\""));
     for (String s : sets) {
       args.add("--set");
@@ -221,7 +223,7 @@ class TrainEndToEndTest {
     assertEquals(first.get("metrics"), retry.get("metrics"));
     assertEquals(committed, Files.readString(manifest), "untouched");
 
-    List<String> args = new java.util.ArrayList<>(List.of(sets));
+    List<String> args = new ArrayList<>(List.of(sets));
     Map<String, Object> redone = success(Cli.run("train", "--job", job("cars-mpg.conf"), "--master", "local[2]",
         "--run-id", "again", "--overwrite", "--set", "output.root=\"" + runs + "\"", "--set", args.get(0)));
     assertEquals("committed", redone.get("status"));
@@ -243,7 +245,7 @@ class TrainEndToEndTest {
 
   private Cli.Result mlp(String runId, String... more) {
     String data = TestData.fashionMnistParquet();
-    List<String> sets = new java.util.ArrayList<>(List.of("source.path=\"" + data + "\"",
+    List<String> sets = new ArrayList<>(List.of("source.path=\"" + data + "\"",
         "source.filter=\"index < 12000 OR index >= 68000\"", "split.validation-start=\"10000\"",
         "train.epochs=3"));
     sets.addAll(List.of(more));
@@ -270,7 +272,7 @@ class TrainEndToEndTest {
     }
     assertTrue(Files.isRegularFile(runs.resolve("fashion-mnist-mlp/nn/model/network.zip")));
     assertFalse(Files.exists(runs.resolve("fashion-mnist-mlp/nn/checkpoints")), "checkpoints go at commit");
-    var restored = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+    var restored = ModelSerializer.restoreMultiLayerNetwork(
         runs.resolve("fashion-mnist-mlp/nn/model/network.zip").toFile());
     assertEquals(784, restored.layerInputSize(0));
   }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.Cli;
 import dev.runway.TestData;
 import dev.runway.job.JobDefinition;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pre-flight checks on settings alone, and as validate shows them. */
 class PreflightTest {
@@ -127,7 +129,7 @@ class PreflightTest {
   }
 
   @Test
-  void trainStopsBeforeReadingDataAndWritesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path runs) {
+  void trainStopsBeforeReadingDataAndWritesNothing(@TempDir Path runs) {
     Cli.Result r = Cli.run("train", "--job", MLP, "--master", "local[2]", "--run-id", "k",
         "--set", "output.root=\"" + runs + "\"", "--set", "source.path=\"" + runs.resolve("no-data-needed") + "\"",
         "--set", "spark.conf.\"spark.serializer\"=org.apache.spark.serializer.KryoSerializer");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.stat.interval.ConfidenceInterval;
 import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
@@ -100,7 +101,7 @@ class WilsonTest {
           }
         }
         double rate = (double) caseCovered / samples;
-        report.append(String.format(java.util.Locale.ROOT, "n=%d p=%.3f coverage %.4f%n", n, p, rate));
+        report.append(String.format(Locale.ROOT, "n=%d p=%.3f coverage %.4f%n", n, p, rate));
         assertTrue(rate >= 0.90 && rate <= 0.985, "n=" + n + " p=" + p + " coverage " + rate);
         covered += caseCovered;
         total += samples;

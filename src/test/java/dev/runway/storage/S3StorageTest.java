@@ -12,6 +12,7 @@ import dev.runway.artifacts.RunDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ class S3StorageTest {
     Cli.Result trained = cli(List.of("train", "--job", job, "--master", "local[2]", "--run-id", "v"), sets);
     assertEquals(0, trained.code(), trained.err());
     assertEquals("cars-mpg", Json.parse(trained.out()).get("job"));
-    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("s3a://runway-verify/"), TestS3.hadoop())) {
+    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://runway-verify/"), TestS3.hadoop())) {
       fs.copyFromLocalFile(false, true, new Path(local.resolve("cars-mpg/v").toUri()),
           new Path("s3a://runway-verify/runs/cars-mpg/v"));
     }

@@ -5,11 +5,13 @@ import dev.runway.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -61,7 +63,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
         .storageLevel(StorageLevel.MEMORY_ONLY())
         .build();
     SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc,
-        org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(conf), master);
+        MultiLayerConfiguration.fromJson(conf), master);
     try {
       batches.count();
       shards.unpersist();
@@ -79,7 +81,7 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
         EpochStats stats = new EpochStats(epoch + 1, net.getScore(), val[0],
             target.classification() ? val[1] : Double.NaN, trainRows, seconds, Double.NaN, 0, Double.NaN);
         history.add(stats);
-        LOG.info(String.format(java.util.Locale.ROOT, "dl4j-spark epoch %d/%d: validation loss %.4f accuracy %.4f, %,.0f examples/s",
+        LOG.info(String.format(Locale.ROOT, "dl4j-spark epoch %d/%d: validation loss %.4f accuracy %.4f, %,.0f examples/s",
             epoch + 1, settings.epochs(), stats.validationLoss(), stats.validationAccuracy(), stats.examplesPerSecond()));
       }
       return new ParameterAveraging.Result(conf, net.getNetwork().params().dup().data().asFloat(), history,

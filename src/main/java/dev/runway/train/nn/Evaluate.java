@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,10 +54,10 @@ final class Evaluate implements FlatMapFunction<Iterator<Block>, double[]> {
   static double correct(INDArray output, INDArray labels) {
     if (output.columns() == 1) {
       INDArray predicted = output.gt(0.5).castTo(labels.dataType());
-      return predicted.eq(labels).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+      return predicted.eq(labels).castTo(DataType.DOUBLE).sumNumber().doubleValue();
     }
     INDArray predicted = output.argMax(1);
     INDArray actual = labels.argMax(1);
-    return predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+    return predicted.eq(actual).castTo(DataType.DOUBLE).sumNumber().doubleValue();
   }
 }

@@ -1,15 +1,15 @@
 package dev.runway.train.nn;
 
-import static dev.runway.features.Columns.RAW;
-import static dev.runway.features.Columns.PROBABILITY;
-import static dev.runway.features.Columns.PREDICTION;
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
+import static dev.runway.features.Columns.PREDICTION;
+import static dev.runway.features.Columns.PROBABILITY;
+import static dev.runway.features.Columns.RAW;
 
+import dev.runway.error.OutOfMemory;
+import dev.runway.features.Columns;
 import dev.runway.train.TrainedModel;
 import java.io.IOException;
 import java.io.OutputStream;
-import dev.runway.error.OutOfMemory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -35,6 +35,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.reflect.ClassTag$;
 
 /**
  * A trained Deeplearning4j network: predicts on Spark with the parameters broadcast to the
@@ -85,7 +86,7 @@ final class NetworkModel implements TrainedModel {
       schema = schema.add(PROBABILITY, SQLDataTypes.VectorType()).add(RAW, SQLDataTypes.VectorType());
     }
     Broadcast<float[]> broadcast = spark.sparkContext().broadcast(params,
-        scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+        ClassTag$.MODULE$.apply(float[].class));
     String conf = configurationJson;
     boolean isClassifier = classification;
     int featureIndex = features.schema().fieldIndex(FEATURES);

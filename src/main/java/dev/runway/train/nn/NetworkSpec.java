@@ -3,6 +3,7 @@ package dev.runway.train.nn;
 import dev.runway.features.Target;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -41,7 +42,7 @@ public record NetworkSpec(List<Integer> hiddenLayers, String activation, double 
 
   /** The Deeplearning4j configuration for {@code nIn} inputs and the target's outputs. */
   public MultiLayerConfiguration configuration(int nIn, Target target, long seed) {
-    Activation hidden = Activation.valueOf(activation.toUpperCase(java.util.Locale.ROOT));
+    Activation hidden = Activation.valueOf(activation.toUpperCase(Locale.ROOT));
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(buildUpdater())

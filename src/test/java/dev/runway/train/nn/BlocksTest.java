@@ -1,6 +1,5 @@
 package dev.runway.train.nn;
 
-import dev.runway.features.Columns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
+import dev.runway.features.Columns;
 import dev.runway.features.FeatureStep;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +173,7 @@ class BlocksTest {
     List<String> firstEpoch = null;
     for (long epochSeed : new long[] {11, 12}) {
       List<Map<Integer, EpochPlan.Step>> rounds = EpochPlan.rounds(layout, epochSeed, batch, frequency);
-      Map<Integer, Set<Integer>> batchesSeen = new java.util.HashMap<>();
+      Map<Integer, Set<Integer>> batchesSeen = new HashMap<>();
       List<String> order = new ArrayList<>();
       for (Map<Integer, EpochPlan.Step> round : rounds) {
         Set<Integer> workers = new HashSet<>();

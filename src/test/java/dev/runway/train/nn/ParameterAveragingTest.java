@@ -1,6 +1,5 @@
 package dev.runway.train.nn;
 
-import dev.runway.features.Columns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,16 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
 import dev.runway.error.TrainingException;
+import dev.runway.features.Columns;
 import dev.runway.features.FeatureStep;
 import dev.runway.features.Target;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainingData;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -29,6 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The averaging engine on small, fully known data in local[2]. */
 class ParameterAveragingTest {
@@ -118,7 +122,7 @@ class ParameterAveragingTest {
     }
     assertArrayEquals(expected, result.params(), 1e-6f);
     MultiLayerNetwork initial = Networks.build(result.configurationJson());
-    assertFalse(java.util.Arrays.equals(Networks.params(initial), result.params()), "training moved the parameters");
+    assertFalse(Arrays.equals(Networks.params(initial), result.params()), "training moved the parameters");
   }
 
   @Test
@@ -263,17 +267,17 @@ class ParameterAveragingTest {
     NetworkSpec dropout = new NetworkSpec(List.of(32), "relu", 0.5, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
     String conf = dropout.configuration(4, THREE_CLASSES, 7).toJson();
     Block block = Block.pack(rows(256, 12, false), 4, 3);
-    var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     var initial = Networks.build(conf);
     var state = jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
     EpochPlan.Step step = new EpochPlan.Step(0, 5, 0, 4);
-    java.util.function.Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 32,
+    Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 32,
         Map.of(0, step)).run(block, step).params();
 
     float[] fresh = round.apply("fresh-jvm");
     float[] first = round.apply("busy-jvm");
     for (int i = 0; i < 1000; i++) {
-      org.nd4j.linalg.factory.Nd4j.getRandom().nextDouble(); // whatever else ran in this JVM
+      Nd4j.getRandom().nextDouble(); // whatever else ran in this JVM
     }
     float[] again = round.apply("busy-jvm"); // the cached network, the same inputs
     assertArrayEquals(fresh, first);
