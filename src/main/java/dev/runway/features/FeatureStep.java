@@ -261,7 +261,7 @@ public final class FeatureStep {
   }
 
   /**
-   * The unfitted feature pipeline; its output column {@link #FEATURES} is the feature vector.
+   * The unfitted feature pipeline; its output column {@link Columns#FEATURES} is the feature vector.
    *
    * @param vectorSizes the size of each vector column (see {@link #vectorSizes})
    */

@@ -48,7 +48,7 @@ public final class Splitter {
   private Splitter() {}
 
   /**
-   * The training table of {@code source} with its {@link #SPLIT} column. The column method splits
+   * The training table of {@code source} with its {@link Columns#SPLIT} column. The column method splits
    * the training table (its column may be computed by the SQL). The random and k-fold methods
    * place the source rows, then run the SQL statements on each split's rows on their own and
    * stack the results: for statements that work row by row that is the same table as one run
@@ -74,14 +74,14 @@ public final class Splitter {
     return table;
   }
 
-  /** {@code table} with a {@link #SPLIT} column added, {@code table} taken as the source rows. */
+  /** {@code table} with a {@link Columns#SPLIT} column added, {@code table} taken as the source rows. */
   public static Dataset<Row> assign(Dataset<Row> table, SplitSettings s) {
     Column split = s.method().equals("column") ? byColumn(table, s) : byHash(table, s);
     return table.withColumn(SPLIT, split);
   }
 
   /**
-   * {@code rows} with a {@link #FOLD} column: each row's fold for repeat {@code repeat}. With a
+   * {@code rows} with a {@link Columns#FOLD} column: each row's fold for repeat {@code repeat}. With a
    * {@code stratum} column (the label, for classification) every value's rows are ordered by a
    * seeded hash of the row and dealt round-robin, so each fold holds its share of every class to
    * within one row; without one, the hash alone picks the fold.

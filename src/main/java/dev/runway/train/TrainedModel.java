@@ -1,8 +1,6 @@
 package dev.runway.train;
 
-import static dev.runway.features.Columns.RAW;
-import static dev.runway.features.Columns.PROBABILITY;
-import static dev.runway.features.Columns.PREDICTION;
+import dev.runway.features.Columns;
 import java.io.IOException;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -11,7 +9,10 @@ import org.apache.spark.sql.Row;
 
 /** A fitted model: applies to feature vectors and saves itself into a run directory. */
 public interface TrainedModel {
-  /** Adds {@link #PREDICTION}, and for classifiers {@link #PROBABILITY} and {@link #RAW}. */
+  /**
+   * Adds {@link Columns#PREDICTION}, and for classifiers {@link Columns#PROBABILITY} and
+   * {@link Columns#RAW}.
+   */
   Dataset<Row> predict(Dataset<Row> features);
 
   /** Writes the model under {@code directory} (a Hadoop URI that does not exist yet). */
