@@ -1,8 +1,11 @@
 package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
+import dev.runway.config.ConfigChoice;
 import dev.runway.config.ConfigReader;
 import dev.runway.config.JobSettings.SourceSettings;
+import dev.runway.config.JobSettings.SourceSettings.Format;
+import dev.runway.config.JobSettings.SourceSettings.Malformed;
 import dev.runway.config.StorageSettings;
 import dev.runway.data.InputFiles;
 import dev.runway.data.SchemaDdl;
@@ -12,7 +15,6 @@ import dev.runway.error.StorageErrors;
 import dev.runway.error.StorageException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -60,18 +62,17 @@ final class ScanCommand implements Callable<Integer> {
     Map<String, String> hadoop = StorageSettings.read(r);
     boolean infer = r.bool("source.infer-schema");
     r.throwIfProblems();
-    if (!List.of("parquet", "csv", "json").contains(format)) {
-      throw new JobConfigException("Cannot scan --format " + format + ": must be one of parquet, csv, json");
-    }
+    Format sourceFormat = ConfigChoice.parse(Format.class, format).orElseThrow(() -> new JobConfigException(
+        "Cannot scan --format " + format + ": must be one of " + String.join(", ", ConfigChoice.names(Format.class))));
     SparkSession spark = sparkOptions.session("runway scan", Map.of(), hadoop);
     spark.sparkContext().setJobDescription("runway scan " + path);
     if (schema) {
-      SourceSettings source = new SourceSettings(path, format, options, "", "", "fail", infer);
+      SourceSettings source = new SourceSettings(path, sourceFormat, options, "", "", Malformed.FAIL, infer);
       spec.commandLine().getOut().println(SchemaDdl.of(SourceReader.schema(spark, source)));
       return Main.ok();
     }
     // The throughput of reading, not of inferring types: a csv file is read as text unless asked.
-    SourceSettings source = new SourceSettings(path, format, options, "", "", "fail", false);
+    SourceSettings source = new SourceSettings(path, sourceFormat, options, "", "", Malformed.FAIL, false);
     long start = System.nanoTime();
     Dataset<Row> data = SourceReader.readAsIs(spark, source);
     // Hashing every column forces every value to be read and decoded, which count() would not.

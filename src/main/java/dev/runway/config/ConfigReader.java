@@ -243,6 +243,16 @@ public final class ConfigReader {
     return allowed.get(0);
   }
 
+  /**
+   * One of the constants of {@code type}, by the name job files use for it ({@link
+   * ConfigChoice#configName()}); a bad value is reported as {@link #oneOf} reports it. After a
+   * problem, the first constant is returned as a placeholder.
+   */
+  public <E extends Enum<E> & ConfigChoice> E choice(String path, Class<E> type) {
+    String value = oneOf(path, ConfigChoice.names(type));
+    return ConfigChoice.parse(type, value).orElse(type.getEnumConstants()[0]);
+  }
+
   public List<String> stringList(String path) {
     if (!present(path)) {
       return List.of();

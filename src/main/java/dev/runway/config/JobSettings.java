@@ -1,6 +1,11 @@
 package dev.runway.config;
 
 import com.typesafe.config.Config;
+import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
+import dev.runway.config.JobSettings.FeatureSettings.Task;
+import dev.runway.config.JobSettings.SourceSettings.Format;
+import dev.runway.config.JobSettings.SourceSettings.Malformed;
+import dev.runway.config.JobSettings.SplitSettings.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +92,11 @@ public record JobSettings(
     }
     return new SourceSettings(
         r.requiredString("source.path"),
-        r.oneOf("source.format", List.of("parquet", "csv", "json")),
+        r.choice("source.format", Format.class),
         options,
         r.string("source.schema"),
         r.string("source.filter"),
-        r.oneOf("source.malformed", List.of("fail", "drop")),
+        r.choice("source.malformed", Malformed.class),
         r.bool("source.infer-schema"));
   }
 
@@ -123,12 +128,12 @@ public record JobSettings(
         r.requiredString("features.source-view"),
         List.copyOf(statements),
         r.requiredString("features.label"),
-        r.oneOf("features.task", List.of("auto", "classification", "regression")),
+        r.choice("features.task", Task.class),
         r.intIn("features.auto-max-classes", 2, 10_000),
         r.stringList("features.categorical"),
         r.intIn("features.max-categories", 2, 10_000_000),
         r.stringList("features.numeric"),
-        r.oneOf("features.impute-strategy", List.of("mean", "median", "mode")),
+        r.choice("features.impute-strategy", ImputeStrategy.class),
         r.bool("features.standardize"),
         r.stringList("features.vectors"),
         r.stringList("features.hashed.columns"),
@@ -144,7 +149,7 @@ public record JobSettings(
   }
 
   private static SplitSettings readSplit(ConfigReader r) {
-    String method = r.oneOf("split.method", List.of("random", "k-fold", "column"));
+    Method method = r.choice("split.method", Method.class);
     double train = r.doubleIn("split.fractions.train", 0.0, 1.0);
     double validation = r.doubleIn("split.fractions.validation", 0.0, 1.0);
     double test = r.doubleIn("split.fractions.test", 0.0, 1.0);
@@ -155,7 +160,7 @@ public record JobSettings(
     String key = r.string("split.key");
     int folds = r.intIn("split.folds", 2, 100);
     int repeats = r.intIn("split.repeats", 1, 100);
-    if (!method.equals("column")) {
+    if (method != Method.COLUMN) {
       if (Math.abs(train + validation + test - 1.0) > 1e-9) {
         r.problem("Cannot split with fractions train=" + train + ", validation=" + validation
             + ", test=" + test + " (" + r.where("split.fractions") + "): they must sum to 1");
@@ -171,7 +176,7 @@ public record JobSettings(
         r.problem("split.test-start", "split.method = column needs a test cut point");
       }
     }
-    if (method.equals("column") && !key.isBlank()) {
+    if (method == Method.COLUMN && !key.isBlank()) {
       r.problem("split.key", "split.method = column places rows by split.column; split.key is for random and k-fold");
     }
     return new SplitSettings(method, train, validation, test, seed, column, validationStart, testStart, key,
@@ -183,8 +188,55 @@ public record JobSettings(
    * with rows of a text format that do not parse: fail or drop. inferSchema: a csv source without
    * a schema has its column types inferred (unless options set Spark's inferSchema themselves).
    */
-  public record SourceSettings(String path, String format, Map<String, String> options, String schema,
-      String filter, String malformed, boolean inferSchema) {}
+  public record SourceSettings(String path, Format format, Map<String, String> options, String schema,
+      String filter, Malformed malformed, boolean inferSchema) {
+
+    /** source.format: how the files at source.path are written. */
+    public enum Format implements ConfigChoice {
+      PARQUET("parquet"),
+      CSV("csv"),
+      JSON("json");
+
+      private final String configName;
+
+      Format(String configName) {
+        this.configName = configName;
+      }
+
+      /** Also Spark's name of the format, as {@code DataFrameReader.format} takes it. */
+      @Override
+      public String configName() {
+        return configName;
+      }
+
+      @Override
+      public String toString() {
+        return configName;
+      }
+    }
+
+    /** source.malformed: what a row of a text format that does not parse does to the job. */
+    public enum Malformed implements ConfigChoice {
+      FAIL("fail"),
+      DROP("drop");
+
+      private final String configName;
+
+      Malformed(String configName) {
+        this.configName = configName;
+      }
+
+      @Override
+      public String configName() {
+        return configName;
+      }
+
+      @Override
+      public String toString() {
+        return configName;
+      }
+    }
+  }
 
   /** One named SQL statement of the feature step. */
   public record SqlStatement(String name, String sql) {}
@@ -194,12 +246,12 @@ public record JobSettings(
       String sourceView,
       List<SqlStatement> sql,
       String label,
-      String task,
+      Task task,
       int autoMaxClasses,
       List<String> categorical,
       int maxCategories,
       List<String> numeric,
-      String imputeStrategy,
+      ImputeStrategy imputeStrategy,
       boolean standardize,
       List<String> vectors,
       List<String> hashedColumns,
@@ -212,6 +264,53 @@ public record JobSettings(
       all.addAll(vectors);
       all.addAll(hashedColumns);
       return all;
+    }
+
+    /** features.task: what kind of target the label is, or auto to decide from its values. */
+    public enum Task implements ConfigChoice {
+      AUTO("auto"),
+      CLASSIFICATION("classification"),
+      REGRESSION("regression");
+
+      private final String configName;
+
+      Task(String configName) {
+        this.configName = configName;
+      }
+
+      @Override
+      public String configName() {
+        return configName;
+      }
+
+      @Override
+      public String toString() {
+        return configName;
+      }
+    }
+
+    /** features.impute-strategy: what replaces a missing number. */
+    public enum ImputeStrategy implements ConfigChoice {
+      MEAN("mean"),
+      MEDIAN("median"),
+      MODE("mode");
+
+      private final String configName;
+
+      ImputeStrategy(String configName) {
+        this.configName = configName;
+      }
+
+      /** Also Spark's name of the strategy, as {@code Imputer.setStrategy} takes it. */
+      @Override
+      public String configName() {
+        return configName;
+      }
+
+      @Override
+      public String toString() {
+        return configName;
+      }
     }
   }
 
@@ -237,7 +336,7 @@ public record JobSettings(
    * source column whose value alone places a row; empty means the whole source row.
    */
   public record SplitSettings(
-      String method,
+      Method method,
       double train,
       double validation,
       double test,
@@ -249,7 +348,30 @@ public record JobSettings(
       int folds,
       int repeats) {
     public boolean kFold() {
-      return method.equals("k-fold");
+      return method == Method.K_FOLD;
+    }
+
+    /** split.method: how rows are placed in train, validation and test. */
+    public enum Method implements ConfigChoice {
+      RANDOM("random"),
+      K_FOLD("k-fold"),
+      COLUMN("column");
+
+      private final String configName;
+
+      Method(String configName) {
+        this.configName = configName;
+      }
+
+      @Override
+      public String configName() {
+        return configName;
+      }
+
+      @Override
+      public String toString() {
+        return configName;
+      }
     }
   }
 }

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.runway.config.JobSettings.SourceSettings;
+import dev.runway.config.JobSettings.SourceSettings.Format;
+import dev.runway.config.JobSettings.SourceSettings.Malformed;
 import dev.runway.error.DataException;
 import dev.runway.error.JobConfigException;
 import dev.runway.error.Messages;
@@ -46,7 +48,7 @@ public final class SourceReader {
    * follow; close the result to release them.
    */
   public static Source read(SparkSession spark, SourceSettings source) {
-    if (!source.format().equals("csv") && !source.format().equals("json")) {
+    if (source.format() != Format.CSV && source.format() != Format.JSON) {
       return new Source(filter(readAsIs(spark, source), source), null, null);
     }
     Dataset<Row> inferred = readAsIs(spark, source);
@@ -63,7 +65,7 @@ public final class SourceReader {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       MalformedRows malformed = malformedRows(parsed, source);
-      if (malformed.count() > 0 && source.malformed().equals("fail")) {
+      if (malformed.count() > 0 && source.malformed() == Malformed.FAIL) {
         throw new DataException(malformed.count() + " malformed " + (malformed.count() == 1 ? "row" : "rows")
             + " in source.path " + source.path() + ", the first in " + malformed.firstFile()
             + LineFinder.lineOf(spark.sparkContext().hadoopConfiguration(), malformed.firstFile(),
@@ -72,7 +74,7 @@ public final class SourceReader {
             + " matching the schema; fix the data or set source.malformed = drop)");
       }
       Dataset<Row> rows = parsed.filter(col(MALFORMED).isNull()).drop(MALFORMED, FILE);
-      if (source.format().equals("csv") && source.schema().isBlank()) {
+      if (source.format() == Format.CSV && source.schema().isBlank()) {
         rows = CsvColumns.note(rows, CsvColumns.fix(infersTypes(source), inferKey(source)));
       }
       return new Source(filter(rows, source), malformed, parsed);
@@ -109,9 +111,9 @@ public final class SourceReader {
   }
 
   private static DataFrameReader reader(SparkSession spark, SourceSettings source) {
-    DataFrameReader reader = spark.read().format(source.format()).options(source.options())
+    DataFrameReader reader = spark.read().format(source.format().configName()).options(source.options())
         .option("columnNameOfCorruptRecord", MALFORMED);
-    if (source.format().equals("csv") && source.schema().isBlank() && userInferOption(source).isEmpty()) {
+    if (source.format() == Format.CSV && source.schema().isBlank() && userInferOption(source).isEmpty()) {
       reader = reader.option(INFER_SCHEMA, Boolean.toString(source.inferSchema()));
     }
     return reader;

@@ -122,9 +122,9 @@ public final class FeatureStep {
     }
     boolean numeric = type instanceof NumericType;
     boolean classification = switch (f.task()) {
-      case "classification" -> true;
-      case "regression" -> false;
-      default -> !numeric || (isIntegral(type) && distinct(table, label, f.autoMaxClasses()).size() <= f.autoMaxClasses());
+      case CLASSIFICATION -> true;
+      case REGRESSION -> false;
+      case AUTO -> !numeric || (isIntegral(type) && distinct(table, label, f.autoMaxClasses()).size() <= f.autoMaxClasses());
     };
     if (!classification) {
       if (!numeric) {
@@ -279,7 +279,7 @@ public final class FeatureStep {
       stages.add(new SQLTransformer().setStatement("SELECT *, " + casts + " FROM __THIS__"));
       String[] in = f.numeric().stream().map(c -> Columns.NUMERIC_PREFIX + c).toArray(String[]::new);
       String[] out = f.numeric().stream().map(c -> Columns.IMPUTED_PREFIX + c).toArray(String[]::new);
-      stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy(f.imputeStrategy()));
+      stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy(f.imputeStrategy().configName()));
       dense.addAll(Arrays.asList(out));
     }
     dense.addAll(f.vectors());

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.SplitSettings;
+import dev.runway.config.JobSettings.SplitSettings.Method;
 import dev.runway.error.JobConfigException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class Splitter {
    */
   public static Dataset<Row> trainingTable(SparkSession spark, Dataset<Row> source, FeatureSettings f,
       SplitSettings s) {
-    if (s.method().equals("column")) {
+    if (s.method() == Method.COLUMN) {
       return assign(SqlFeatures.build(spark, source, f), s);
     }
     Dataset<Row> placed = assign(source, s);
@@ -76,7 +77,7 @@ public final class Splitter {
 
   /** {@code table} with a {@link Columns#SPLIT} column added, {@code table} taken as the source rows. */
   public static Dataset<Row> assign(Dataset<Row> table, SplitSettings s) {
-    Column split = s.method().equals("column") ? byColumn(table, s) : byHash(table, s);
+    Column split = s.method() == Method.COLUMN ? byColumn(table, s) : byHash(table, s);
     return table.withColumn(SPLIT, split);
   }
 

@@ -235,7 +235,7 @@ public final class TrainJob {
     sparkFacts.put("master", spark.sparkContext().master());
     sparkFacts.put("application_id", spark.sparkContext().applicationId());
     Map<String, Object> split = new LinkedHashMap<>();
-    split.put("method", s.split().method());
+    split.put("method", s.split().method().configName());
     split.put("seed", s.split().seed());
     split.put("rows", rows);
     return new RunLineage(
@@ -248,7 +248,7 @@ public final class TrainJob {
         Instant.now().toString(),
         Map.of("version", BuildInfo.version(), "git_commit", BuildInfo.gitCommit()),
         sparkFacts,
-        s.source().format(),
+        s.source().format().configName(),
         s.source().filter(),
         source.rows().schema().toDDL(),
         s.features().sql().stream().map(q -> Map.<String, Object>of("name", q.name(), "sql", q.sql())).toList(),

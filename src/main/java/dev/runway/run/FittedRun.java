@@ -12,6 +12,7 @@ import dev.runway.artifacts.RunDirectory;
 import dev.runway.config.ConfigReader;
 import dev.runway.config.JobConfigLoader;
 import dev.runway.config.JobSettings;
+import dev.runway.config.JobSettings.SourceSettings.Malformed;
 import dev.runway.error.JobConfigException;
 import dev.runway.error.StorageException;
 import dev.runway.features.FeatureStep;
@@ -139,7 +140,7 @@ public final class FittedRun {
    * fills them, as in training.
    */
   private Dataset<Row> finite(Dataset<Row> table, String inputName) {
-    boolean drop = settings.source().malformed().equals("drop");
+    boolean drop = settings.source().malformed() == Malformed.DROP;
     Dataset<Row> out = table;
     for (String c : settings.features().numeric()) {
       Column value = col(quote(c));

@@ -1,5 +1,6 @@
 package dev.runway.train;
 
+import dev.runway.config.ConfigChoice;
 import dev.runway.config.ConfigReader;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,8 +44,11 @@ final class HyperParams {
     return remember(key, r.bool(prefix + key));
   }
 
-  String oneOf(String key, List<String> allowed) {
-    return remember(key, r.oneOf(prefix + key, allowed));
+  /** One of a closed set of values, recorded as the job file spells it. */
+  <E extends Enum<E> & ConfigChoice> E choice(String key, Class<E> type) {
+    E value = r.choice(prefix + key, type);
+    values.put(key, value.configName());
+    return value;
   }
 
   List<Integer> intList(String key, int min, int max) {

@@ -1,11 +1,12 @@
 package dev.runway.train;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 
+import dev.runway.config.ConfigChoice;
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
+import dev.runway.features.Columns;
 import dev.runway.features.Target;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.apache.spark.ml.classification.LogisticRegressionModel;
 
 /** Spark MLlib logistic regression, binomial or multinomial. */
 record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regGrid, double elasticNet, double tol,
-    boolean fitIntercept, String family, Map<String, Object> params) implements Trainer {
+    boolean fitIntercept, Family family, Map<String, Object> params) implements Trainer {
   static final String TYPE = "logistic-regression";
 
   static Trainer read(ConfigReader r) {
@@ -28,7 +29,7 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
         p.doubleIn("elastic-net-param", 0.0, 1.0),
         p.doubleIn("tol", 0.0, 1.0),
         p.bool("fit-intercept"),
-        p.oneOf("family", List.of("auto", "binomial", "multinomial")),
+        p.choice("family", Family.class),
         p.values());
   }
 
@@ -53,7 +54,7 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
       throw new JobConfigException("Cannot train model.type = " + TYPE + " on a regression target '"
           + target.column() + "': use linear-regression, random-forest or gradient-boosted-trees");
     }
-    if (family.equals("binomial") && !target.binary()) {
+    if (family == Family.BINOMIAL && !target.binary()) {
       throw new JobConfigException("Cannot use model." + TYPE + ".family = binomial with "
           + target.classes().size() + " classes: use multinomial or auto");
     }
@@ -69,7 +70,7 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
         .setPredictionCol(Columns.PREDICTION).setProbabilityCol(Columns.PROBABILITY)
         .setRawPredictionCol(Columns.RAW)
         .setMaxIter(maxIter).setRegParam(regParam).setElasticNetParam(elasticNet).setTol(tol)
-        .setFitIntercept(fitIntercept).setFamily(family)
+        .setFitIntercept(fitIntercept).setFamily(family.configName())
         .fit(data.train());
     Map<String, Object> summary = new LinkedHashMap<>();
     if (model.hasSummary()) {
@@ -78,5 +79,28 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
       summary.put("final_objective", history.length == 0 ? null : history[history.length - 1]);
     }
     return new SparkMlModel(model, summary);
+  }
+
+  /** model.logistic-regression.family: Spark's family, by Spark's own name. */
+  enum Family implements ConfigChoice {
+    AUTO("auto"),
+    BINOMIAL("binomial"),
+    MULTINOMIAL("multinomial");
+
+    private final String configName;
+
+    Family(String configName) {
+      this.configName = configName;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
   }
 }

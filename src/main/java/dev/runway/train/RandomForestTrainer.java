@@ -1,12 +1,12 @@
 package dev.runway.train;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 
+import dev.runway.config.ConfigChoice;
 import dev.runway.config.ConfigReader;
+import dev.runway.features.Columns;
 import dev.runway.features.Target;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.RandomForestClassifier;
@@ -14,7 +14,7 @@ import org.apache.spark.ml.regression.RandomForestRegressor;
 
 /** Spark MLlib random forest: a classifier or a regressor, following the target. */
 record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInstances,
-    double subsampling, String featureSubset, Map<String, Object> params) implements Trainer {
+    double subsampling, FeatureSubset featureSubset, Map<String, Object> params) implements Trainer {
   static final String TYPE = "random-forest";
 
   static Trainer read(ConfigReader r) {
@@ -25,7 +25,7 @@ record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInsta
         p.intIn("max-bins", 2, 65_536),
         p.intIn("min-instances-per-node", 1, Integer.MAX_VALUE),
         p.doubleIn("subsampling-rate", Double.MIN_VALUE, 1.0),
-        p.oneOf("feature-subset-strategy", List.of("auto", "all", "onethird", "sqrt", "log2")),
+        p.choice("feature-subset-strategy", FeatureSubset.class),
         p.values());
   }
 
@@ -48,16 +48,41 @@ record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInsta
           .setProbabilityCol(Columns.PROBABILITY).setRawPredictionCol(Columns.RAW)
           .setNumTrees(numTrees).setMaxDepth(maxDepth).setMaxBins(maxBins)
           .setMinInstancesPerNode(minInstances).setSubsamplingRate(subsampling)
-          .setFeatureSubsetStrategy(featureSubset).setSeed(data.seed())
+          .setFeatureSubsetStrategy(featureSubset.configName()).setSeed(data.seed())
           .fit(data.train());
     } else {
       model = new RandomForestRegressor()
           .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
           .setNumTrees(numTrees).setMaxDepth(maxDepth).setMaxBins(maxBins)
           .setMinInstancesPerNode(minInstances).setSubsamplingRate(subsampling)
-          .setFeatureSubsetStrategy(featureSubset).setSeed(data.seed())
+          .setFeatureSubsetStrategy(featureSubset.configName()).setSeed(data.seed())
           .fit(data.train());
     }
     return new SparkMlModel(model, Map.of("trees", numTrees));
+  }
+
+  /** model.random-forest.feature-subset-strategy: features tried per split, by Spark's name. */
+  enum FeatureSubset implements ConfigChoice {
+    AUTO("auto"),
+    ALL("all"),
+    ONETHIRD("onethird"),
+    SQRT("sqrt"),
+    LOG2("log2");
+
+    private final String configName;
+
+    FeatureSubset(String configName) {
+      this.configName = configName;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
   }
 }

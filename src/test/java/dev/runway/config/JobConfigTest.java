@@ -5,14 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
+import dev.runway.config.JobSettings.FeatureSettings.Task;
+import dev.runway.config.JobSettings.SourceSettings.Format;
+import dev.runway.config.JobSettings.SourceSettings.Malformed;
+import dev.runway.config.JobSettings.SplitSettings.Method;
 import dev.runway.error.ExitCode;
 import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
+import dev.runway.train.nn.NetworkSpec.Updater;
 import dev.runway.train.nn.NeuralNetworkTrainer;
+import dev.runway.train.nn.TrainSettings.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +134,37 @@ class JobConfigTest {
     JobConfigException e = invalid(VALID + "model.type = random-forrest\n");
     assertEquals("Cannot set model.type = \"random-forrest\" (job.conf:7): must be one of logistic-regression,"
         + " random-forest, gradient-boosted-trees, linear-regression, neural-network; did you mean random-forest?", relative(e));
+  }
+
+  @Test
+  void choicesAreParsedOnceAndWrittenOutAsTheJobFileSpellsThem() throws IOException {
+    JobDefinition job = JobDefinition.load(job(VALID + "split.method = k-fold\nsource.malformed = drop\n"
+        + "features.impute-strategy = median\nmodel.type = neural-network\n"
+        + "model.neural-network.updater = sgd\ntrain.engine = dl4j-spark\n").toString(), List.of());
+    assertEquals(Method.K_FOLD, job.settings().split().method());
+    assertTrue(job.settings().split().kFold());
+    assertEquals(Format.CSV, job.settings().source().format());
+    assertEquals(Malformed.DROP, job.settings().source().malformed());
+    assertEquals(Task.AUTO, job.settings().features().task());
+    assertEquals(ImputeStrategy.MEDIAN, job.settings().features().imputeStrategy());
+    NeuralNetworkTrainer network = (NeuralNetworkTrainer) job.trainer();
+    assertEquals(Updater.SGD, network.spec().updater());
+    assertEquals(Engine.DL4J_SPARK, network.settings().engine());
+    // What lineage.json records: the words of the job file, not the constants' names.
+    assertEquals("k-fold", job.settings().split().method().configName());
+    assertEquals("sgd", ((Map<?, ?>) network.params().get("network")).get("updater"));
+    assertEquals("dl4j-spark", ((Map<?, ?>) network.params().get("train")).get("engine"));
+    assertEquals("auto", JobDefinition.load(job(VALID).toString(), List.of()).trainer().params().get("family"));
+  }
+
+  @Test
+  void aMistypedChoiceNamesTheKeyTheChoicesAndTheClosestOne() throws IOException {
+    JobConfigException e = invalid(VALID + "split.method = kfold\n",
+        "model.type=neural-network", "model.neural-network.activation=Relu");
+    assertEquals("Cannot set split.method = \"kfold\" (job.conf:7): must be one of random, k-fold, column;"
+        + " did you mean k-fold?" + System.lineSeparator()
+        + "Cannot set model.neural-network.activation = \"Relu\" (--set model.neural-network.activation=Relu):"
+        + " must be one of relu, leakyrelu, elu, tanh, sigmoid; did you mean relu?", relative(e));
   }
 
   @Test

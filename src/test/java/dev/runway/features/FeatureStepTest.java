@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
+import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
+import dev.runway.config.JobSettings.FeatureSettings.Task;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.DataException;
@@ -38,7 +40,7 @@ class FeatureStepTest {
 
   private static FeatureSettings features(List<SqlStatement> sql, String label, List<String> categorical,
       List<String> numeric) {
-    return new FeatureSettings("source", sql, label, "auto", 20, categorical, 100, numeric, "mean", true,
+    return new FeatureSettings("source", sql, label, Task.AUTO, 20, categorical, 100, numeric, ImputeStrategy.MEAN, true,
         List.of(), List.of(), 64);
   }
 
@@ -147,7 +149,7 @@ class FeatureStepTest {
   @Test
   void arraysOfNumbersBecomeVectors() {
     Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), 100, List.of(), "mean",
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN,
         false, List.of("pixels"), List.of(), 64);
     FeatureStep.checkColumns(t.schema(), f);
     Dataset<Row> prepared = FeatureStep.prepare(t, f);
@@ -160,7 +162,7 @@ class FeatureStepTest {
   @Test
   void anEmptySplitTransformsAndAVectorOfAnotherSizeIsRejected() {
     Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings("source", List.of(), "y", "auto", 20, List.of(), 100, List.of(), "mean",
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN,
         true, List.of("pixels"), List.of(), 64);
     Dataset<Row> prepared = FeatureStep.prepare(t, f);
     PipelineModel model = FeatureStep.pipeline(f, FeatureStep.vectorSizes(prepared, f)).fit(prepared);

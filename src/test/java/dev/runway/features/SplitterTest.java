@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
+import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
+import dev.runway.config.JobSettings.FeatureSettings.Task;
 import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.config.JobSettings.SplitSettings.Method;
 import dev.runway.config.JobSettings.SplitSettings;
 import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.JobConfigException;
@@ -34,7 +37,7 @@ class SplitterTest {
   }
 
   private static SplitSettings random(long seed) {
-    return new SplitSettings("random", 0.7, 0.1, 0.2, seed, "", "", "", "", 5, 1);
+    return new SplitSettings(Method.RANDOM, 0.7, 0.1, 0.2, seed, "", "", "", "", 5, 1);
   }
 
   private static Map<Long, String> assignment(Dataset<Row> assigned) {
@@ -73,7 +76,7 @@ class SplitterTest {
 
   @Test
   void columnSplitUsesTheCutPoints() {
-    SplitSettings byDay = new SplitSettings("column", 0, 0, 0, 0, "day", "2024-10-01", "2024-12-01", "", 5, 1);
+    SplitSettings byDay = new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "2024-10-01", "2024-12-01", "", 5, 1);
     for (Row r : Splitter.assign(table(2), byDay).select("day", Columns.SPLIT).collectAsList()) {
       String day = r.getDate(0).toString();
       String expected = day.compareTo("2024-12-01") >= 0 ? "test" : day.compareTo("2024-10-01") >= 0 ? "validation" : "train";
@@ -83,14 +86,14 @@ class SplitterTest {
 
   @Test
   void columnSplitRejectsACutPointOfTheWrongType() {
-    SplitSettings bad = new SplitSettings("column", 0, 0, 0, 0, "day", "", "next year", "", 5, 1);
+    SplitSettings bad = new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "", "next year", "", 5, 1);
     JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), bad));
     assertEquals("Cannot set split.test-start = \"next year\": not a valid date for split column 'day'", e.getMessage());
   }
 
   @Test
   void columnSplitNamesAMissingColumn() {
-    SplitSettings bad = new SplitSettings("column", 0, 0, 0, 0, "when", "", "2024-01-01", "", 5, 1);
+    SplitSettings bad = new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "when", "", "2024-01-01", "", 5, 1);
     JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), bad));
     assertEquals("Cannot split on column 'when' (split.column): the training table has no such column"
         + " (it has: id, category, x, day)", e.getMessage());
@@ -101,7 +104,7 @@ class SplitterTest {
     for (int i = 0; i < sql.length; i++) {
       statements.add(new SqlStatement("step" + i, sql[i]));
     }
-    return new FeatureSettings("source", statements, "x", "auto", 20, List.of(), 100, List.of(), "mean", true,
+    return new FeatureSettings("source", statements, "x", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN, true,
         List.of(), List.of(), 64);
   }
 
@@ -141,10 +144,10 @@ class SplitterTest {
 
   @Test
   void aSplitKeyKeepsAnEntitysRowsTogether() {
-    SplitSettings byCategory = new SplitSettings("random", 0.5, 0.0, 0.5, 42, "", "", "", "category", 5, 1);
+    SplitSettings byCategory = new SplitSettings(Method.RANDOM, 0.5, 0.0, 0.5, 42, "", "", "", "category", 5, 1);
     Dataset<Row> rows = Splitter.assign(table(2), byCategory);
     assertEquals(7, rows.select("category", Columns.SPLIT).distinct().count());
-    SplitSettings missing = new SplitSettings("random", 0.5, 0.0, 0.5, 42, "", "", "", "customer", 5, 1);
+    SplitSettings missing = new SplitSettings(Method.RANDOM, 0.5, 0.0, 0.5, 42, "", "", "", "customer", 5, 1);
     JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), missing));
     assertEquals("Cannot split on split.key 'customer': the source has no such column (it has: id, category, x, day)",
         e.getMessage());
@@ -152,7 +155,7 @@ class SplitterTest {
 
   @Test
   void kFoldHoldsOutTheTestShareAndDealsStratifiedFolds() {
-    SplitSettings kFold = new SplitSettings("k-fold", 0.7, 0.1, 0.2, 42, "", "", "", "", 5, 1);
+    SplitSettings kFold = new SplitSettings(Method.K_FOLD, 0.7, 0.1, 0.2, 42, "", "", "", "", 5, 1);
     Dataset<Row> placed = Splitter.assign(table(3), kFold);
     assertEquals(0, placed.filter(col(Columns.SPLIT).equalTo("validation")).count());
     // The same test rows as the random split with the same fractions and seed.

@@ -85,6 +85,10 @@ class TrainEndToEndTest {
     assertEquals(Files.size(TestData.SEATTLE_WEATHER), ((Number) input.get("total_bytes")).longValue());
     assertEquals(Map.of("train", 1096, "validation", 181, "test", 184),
         ((Map<?, ?>) lineage.get("split")).get("rows"));
+    // Closed choices are written as the job file spells them.
+    assertEquals("column", ((Map<?, ?>) lineage.get("split")).get("method"));
+    assertEquals("csv", lineage.get("source_format"));
+    assertEquals("auto", ((Map<?, ?>) ((Map<?, ?>) lineage.get("model")).get("params")).get("feature-subset-strategy"));
     assertTrue(run.readText("job.conf").contains("num-trees=30"), "the resolved job is saved");
     assertTrue(Files.isDirectory(runs.resolve("seattle-weather/r1/feature-pipeline/stages")));
     assertTrue(Files.isDirectory(runs.resolve("seattle-weather/r1/model/metadata")));

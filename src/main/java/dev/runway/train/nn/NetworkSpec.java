@@ -1,9 +1,9 @@
 package dev.runway.train.nn;
 
+import dev.runway.config.ConfigChoice;
 import dev.runway.features.Target;
 import java.io.Serializable;
 import java.util.List;
-import java.util.Locale;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -36,13 +36,13 @@ import org.nd4j.linalg.schedule.StepSchedule;
  * @param lrDecay factor of the schedules
  * @param lrStepEpochs epochs per step of the step schedule
  */
-public record NetworkSpec(List<Integer> hiddenLayers, String activation, double dropout, double l2,
-    String updater, double learningRate, double momentum, String lrSchedule, double lrDecay,
+public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activation, double dropout, double l2,
+    Updater updater, double learningRate, double momentum, LrSchedule lrSchedule, double lrDecay,
     int lrStepEpochs) implements Serializable {
 
   /** The Deeplearning4j configuration for {@code nIn} inputs and the target's outputs. */
   public MultiLayerConfiguration configuration(int nIn, Target target, long seed) {
-    Activation hidden = Activation.valueOf(activation.toUpperCase(Locale.ROOT));
+    Activation hidden = activation.dl4j();
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(buildUpdater())
@@ -80,14 +80,92 @@ public record NetworkSpec(List<Integer> hiddenLayers, String activation, double 
 
   private IUpdater buildUpdater() {
     ISchedule schedule = switch (lrSchedule) {
-      case "exponential" -> new ExponentialSchedule(ScheduleType.EPOCH, learningRate, lrDecay);
-      case "step" -> new StepSchedule(ScheduleType.EPOCH, learningRate, lrDecay, lrStepEpochs);
-      default -> null;
+      case EXPONENTIAL -> new ExponentialSchedule(ScheduleType.EPOCH, learningRate, lrDecay);
+      case STEP -> new StepSchedule(ScheduleType.EPOCH, learningRate, lrDecay, lrStepEpochs);
+      case NONE -> null;
     };
     return switch (updater) {
-      case "nesterov" -> schedule == null ? new Nesterovs(learningRate, momentum) : new Nesterovs(schedule, momentum);
-      case "sgd" -> schedule == null ? new Sgd(learningRate) : new Sgd(schedule);
-      default -> schedule == null ? new Adam(learningRate) : new Adam(schedule);
+      case NESTEROV -> schedule == null ? new Nesterovs(learningRate, momentum) : new Nesterovs(schedule, momentum);
+      case SGD -> schedule == null ? new Sgd(learningRate) : new Sgd(schedule);
+      case ADAM -> schedule == null ? new Adam(learningRate) : new Adam(schedule);
     };
+  }
+
+  /** model.neural-network.activation: the hidden layers' activation function. */
+  public enum HiddenActivation implements ConfigChoice {
+    RELU("relu", Activation.RELU),
+    LEAKYRELU("leakyrelu", Activation.LEAKYRELU),
+    ELU("elu", Activation.ELU),
+    TANH("tanh", Activation.TANH),
+    SIGMOID("sigmoid", Activation.SIGMOID);
+
+    private final String configName;
+    private final Activation dl4j;
+
+    HiddenActivation(String configName, Activation dl4j) {
+      this.configName = configName;
+      this.dl4j = dl4j;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    /** Deeplearning4j's activation. */
+    public Activation dl4j() {
+      return dl4j;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
+  }
+
+  /** model.neural-network.updater: the optimizer. */
+  public enum Updater implements ConfigChoice {
+    ADAM("adam"),
+    NESTEROV("nesterov"),
+    SGD("sgd");
+
+    private final String configName;
+
+    Updater(String configName) {
+      this.configName = configName;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
+  }
+
+  /** model.neural-network.lr-schedule: how the learning rate changes by epoch. */
+  public enum LrSchedule implements ConfigChoice {
+    NONE("none"),
+    EXPONENTIAL("exponential"),
+    STEP("step");
+
+    private final String configName;
+
+    LrSchedule(String configName) {
+      this.configName = configName;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
   }
 }

@@ -6,8 +6,12 @@ import dev.runway.features.Target;
 import dev.runway.train.TrainedModel;
 import dev.runway.train.Trainer;
 import dev.runway.train.TrainingData;
+import dev.runway.train.nn.NetworkSpec.HiddenActivation;
+import dev.runway.train.nn.NetworkSpec.LrSchedule;
+import dev.runway.train.nn.NetworkSpec.Updater;
+import dev.runway.train.nn.TrainSettings.Engine;
+import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,33 +36,33 @@ public final class NeuralNetworkTrainer implements Trainer {
     String m = "model." + TYPE + ".";
     NetworkSpec spec = new NetworkSpec(
         r.intList(m + "hidden-layers", 1, 65_536),
-        r.oneOf(m + "activation", List.of("relu", "leakyrelu", "elu", "tanh", "sigmoid")),
+        r.choice(m + "activation", HiddenActivation.class),
         r.doubleIn(m + "dropout", 0.0, 0.95),
         r.doubleIn(m + "l2", 0.0, 1.0),
-        r.oneOf(m + "updater", List.of("adam", "nesterov", "sgd")),
+        r.choice(m + "updater", Updater.class),
         r.doubleIn(m + "learning-rate", Double.MIN_VALUE, 1000.0),
         r.doubleIn(m + "momentum", 0.0, 1.0),
-        r.oneOf(m + "lr-schedule", List.of("none", "exponential", "step")),
+        r.choice(m + "lr-schedule", LrSchedule.class),
         r.doubleIn(m + "lr-decay", Double.MIN_VALUE, 1.0),
         r.intIn(m + "lr-step-epochs", 1, 100_000));
     TrainSettings settings = new TrainSettings(
-        r.oneOf("train.engine", List.of("parameter-averaging", "dl4j-spark")),
+        r.choice("train.engine", Engine.class),
         r.intIn("train.workers", 0, 100_000),
         r.intIn("train.batch-size", 1, 1_000_000),
         r.intIn("train.averaging-frequency", 1, 1_000_000),
         r.intIn("train.epochs", 1, 100_000),
-        r.oneOf("train.early-stopping.metric", List.of("validation-loss", "validation-accuracy")),
+        r.choice("train.early-stopping.metric", StopMetric.class),
         r.intIn("train.early-stopping.patience", 0, 100_000),
         r.bytesIn("train.block-size", 1L << 16, 1L << 30),
         r.intIn("train.min-batches", 0, 1_000_000));
     Map<String, Object> params = new LinkedHashMap<>();
-    params.put("network", Map.of("hidden-layers", spec.hiddenLayers(), "activation", spec.activation(),
-        "dropout", spec.dropout(), "l2", spec.l2(), "updater", spec.updater(),
-        "learning-rate", spec.learningRate(), "momentum", spec.momentum(), "lr-schedule", spec.lrSchedule(),
+    params.put("network", Map.of("hidden-layers", spec.hiddenLayers(), "activation", spec.activation().configName(),
+        "dropout", spec.dropout(), "l2", spec.l2(), "updater", spec.updater().configName(),
+        "learning-rate", spec.learningRate(), "momentum", spec.momentum(), "lr-schedule", spec.lrSchedule().configName(),
         "lr-decay", spec.lrDecay(), "lr-step-epochs", spec.lrStepEpochs()));
-    params.put("train", Map.of("engine", settings.engine(), "workers", settings.workers(),
+    params.put("train", Map.of("engine", settings.engine().configName(), "workers", settings.workers(),
         "batch-size", settings.batchSize(), "averaging-frequency", settings.averagingFrequency(),
-        "epochs", settings.epochs(), "early-stopping-metric", settings.stopMetric(),
+        "epochs", settings.epochs(), "early-stopping-metric", settings.stopMetric().configName(),
         "early-stopping-patience", settings.patience(), "block-size", settings.blockBytes()));
     return new NeuralNetworkTrainer(spec, settings, params);
   }
@@ -85,7 +89,7 @@ public final class NeuralNetworkTrainer implements Trainer {
 
   @Override
   public void checkTarget(Target target) {
-    if (!target.classification() && settings.stopMetric().equals("validation-accuracy")) {
+    if (!target.classification() && settings.stopMetric() == StopMetric.VALIDATION_ACCURACY) {
       throw new JobConfigException("Cannot stop early on train.early-stopping.metric = validation-accuracy"
           + " for the regression target '" + target.column() + "': use validation-loss");
     }
@@ -94,11 +98,12 @@ public final class NeuralNetworkTrainer implements Trainer {
   @Override
   public TrainedModel fit(TrainingData data) {
     var spark = data.train().sparkSession();
-    ParameterAveraging.Result result = settings.engine().equals("dl4j-spark")
-        ? new Dl4jSparkEngine(spark, spec, settings).fit(data)
-        : new ParameterAveraging(spark, spec, settings).fit(data);
+    ParameterAveraging.Result result = switch (settings.engine()) {
+      case DL4J_SPARK -> new Dl4jSparkEngine(spark, spec, settings).fit(data);
+      case PARAMETER_AVERAGING -> new ParameterAveraging(spark, spec, settings).fit(data);
+    };
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("engine", settings.engine());
+    summary.put("engine", settings.engine().configName());
     summary.put("workers", result.workers());
     summary.put("best_epoch", result.bestEpoch());
     if (!result.blocks().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.runway.train.nn;
 import dev.runway.error.TrainingException;
 import dev.runway.features.Target;
 import dev.runway.train.TrainingData;
+import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +99,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       }
 
       String trainingId = UUID.randomUUID().toString();
-      boolean accuracyWatched = settings.stopMetric().equals("validation-accuracy");
+      boolean accuracyWatched = settings.stopMetric() == StopMetric.VALIDATION_ACCURACY;
       long started = System.nanoTime();
       Long firstStep = null;
       int firstEpoch = state.epoch();
@@ -180,12 +181,13 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    *
    * @param best the kept epoch's value of {@code metric}; NaN without a validation split
    */
-  static String endMessage(int epochsRun, int epochs, int bestEpoch, String metric, double best, int patience) {
+  static String endMessage(int epochsRun, int epochs, int bestEpoch, StopMetric metric, double best, int patience) {
+    String words = metric.configName().replace('-', ' ');
     String kept = Double.isNaN(best)
         ? "keeping epoch " + bestEpoch + " (the last: no validation split to choose by)"
-        : String.format(Locale.ROOT, "keeping epoch %d (best %s %.4f)", bestEpoch, metric.replace('-', ' '), best);
+        : String.format(Locale.ROOT, "keeping epoch %d (best %s %.4f)", bestEpoch, words, best);
     if (epochsRun < epochs) {
-      return "Early stopping after epoch " + epochsRun + " of " + epochs + ": no better " + metric.replace('-', ' ')
+      return "Early stopping after epoch " + epochsRun + " of " + epochs + ": no better " + words
           + " for " + patience + (patience == 1 ? " epoch; " : " epochs; ") + kept;
     }
     return "Finished " + epochs + (epochs == 1 ? " epoch; " : " epochs; ") + kept;

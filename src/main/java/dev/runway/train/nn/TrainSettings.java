@@ -1,5 +1,6 @@
 package dev.runway.train.nn;
 
+import dev.runway.config.ConfigChoice;
 import java.io.Serializable;
 
 /**
@@ -15,5 +16,50 @@ import java.io.Serializable;
  * @param blockBytes about how many bytes of training rows one cached block holds
  * @param minBatches fewest minibatches per worker and epoch: a smaller batch is used if needed (0: off)
  */
-public record TrainSettings(String engine, int workers, int batchSize, int averagingFrequency,
-    int epochs, String stopMetric, int patience, long blockBytes, int minBatches) implements Serializable {}
+public record TrainSettings(Engine engine, int workers, int batchSize, int averagingFrequency,
+    int epochs, StopMetric stopMetric, int patience, long blockBytes, int minBatches) implements Serializable {
+
+  /** train.engine: runway's own parameter averaging, or Deeplearning4j's Spark training master. */
+  public enum Engine implements ConfigChoice {
+    PARAMETER_AVERAGING("parameter-averaging"),
+    DL4J_SPARK("dl4j-spark");
+
+    private final String configName;
+
+    Engine(String configName) {
+      this.configName = configName;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
+  }
+
+  /** train.early-stopping.metric: what the kept epoch is chosen by. */
+  public enum StopMetric implements ConfigChoice {
+    VALIDATION_LOSS("validation-loss"),
+    VALIDATION_ACCURACY("validation-accuracy");
+
+    private final String configName;
+
+    StopMetric(String configName) {
+      this.configName = configName;
+    }
+
+    @Override
+    public String configName() {
+      return configName;
+    }
+
+    @Override
+    public String toString() {
+      return configName;
+    }
+  }
+}

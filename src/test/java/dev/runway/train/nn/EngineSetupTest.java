@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.runway.error.JobConfigException;
+import dev.runway.train.nn.TrainSettings.Engine;
+import dev.runway.train.nn.TrainSettings.StopMetric;
 import org.junit.jupiter.api.Test;
 
 /** The pre-flight checks that need the training rows: workers against the data. */
 class EngineSetupTest {
   private static TrainSettings workers(int n) {
-    return new TrainSettings("parameter-averaging", n, 128, 20, 1, "validation-loss", 0, 32L << 20, 0);
+    return new TrainSettings(Engine.PARAMETER_AVERAGING, n, 128, 20, 1, StopMetric.VALIDATION_LOSS, 0, 32L << 20, 0);
   }
 
   @Test
@@ -28,7 +30,7 @@ class EngineSetupTest {
 
   @Test
   void aSmallTableGetsSmallerMinibatchesSoEveryWorkerTakesEnoughSteps() {
-    TrainSettings tenSteps = new TrainSettings("parameter-averaging", 2, 128, 20, 1, "validation-loss", 0, 32L << 20, 10);
+    TrainSettings tenSteps = new TrainSettings(Engine.PARAMETER_AVERAGING, 2, 128, 20, 1, StopMetric.VALIDATION_LOSS, 0, 32L << 20, 10);
     assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 1_000_000), "a large table keeps train.batch-size");
     assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 2 * 128 * 10));
     assertEquals(61, EngineSetup.batchSize(tenSteps, 2, 1_220), "1,220 rows, 2 workers: 10 steps of 61 each");

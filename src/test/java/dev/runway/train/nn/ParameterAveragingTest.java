@@ -13,6 +13,11 @@ import dev.runway.features.FeatureStep;
 import dev.runway.features.Target;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainingData;
+import dev.runway.train.nn.NetworkSpec.HiddenActivation;
+import dev.runway.train.nn.NetworkSpec.LrSchedule;
+import dev.runway.train.nn.NetworkSpec.Updater;
+import dev.runway.train.nn.TrainSettings.Engine;
+import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,7 +63,7 @@ class ParameterAveragingTest {
   }
 
   private static NetworkSpec spec() {
-    return new NetworkSpec(List.of(8), "tanh", 0.0, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
+    return new NetworkSpec(List.of(8), HiddenActivation.TANH, 0.0, 0.0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
   }
 
   private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience) {
@@ -67,7 +72,7 @@ class ParameterAveragingTest {
 
   private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience,
       long blockBytes) {
-    return new TrainSettings("parameter-averaging", workers, batch, frequency, epochs, "validation-loss", patience,
+    return new TrainSettings(Engine.PARAMETER_AVERAGING, workers, batch, frequency, epochs, StopMetric.VALIDATION_LOSS, patience,
         blockBytes, 0);
   }
 
@@ -176,7 +181,7 @@ class ParameterAveragingTest {
     Dataset<Row> validation = frame(rows(400, 6, false), 2);
     // With dropout, whose masks are part of what a resumed run must reproduce (that they do not
     // depend on the JVM's earlier use of its generator is aRoundsResultDependsOnlyOnItsInputs...).
-    NetworkSpec dropout = new NetworkSpec(List.of(8), "tanh", 0.3, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
+    NetworkSpec dropout = new NetworkSpec(List.of(8), HiddenActivation.TANH, 0.3, 0.0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
     ParameterAveraging.Result whole = new ParameterAveraging(spark, dropout, settings(2, 32, 5, 3, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, new MemoryCheckpoints()));
 
@@ -211,18 +216,18 @@ class ParameterAveragingTest {
   void theEndOfTrainingSaysEarlyStoppingOnlyWhenEpochsWereLeft() {
     assertEquals("Early stopping after epoch 53 of 60: no better validation loss for 3 epochs;"
         + " keeping epoch 50 (best validation loss 0.2933)",
-        ParameterAveraging.endMessage(53, 60, 50, "validation-loss", 0.29334, 3));
+        ParameterAveraging.endMessage(53, 60, 50, StopMetric.VALIDATION_LOSS, 0.29334, 3));
     // Patience running out on the last epoch is not stopping early: every epoch ran.
     assertEquals("Finished 60 epochs; keeping epoch 50 (best validation accuracy 0.8947)",
-        ParameterAveraging.endMessage(60, 60, 50, "validation-accuracy", 0.89471, 10));
+        ParameterAveraging.endMessage(60, 60, 50, StopMetric.VALIDATION_ACCURACY, 0.89471, 10));
     assertEquals("Finished 1 epoch; keeping epoch 1 (the last: no validation split to choose by)",
-        ParameterAveraging.endMessage(1, 1, 1, "validation-loss", Double.NaN, 3));
+        ParameterAveraging.endMessage(1, 1, 1, StopMetric.VALIDATION_LOSS, Double.NaN, 3));
   }
 
   @Test
   void aDivergingLossFailsWithinOneRound() {
     Dataset<Row> train = frame(rows(2000, 9, false), 2);
-    NetworkSpec wild = new NetworkSpec(List.of(64), "relu", 0.0, 0.0, "sgd", 1e6, 0.9, "none", 0.5, 5);
+    NetworkSpec wild = new NetworkSpec(List.of(64), HiddenActivation.RELU, 0.0, 0.0, Updater.SGD, 1e6, 0.9, LrSchedule.NONE, 0.5, 5);
     TrainingException e = assertThrows(TrainingException.class, () -> new ParameterAveraging(spark, wild,
         settings(2, 32, 5, 3, 0)).fit(new TrainingData(train, train.limit(0), THREE_CLASSES, 7, Checkpoints.NONE)));
     assertTrue(e.getMessage().startsWith("Training diverged: the loss became "), e.getMessage());
@@ -235,8 +240,8 @@ class ParameterAveragingTest {
     Dataset<Row> validation = frame(rows(400, 11, false), 2);
     // One good epoch at a sane learning rate, then the same state continued at a learning rate
     // of 100: the state a run is in when its schedule or data push it over the edge mid-way.
-    NetworkSpec sane = new NetworkSpec(List.of(16), "relu", 0.0, 0.0, "sgd", 0.05, 0.9, "none", 0.5, 5);
-    NetworkSpec wild = new NetworkSpec(List.of(16), "relu", 0.0, 0.0, "sgd", 100, 0.9, "none", 0.5, 5);
+    NetworkSpec sane = new NetworkSpec(List.of(16), HiddenActivation.RELU, 0.0, 0.0, Updater.SGD, 0.05, 0.9, LrSchedule.NONE, 0.5, 5);
+    NetworkSpec wild = new NetworkSpec(List.of(16), HiddenActivation.RELU, 0.0, 0.0, Updater.SGD, 100, 0.9, LrSchedule.NONE, 0.5, 5);
     MemoryCheckpoints first = new MemoryCheckpoints();
     ParameterAveraging.Result good = new ParameterAveraging(spark, sane, settings(2, 32, 5, 1, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, first));
@@ -264,7 +269,7 @@ class ParameterAveragingTest {
   void aRoundsResultDependsOnlyOnItsInputsNotOnTheJvmsRandomState() {
     // A task rerun on a fresh executor (the first one was lost) must train what the lost one
     // would have: with dropout, that means the same masks whatever the JVM's generator did before.
-    NetworkSpec dropout = new NetworkSpec(List.of(32), "relu", 0.5, 0.0, "adam", 0.01, 0.9, "none", 0.5, 5);
+    NetworkSpec dropout = new NetworkSpec(List.of(32), HiddenActivation.RELU, 0.5, 0.0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
     String conf = dropout.configuration(4, THREE_CLASSES, 7).toJson();
     Block block = Block.pack(rows(256, 12, false), 4, 3);
     var jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
