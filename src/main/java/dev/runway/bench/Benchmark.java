@@ -5,7 +5,6 @@ import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.eval.Metrics;
 import dev.runway.features.Columns;
-import dev.runway.features.FeatureStep;
 import dev.runway.job.JobDefinition;
 import dev.runway.job.Timings;
 import dev.runway.job.TrainingInputs;

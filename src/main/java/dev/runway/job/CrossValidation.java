@@ -10,7 +10,7 @@ import dev.runway.config.JobSettings.SplitSettings;
 import dev.runway.error.DataException;
 import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
-import dev.runway.features.FeatureStep;
+import dev.runway.features.FeaturePipeline;
 import dev.runway.features.Splitter;
 import dev.runway.features.Target;
 import dev.runway.stats.Spread;
@@ -142,7 +142,7 @@ final class CrossValidation {
     Dataset<Row> train = folds.filter(col(Columns.FOLD).notEqual(fold)).drop(Columns.FOLD);
     Dataset<Row> held = folds.filter(col(Columns.FOLD).equalTo(fold)).drop(Columns.FOLD);
     PipelineModel features = Failures.guard(DataException::new, "fit the feature pipeline of fold " + (fold + 1),
-        () -> FeatureStep.pipeline(f, FeatureStep.vectorSizes(train, f)).fit(train));
+        () -> FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(train, f)).fit(train));
     Dataset<Row> trainVectors = features.transform(train).select(FEATURES, LABEL).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> heldVectors = features.transform(held).select(FEATURES, LABEL).persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -6,9 +6,11 @@ import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
-import dev.runway.features.FeatureStep;
+import dev.runway.features.FeatureChecks;
+import dev.runway.features.FeaturePipeline;
 import dev.runway.features.Splitter;
 import dev.runway.features.Target;
+import dev.runway.features.TargetInference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * @param target what is predicted
  * @param rows rows per split
  * @param features the fitted feature pipeline
- * @param vectors per split, {@link FeatureStep#FEATURES} and {@link FeatureStep#LABEL}, cached
+ * @param vectors per split, {@link Columns#FEATURES} and {@link Columns#LABEL}, cached
  * @param vectorSize size of the feature vector
  * @param assigned the training table with its split column, cached
- * @param labelled {@code assigned} ready for a feature pipeline, with {@link FeatureStep#LABEL}
+ * @param labelled {@code assigned} ready for a feature pipeline, with {@link Columns#LABEL}
  *     (what k-fold fits each fold's own pipeline on)
  */
 public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long> rows,
@@ -49,7 +51,7 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
     FeatureSettings f = job.settings().features();
     Dataset<Row> withSplit = Splitter.trainingTable(spark, source, f, job.settings().split());
     Dataset<Row> table = withSplit.drop(Columns.SPLIT);
-    FeatureStep.checkColumns(table.schema(), f);
+    FeatureChecks.checkColumns(table.schema(), f);
     Dataset<Row> assigned = withSplit.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
     try {
@@ -66,17 +68,17 @@ public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long
             + " split is empty (rows per split: " + rows + "): check split settings");
       }
       Target target = timings.time("inspect", () -> Failures.guard(DataException::new,
-          "inspect the training table", () -> FeatureStep.inspectTarget(assigned, f)));
+          "inspect the training table", () -> TargetInference.inspectTarget(assigned, f)));
       job.trainer().checkTarget(target);
       LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
 
-      Dataset<Row> labelled = FeatureStep.prepare(assigned, f).withColumn(LABEL, FeatureStep.labelColumn(target));
+      Dataset<Row> labelled = FeaturePipeline.prepare(assigned, f).withColumn(LABEL, TargetInference.labelColumn(target));
       label.accept("fit feature pipeline");
       LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
       Dataset<Row> train = Splitter.part(labelled, "train");
-      timings.time("inspect", () -> FeatureStep.checkValues(train, f));
+      timings.time("inspect", () -> FeatureChecks.checkValues(train, f));
       PipelineModel features = timings.time("features", () -> Failures.guard(DataException::new,
-          "fit the feature pipeline", () -> FeatureStep.pipeline(f, FeatureStep.vectorSizes(train, f)).fit(train)));
+          "fit the feature pipeline", () -> FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(train, f)).fit(train)));
       for (String split : Splitter.NAMES) {
         vectors.put(split, features.transform(Splitter.part(labelled, split)).select(FEATURES, LABEL)
             .persist(StorageLevel.MEMORY_AND_DISK()));

@@ -15,9 +15,10 @@ import dev.runway.config.JobSettings;
 import dev.runway.config.JobSettings.SourceSettings.Malformed;
 import dev.runway.error.JobConfigException;
 import dev.runway.error.StorageException;
-import dev.runway.features.FeatureStep;
+import dev.runway.features.FeaturePipeline;
 import dev.runway.features.SqlFeatures;
 import dev.runway.features.Target;
+import dev.runway.features.TargetInference;
 import dev.runway.train.ModelLoader;
 import dev.runway.train.TrainedModel;
 import java.util.List;
@@ -127,10 +128,10 @@ public final class FittedRun {
   /** The training table of {@code input}: its rows after the SQL statements and the array conversion. */
   public Dataset<Row> table(Dataset<Row> input, boolean labelled, String inputName) {
     Dataset<Row> conformed = contract.conform(input, labelled, inputName);
-    Dataset<Row> table = FeatureStep.prepare(SqlFeatures.build(spark, conformed, settings.features()),
+    Dataset<Row> table = FeaturePipeline.prepare(SqlFeatures.build(spark, conformed, settings.features()),
         settings.features());
     table = finite(table, inputName);
-    return labelled ? table.withColumn(LABEL, FeatureStep.labelColumn(target)) : table;
+    return labelled ? table.withColumn(LABEL, TargetInference.labelColumn(target)) : table;
   }
 
   /**

@@ -1,14 +1,13 @@
 package dev.runway.train;
 
-import static dev.runway.features.Columns.LABEL;
-import static dev.runway.features.Columns.FEATURES;
+import dev.runway.features.Columns;
 import dev.runway.features.Target;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What a trainer fits on: feature vectors in {@link dev.runway.features.FeatureStep#FEATURES} and
- * the label in {@link dev.runway.features.FeatureStep#LABEL}.
+ * What a trainer fits on: feature vectors in {@link Columns#FEATURES} and the label in
+ * {@link Columns#LABEL}.
  *
  * @param train training rows
  * @param validation validation rows (may be empty)

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.TestSpark;
 import dev.runway.error.TrainingException;
 import dev.runway.features.Columns;
-import dev.runway.features.FeatureStep;
 import dev.runway.features.Target;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainingData;

@@ -1,0 +1,132 @@
+package dev.runway.features;
+
+import static dev.runway.features.Columns.FEATURES;
+import static org.apache.spark.ml.functions.array_to_vector;
+import static org.apache.spark.sql.functions.col;
+
+import dev.runway.config.JobSettings.FeatureSettings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.FeatureHasher;
+import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.feature.VectorSizeHint;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The Spark ML pipeline that turns the feature columns into one feature vector,
+ * {@link Columns#FEATURES}. It is fitted on the training split only and saved with the run, so
+ * evaluation now and scoring later apply exactly the same transform. A pure function of the
+ * settings and the data it is given.
+ */
+public final class FeaturePipeline {
+
+  private FeaturePipeline() {}
+
+  /**
+   * Steps that must run before the pipeline, on training and scoring data alike: arrays of
+   * numbers in features.vectors become ML vectors (Spark ML has no SQL function for that, so it
+   * cannot be a saved pipeline stage).
+   */
+  public static Dataset<Row> prepare(Dataset<Row> table, FeatureSettings f) {
+    Dataset<Row> out = table;
+    for (String c : f.vectors()) {
+      StructField field = out.schema().apply(c);
+      if (field.dataType() instanceof ArrayType) {
+        out = out.withColumn(c, array_to_vector(col(c).cast("array<double>")));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The size of each vector column, from its first row in {@code train}. The pipeline declares
+   * them, so it can transform an empty split (the assembler otherwise needs a first row to learn
+   * sizes) and rejects a row whose vector has another size.
+   */
+  public static Map<String, Integer> vectorSizes(Dataset<Row> train, FeatureSettings f) {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    for (String c : f.vectors()) {
+      Row first = train.select(col(c)).filter(col(c).isNotNull()).first();
+      sizes.put(c, first.<Vector>getAs(0).size());
+    }
+    return sizes;
+  }
+
+  /**
+   * The unfitted feature pipeline; its output column {@link Columns#FEATURES} is the feature vector.
+   *
+   * @param vectorSizes the size of each vector column (see {@link #vectorSizes})
+   */
+  public static Pipeline pipeline(FeatureSettings f, Map<String, Integer> vectorSizes) {
+    List<PipelineStage> stages = new ArrayList<>();
+    for (String c : f.vectors()) {
+      stages.add(new VectorSizeHint().setInputCol(c).setSize(vectorSizes.get(c)).setHandleInvalid("error"));
+    }
+    List<String> dense = new ArrayList<>();
+    if (!f.numeric().isEmpty()) {
+      // Cast first: Imputer and the assembler want doubles, and booleans are useful numbers too.
+      String casts = f.numeric().stream()
+          .map(c -> "CAST(" + quote(c) + " AS DOUBLE) AS " + quote(Columns.NUMERIC_PREFIX + c))
+          .collect(Collectors.joining(", "));
+      stages.add(new SQLTransformer().setStatement("SELECT *, " + casts + " FROM __THIS__"));
+      String[] in = f.numeric().stream().map(c -> Columns.NUMERIC_PREFIX + c).toArray(String[]::new);
+      String[] out = f.numeric().stream().map(c -> Columns.IMPUTED_PREFIX + c).toArray(String[]::new);
+      stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy(f.imputeStrategy().configName()));
+      dense.addAll(Arrays.asList(out));
+    }
+    dense.addAll(f.vectors());
+    List<String> parts = new ArrayList<>();
+    if (!dense.isEmpty()) {
+      stages.add(new VectorAssembler().setInputCols(dense.toArray(String[]::new))
+          .setOutputCol(Columns.DENSE).setHandleInvalid("error"));
+      if (f.standardize()) {
+        stages.add(new StandardScaler().setInputCol(Columns.DENSE).setOutputCol(Columns.SCALED)
+            .setWithMean(true).setWithStd(true));
+        parts.add(Columns.SCALED);
+      } else {
+        parts.add(Columns.DENSE);
+      }
+    }
+    if (!f.categorical().isEmpty()) {
+      String[] in = f.categorical().toArray(String[]::new);
+      String[] idx = f.categorical().stream().map(c -> Columns.INDEX_PREFIX + c).toArray(String[]::new);
+      String[] ohe = f.categorical().stream().map(c -> Columns.ONE_HOT_PREFIX + c).toArray(String[]::new);
+      // The indexer's "keep" gives nulls and values never seen in training one extra index of
+      // their own instead of failing evaluation or scoring; that index is part of the indexer's
+      // output metadata, so the encoder sees it as a normal category (its own "keep" would add a
+      // second, always-empty bucket). dropLast = false keeps the unseen bucket visible.
+      stages.add(new StringIndexer().setInputCols(in).setOutputCols(idx).setHandleInvalid("keep")
+          .setStringOrderType("frequencyDesc"));
+      stages.add(new OneHotEncoder().setInputCols(idx).setOutputCols(ohe).setDropLast(false)
+          .setHandleInvalid("error"));
+      parts.addAll(Arrays.asList(ohe));
+    }
+    if (!f.hashedColumns().isEmpty()) {
+      stages.add(new FeatureHasher().setInputCols(f.hashedColumns().toArray(String[]::new))
+          .setOutputCol(Columns.HASHED).setNumFeatures(f.hashedNumFeatures()));
+      parts.add(Columns.HASHED);
+    }
+    stages.add(new VectorAssembler().setInputCols(parts.toArray(String[]::new)).setOutputCol(FEATURES)
+        .setHandleInvalid("error"));
+    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+  }
+
+  private static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+}

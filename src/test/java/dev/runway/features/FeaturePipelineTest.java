@@ -1,0 +1,71 @@
+package dev.runway.features;
+
+import static dev.runway.features.FeatureTables.features;
+import static dev.runway.features.FeatureTables.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.TestSpark;
+import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
+import dev.runway.config.JobSettings.FeatureSettings.Task;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The feature pipeline: from columns to one feature vector, fitted on training rows. */
+class FeaturePipelineTest {
+  private final SparkSession spark = TestSpark.session();
+
+  @Test
+  void unseenAndNullCategoriesShareTheirOwnBucketAndNumbersAreImputed() {
+    Dataset<Row> train = rows(spark,
+        new Object[] {"red", 1.0, 1, "a"}, new Object[] {"red", 3.0, 2, "b"},
+        new Object[] {"blue", null, 3, "a"}, new Object[] {"green", 5.0, 4, "b"});
+    FeatureSettings f = features(List.of(), "label", List.of("color"), List.of("size", "count"));
+    PipelineModel model = FeaturePipeline.pipeline(f, Map.of()).fit(train);
+    Dataset<Row> scored = model.transform(rows(spark,
+        new Object[] {"purple", null, 1, "a"}, new Object[] {null, 3.0, 1, "a"}, new Object[] {"red", 3.0, 1, "a"}));
+    List<Vector> v = scored.select(Columns.FEATURES).collectAsList().stream().map(r -> r.<Vector>getAs(0)).toList();
+    // 2 standardized numbers, then red, blue, green and one bucket for anything else.
+    assertEquals(6, v.get(0).size());
+    assertEquals(1.0, v.get(0).apply(5), "unseen value in the extra bucket");
+    assertEquals(1.0, v.get(1).apply(5), "null in the extra bucket");
+    assertEquals(1.0, v.get(2).apply(2), "red is the most frequent value, index 0");
+    // size was imputed with the training mean (3.0), which standardizes to 0.
+    assertEquals(0.0, v.get(0).apply(0), 1e-12);
+    assertEquals(v.get(0).apply(0), v.get(2).apply(0), 1e-12);
+  }
+
+  @Test
+  void arraysOfNumbersBecomeVectors() {
+    Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN,
+        false, List.of("pixels"), List.of(), 64);
+    FeatureChecks.checkColumns(t.schema(), f);
+    Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
+    Vector v = FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared).transform(prepared).orderBy("y", "pixels")
+        .select(Columns.FEATURES).collectAsList().get(3).getAs(0);
+    assertEquals(2, v.size());
+    assertEquals(6.0, v.apply(1));
+  }
+
+  @Test
+  void anEmptySplitTransformsAndAVectorOfAnotherSizeIsRejected() {
+    Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings("source", List.of(), "y", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN,
+        true, List.of("pixels"), List.of(), 64);
+    Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
+    PipelineModel model = FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    assertEquals(0, model.transform(prepared.limit(0)).count());
+    Dataset<Row> wider = FeaturePipeline.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
+    Exception e = assertThrows(Exception.class, () -> model.transform(wider).collect());
+    assertTrue(String.valueOf(e.getMessage()).contains("size"), e.getMessage());
+  }
+}

@@ -1,0 +1,41 @@
+package dev.runway.features;
+
+import static dev.runway.features.FeatureTables.features;
+import static dev.runway.features.FeatureTables.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.TestSpark;
+import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.config.JobSettings.SqlStatement;
+import dev.runway.error.JobConfigException;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The features.sql statements: chained views, and errors that name the statement. */
+class SqlFeaturesTest {
+  private final SparkSession spark = TestSpark.session();
+
+  @Test
+  void sqlStatementsChainAndAnalysisErrorsNameTheStatement() {
+    Dataset<Row> source = rows(spark, new Object[] {"r", 2.0, 3, "a"});
+    FeatureSettings f = features(List.of(
+        new SqlStatement("doubled", "SELECT color, size * 2 AS size2, label FROM source"),
+        new SqlStatement("final", "SELECT *, size2 + 1 AS size3 FROM doubled")), "label", List.of(), List.of("size3"));
+    Row r = SqlFeatures.build(spark, source, f).first();
+    assertEquals(5.0, r.getDouble(r.fieldIndex("size3")));
+
+    FeatureSettings bad = features(List.of(
+        new SqlStatement("ok", "SELECT * FROM source"),
+        new SqlStatement("broken", "SELECT colour FROM ok")), "label", List.of(), List.of("size"));
+    JobConfigException e = assertThrows(JobConfigException.class, () -> SqlFeatures.build(spark, source, bad));
+    assertTrue(e.getMessage().startsWith("Cannot run features.sql[1] 'broken': "), e.getMessage());
+    assertTrue(e.getMessage().contains("colour"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+}
