@@ -21,9 +21,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * One run's directory, {@code <root>/<job>/<run id>/}, on any Hadoop file system.
@@ -333,9 +332,7 @@ public final class RunDirectory {
     Map<String, Long> files = new TreeMap<>();
     String prefix = dir.toUri().getPath();
     try {
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-      while (it.hasNext()) {
-        LocatedFileStatus status = it.next();
+      for (FileStatus status : FileListing.files(fs, dir)) {
         String relative = status.getPath().toUri().getPath().substring(prefix.length() + 1);
         if (!relative.equals(MANIFEST) && !relative.equals(LOCK)) {
           files.put(relative, status.getLen());

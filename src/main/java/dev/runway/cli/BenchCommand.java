@@ -112,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         .findFirst().map(c -> m.examplesPerSecond() / c.examplesPerSecond()).orElse(null);
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
           .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");

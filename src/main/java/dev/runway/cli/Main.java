@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,
       BenchCommand.class,
+      BenchScoreCommand.class,
       ScanCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -1,5 +1,6 @@
 package dev.runway.data;
 
+import dev.runway.artifacts.FileListing;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
@@ -11,9 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The files behind a source path, for lineage: each with size, modification time and, where the
@@ -35,14 +34,13 @@ public final class InputFiles {
     long bytes = 0;
     if (matches != null) {
       for (FileStatus match : matches) {
-        RemoteIterator<LocatedFileStatus> it;
+        List<FileStatus> found;
         try {
-          it = fs.listFiles(match.getPath(), true);
+          found = FileListing.files(fs, match.getPath());
         } catch (FileNotFoundException e) {
           continue;
         }
-        while (it.hasNext()) {
-          LocatedFileStatus status = it.next();
+        for (FileStatus status : found) {
           if (hidden(status.getPath())) {
             continue;
           }

@@ -1,5 +1,6 @@
 package dev.runway.run;
 
+import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
@@ -21,8 +22,10 @@ import dev.runway.features.Target;
 import dev.runway.features.TargetInference;
 import dev.runway.train.ModelLoader;
 import dev.runway.train.TrainedModel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -122,7 +125,15 @@ public final class FittedRun {
    * @param inputName how messages name the input (its URI)
    */
   public Dataset<Row> apply(Dataset<Row> input, boolean labelled, String inputName) {
-    return model.predict(pipeline.transform(table(input, labelled, inputName)));
+    Dataset<Row> table = table(input, labelled, inputName);
+    // The pipeline's intermediate columns (indexes, one-hot, hashed and scaled vectors) serve
+    // nothing past the feature vector: dropped before the model. Spark ML models never compute
+    // them anyway, but a network scores in mapPartitions, which Spark cannot prune columns
+    // through: each of them was built and converted to a Row and back for every row scored
+    // (README, "Scoring speed").
+    Column[] kept = Stream.concat(Arrays.stream(table.columns()), Stream.of(FEATURES))
+        .map(c -> col(quote(c))).toArray(Column[]::new);
+    return model.predict(pipeline.transform(table).select(kept));
   }
 
   /** The training table of {@code input}: its rows after the SQL statements and the array conversion. */

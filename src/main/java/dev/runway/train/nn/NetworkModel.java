@@ -21,7 +21,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -134,12 +136,12 @@ final class NetworkModel implements TrainedModel {
     int nIn = batch.get(0).<Vector>getAs(featureIndex).size();
     float[] x = new float[batch.size() * nIn];
     for (int i = 0; i < batch.size(); i++) {
-      double[] v = batch.get(i).<Vector>getAs(featureIndex).toArray();
-      for (int j = 0; j < nIn; j++) {
-        x[i * nIn + j] = (float) v[j];
-      }
+      copy(batch.get(i).getAs(featureIndex), x, i * nIn);
     }
+    // One copy of the whole minibatch's outputs: a view per row (getRow) cost more than the forward pass.
     INDArray output = net.output(Nd4j.create(x, new long[] {batch.size(), nIn}, 'c'), false);
+    int nOut = (int) output.size(1);
+    float[] flat = output.dup('c').data().asFloat();
     List<Row> scored = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Row row = batch.get(i);
@@ -147,7 +149,10 @@ final class NetworkModel implements TrainedModel {
       for (int j = 0; j < row.size(); j++) {
         values[j] = row.get(j);
       }
-      double[] o = output.getRow(i).toDoubleVector();
+      double[] o = new double[nOut];
+      for (int k = 0; k < nOut; k++) {
+        o[k] = flat[i * nOut + k];
+      }
       if (!classification) {
         values[row.size()] = o[0];
       } else {
@@ -166,6 +171,26 @@ final class NetworkModel implements TrainedModel {
       scored.add(RowFactory.create(values));
     }
     return scored;
+  }
+
+  /**
+   * A feature vector into a row of the minibatch, touching only its stored values: hashed and
+   * one-hot features make most vectors sparse, and densifying each (toArray) was the largest
+   * single cost of scoring the synthetic table.
+   */
+  private static void copy(Vector v, float[] x, int offset) {
+    if (v instanceof SparseVector s) {
+      int[] indices = s.indices();
+      double[] values = s.values();
+      for (int k = 0; k < indices.length; k++) {
+        x[offset + indices[k]] = (float) values[k];
+      }
+    } else {
+      double[] values = ((DenseVector) v).values();
+      for (int k = 0; k < values.length; k++) {
+        x[offset + k] = (float) values[k];
+      }
+    }
   }
 
   @Override
