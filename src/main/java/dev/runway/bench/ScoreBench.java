@@ -8,10 +8,13 @@ import static org.apache.spark.sql.functions.lit;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.features.Columns;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -245,7 +248,7 @@ public final class ScoreBench {
     for (String c : inputColumns) {
       out.add(col(c));
     }
-    Column names = array(java.util.Arrays.stream(classes).map(c -> lit(c)).toArray(Column[]::new));
+    Column names = array(Arrays.stream(classes).map(c -> lit(c)).toArray(Column[]::new));
     out.add(element_at(names, col(Columns.PREDICTION).cast("int").plus(1)).as("prediction"));
     Column p = org.apache.spark.ml.functions.vector_to_array(col(Columns.PROBABILITY), "float64");
     for (int k = 0; k < classes.length; k++) {
@@ -394,12 +397,12 @@ public final class ScoreBench {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+    return ((OperatingSystemMXBean) ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The 1-minute load average: others' work on a shared machine shows here. */
   public static double loadAverage() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 }
