@@ -2,6 +2,7 @@ package dev.runway.config;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -12,8 +13,13 @@ import java.util.Optional;
  * the job file says it.
  */
 public interface ConfigChoice {
-  /** The value as written in job files and in every output, e.g. "k-fold". */
-  String configName();
+  /**
+   * The value as written in job files and in every output, e.g. "k-fold": the constant's name in
+   * lower case, '_' as '-' (K_FOLD), so a constant cannot drift from its spelling.
+   */
+  default String configName() {
+    return ((Enum<?>) this).name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
 
   /** The constant of {@code type} that job files spell {@code name}, if there is one. */
   static <E extends Enum<E> & ConfigChoice> Optional<E> parse(Class<E> type, String name) {

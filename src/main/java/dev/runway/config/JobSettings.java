@@ -193,47 +193,24 @@ public record JobSettings(
 
     /** source.format: how the files at source.path are written. */
     public enum Format implements ConfigChoice {
-      PARQUET("parquet"),
-      CSV("csv"),
-      JSON("json");
-
-      private final String configName;
-
-      Format(String configName) {
-        this.configName = configName;
-      }
-
-      /** Also Spark's name of the format, as {@code DataFrameReader.format} takes it. */
-      @Override
-      public String configName() {
-        return configName;
-      }
+      PARQUET,
+      CSV,
+      JSON;
 
       @Override
       public String toString() {
-        return configName;
+        return configName();
       }
     }
 
     /** source.malformed: what a row of a text format that does not parse does to the job. */
     public enum Malformed implements ConfigChoice {
-      FAIL("fail"),
-      DROP("drop");
-
-      private final String configName;
-
-      Malformed(String configName) {
-        this.configName = configName;
-      }
-
-      @Override
-      public String configName() {
-        return configName;
-      }
+      FAIL,
+      DROP;
 
       @Override
       public String toString() {
-        return configName;
+        return configName();
       }
     }
   }
@@ -268,48 +245,25 @@ public record JobSettings(
 
     /** features.task: what kind of target the label is, or auto to decide from its values. */
     public enum Task implements ConfigChoice {
-      AUTO("auto"),
-      CLASSIFICATION("classification"),
-      REGRESSION("regression");
-
-      private final String configName;
-
-      Task(String configName) {
-        this.configName = configName;
-      }
-
-      @Override
-      public String configName() {
-        return configName;
-      }
+      AUTO,
+      CLASSIFICATION,
+      REGRESSION;
 
       @Override
       public String toString() {
-        return configName;
+        return configName();
       }
     }
 
     /** features.impute-strategy: what replaces a missing number. */
     public enum ImputeStrategy implements ConfigChoice {
-      MEAN("mean"),
-      MEDIAN("median"),
-      MODE("mode");
-
-      private final String configName;
-
-      ImputeStrategy(String configName) {
-        this.configName = configName;
-      }
-
-      /** Also Spark's name of the strategy, as {@code Imputer.setStrategy} takes it. */
-      @Override
-      public String configName() {
-        return configName;
-      }
+      MEAN,
+      MEDIAN,
+      MODE;
 
       @Override
       public String toString() {
-        return configName;
+        return configName();
       }
     }
   }
@@ -353,24 +307,13 @@ public record JobSettings(
 
     /** split.method: how rows are placed in train, validation and test. */
     public enum Method implements ConfigChoice {
-      RANDOM("random"),
-      K_FOLD("k-fold"),
-      COLUMN("column");
-
-      private final String configName;
-
-      Method(String configName) {
-        this.configName = configName;
-      }
-
-      @Override
-      public String configName() {
-        return configName;
-      }
+      RANDOM,
+      K_FOLD,
+      COLUMN;
 
       @Override
       public String toString() {
-        return configName;
+        return configName();
       }
     }
   }

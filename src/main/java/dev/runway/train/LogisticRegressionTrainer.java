@@ -83,24 +83,13 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
 
   /** model.logistic-regression.family: Spark's family, by Spark's own name. */
   enum Family implements ConfigChoice {
-    AUTO("auto"),
-    BINOMIAL("binomial"),
-    MULTINOMIAL("multinomial");
-
-    private final String configName;
-
-    Family(String configName) {
-      this.configName = configName;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
-    }
+    AUTO,
+    BINOMIAL,
+    MULTINOMIAL;
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 }

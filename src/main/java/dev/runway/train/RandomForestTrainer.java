@@ -63,26 +63,15 @@ record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInsta
 
   /** model.random-forest.feature-subset-strategy: features tried per split, by Spark's name. */
   enum FeatureSubset implements ConfigChoice {
-    AUTO("auto"),
-    ALL("all"),
-    ONETHIRD("onethird"),
-    SQRT("sqrt"),
-    LOG2("log2");
-
-    private final String configName;
-
-    FeatureSubset(String configName) {
-      this.configName = configName;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
-    }
+    AUTO,
+    ALL,
+    ONETHIRD,
+    SQRT,
+    LOG2;
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 }

@@ -93,23 +93,16 @@ public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activatio
 
   /** model.neural-network.activation: the hidden layers' activation function. */
   public enum HiddenActivation implements ConfigChoice {
-    RELU("relu", Activation.RELU),
-    LEAKYRELU("leakyrelu", Activation.LEAKYRELU),
-    ELU("elu", Activation.ELU),
-    TANH("tanh", Activation.TANH),
-    SIGMOID("sigmoid", Activation.SIGMOID);
+    RELU(Activation.RELU),
+    LEAKYRELU(Activation.LEAKYRELU),
+    ELU(Activation.ELU),
+    TANH(Activation.TANH),
+    SIGMOID(Activation.SIGMOID);
 
-    private final String configName;
     private final Activation dl4j;
 
-    HiddenActivation(String configName, Activation dl4j) {
-      this.configName = configName;
+    HiddenActivation(Activation dl4j) {
       this.dl4j = dl4j;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
     }
 
     /** Deeplearning4j's activation. */
@@ -119,53 +112,31 @@ public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activatio
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 
   /** model.neural-network.updater: the optimizer. */
   public enum Updater implements ConfigChoice {
-    ADAM("adam"),
-    NESTEROV("nesterov"),
-    SGD("sgd");
-
-    private final String configName;
-
-    Updater(String configName) {
-      this.configName = configName;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
-    }
+    ADAM,
+    NESTEROV,
+    SGD;
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 
   /** model.neural-network.lr-schedule: how the learning rate changes by epoch. */
   public enum LrSchedule implements ConfigChoice {
-    NONE("none"),
-    EXPONENTIAL("exponential"),
-    STEP("step");
-
-    private final String configName;
-
-    LrSchedule(String configName) {
-      this.configName = configName;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
-    }
+    NONE,
+    EXPONENTIAL,
+    STEP;
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 }

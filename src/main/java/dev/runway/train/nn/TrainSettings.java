@@ -21,45 +21,23 @@ public record TrainSettings(Engine engine, int workers, int batchSize, int avera
 
   /** train.engine: runway's own parameter averaging, or Deeplearning4j's Spark training master. */
   public enum Engine implements ConfigChoice {
-    PARAMETER_AVERAGING("parameter-averaging"),
-    DL4J_SPARK("dl4j-spark");
-
-    private final String configName;
-
-    Engine(String configName) {
-      this.configName = configName;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
-    }
+    PARAMETER_AVERAGING,
+    DL4J_SPARK;
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 
   /** train.early-stopping.metric: what the kept epoch is chosen by. */
   public enum StopMetric implements ConfigChoice {
-    VALIDATION_LOSS("validation-loss"),
-    VALIDATION_ACCURACY("validation-accuracy");
-
-    private final String configName;
-
-    StopMetric(String configName) {
-      this.configName = configName;
-    }
-
-    @Override
-    public String configName() {
-      return configName;
-    }
+    VALIDATION_LOSS,
+    VALIDATION_ACCURACY;
 
     @Override
     public String toString() {
-      return configName;
+      return configName();
     }
   }
 }
