@@ -32,7 +32,8 @@ public final class Cli {
     List<String> all = new ArrayList<>(List.of(args));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    int code = Main.execute(
+        new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 }

@@ -30,7 +30,8 @@ class ClusterIT {
   private static final String MASTER = "spark://127.0.0.1:7077";
   private static final Path REPO = TestData.repo();
 
-  private static Scripts.Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+  private static Scripts.Result run(Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
     Map<String, String> all = new HashMap<>(Map.of("RUNWAY_DRIVER_MEMORY", "1g"));
     all.putAll(env);
     return Scripts.run(all, command);
@@ -38,14 +39,25 @@ class ClusterIT {
 
   @BeforeAll
   static void cluster() throws Exception {
-    Scripts.Result prepared = run(Map.of(), "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
+    Scripts.Result prepared = run(
+        Map.of(),
+        "scripts/run",
+        "prepare-fashion-mnist",
+        "--output",
+        "target/test-data/fashion-mnist");
     assertEquals(0, prepared.code(), prepared.err());
     TestS3.bucket("cluster-data");
     TestS3.bucket("cluster-runs");
-    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://cluster-data/"), TestS3.hadoop())) {
-      fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(REPO.resolve("target/test-data/fashion-mnist").toUri()),
+    try (FileSystem fs =
+        FileSystem.newInstance(URI.create("s3a://cluster-data/"), TestS3.hadoop())) {
+      fs.copyFromLocalFile(
+          false,
+          true,
+          new org.apache.hadoop.fs.Path(
+              REPO.resolve("target/test-data/fashion-mnist").toUri()),
           new org.apache.hadoop.fs.Path("s3a://cluster-data/fashion-mnist"));
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.require(TestData.CARS).toUri()),
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(TestData.require(TestData.CARS).toUri()),
           new org.apache.hadoop.fs.Path("s3a://cluster-data/cars/cars.json"));
     }
     Scripts.Result up = run(Map.of(), "scripts/cluster", "start");
@@ -59,8 +71,16 @@ class ClusterIT {
 
   /** scripts/submit train on the cluster, output to S3, with {@code sets} as --set overrides. */
   private static String[] submitArgs(String job, String runId, String... sets) {
-    List<String> cmd = new ArrayList<>(List.of("scripts/submit", "--master", MASTER, "train", "--job", job,
-        "--run-id", runId, "--set=output.root=\"s3a://cluster-runs/runs\""));
+    List<String> cmd = new ArrayList<>(List.of(
+        "scripts/submit",
+        "--master",
+        MASTER,
+        "train",
+        "--job",
+        job,
+        "--run-id",
+        runId,
+        "--set=output.root=\"s3a://cluster-runs/runs\""));
     for (String s : TestS3.settings()) {
       cmd.add("--set=" + s);
     }
@@ -82,9 +102,12 @@ class ClusterIT {
 
   @SuppressWarnings("unchecked")
   private static void assertTwoExecutorProcesses(Map<String, Object> metrics) {
-    List<Map<String, Object>> executors = (List<Map<String, Object>>) metrics.get("training_executors");
+    List<Map<String, Object>> executors =
+        (List<Map<String, Object>>) metrics.get("training_executors");
     long driver = ((Number) ((Map<String, Object>) metrics.get("driver")).get("pid")).longValue();
-    Set<Long> pids = executors.stream().map(e -> ((Number) e.get("pid")).longValue()).collect(Collectors.toSet());
+    Set<Long> pids = executors.stream()
+        .map(e -> ((Number) e.get("pid")).longValue())
+        .collect(Collectors.toSet());
     assertEquals(2, pids.size(), "training ran in two executor processes: " + executors);
     assertTrue(!pids.contains(driver), "neither is the driver (pid " + driver + "): " + executors);
     for (Map<String, Object> e : executors) {
@@ -95,23 +118,35 @@ class ClusterIT {
 
   /** The network job both parameter-averaging tests train: 10k training rows, 3 epochs, 8 rounds each. */
   private static String[] mlpRun(String runId) {
-    return submitArgs("conf/jobs/fashion-mnist-mlp.conf", runId, "source.path=\"s3a://cluster-data/fashion-mnist\"",
-        "source.filter=\"index < 12000 OR index >= 68000\"", "split.validation-start=\"10000\"", "train.epochs=3",
-        "train.averaging-frequency=5", "train.early-stopping.patience=0");
+    return submitArgs(
+        "conf/jobs/fashion-mnist-mlp.conf",
+        runId,
+        "source.path=\"s3a://cluster-data/fashion-mnist\"",
+        "source.filter=\"index < 12000 OR index >= 68000\"",
+        "split.validation-start=\"10000\"",
+        "train.epochs=3",
+        "train.averaging-frequency=5",
+        "train.early-stopping.patience=0");
   }
 
   @SuppressWarnings("unchecked")
   private static double testAccuracy(Map<String, Object> metrics) {
-    return ((Number) ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
-        .get("accuracy")).doubleValue();
+    return ((Number)
+            ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
+                .get("accuracy"))
+        .doubleValue();
   }
 
   @Test
   @SuppressWarnings("unchecked")
-  void parameterAveragingRunsInTwoExecutorJvmsAndSurvivesAnExecutorKilledMidEpoch() throws Exception {
+  void parameterAveragingRunsInTwoExecutorJvmsAndSurvivesAnExecutorKilledMidEpoch()
+      throws Exception {
     Map<String, Object> undisturbed = committed(run(Map.of(), mlpRun("nn")));
     assertTwoExecutorProcesses(undisturbed);
-    assertEquals(2, ((Map<String, Object>) undisturbed.get("training")).get("workers"), "one worker per executor core");
+    assertEquals(
+        2,
+        ((Map<String, Object>) undisturbed.get("training")).get("workers"),
+        "one worker per executor core");
     double accuracy = testAccuracy(undisturbed);
     assertTrue(accuracy > 0.78, "test accuracy " + accuracy);
 
@@ -124,40 +159,55 @@ class ClusterIT {
     Thread.sleep(500);
     ProcessHandle executor = ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-        .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no executor JVM to kill"));
     assertTrue(job.process().isAlive(), "still training when the executor is killed");
     executor.destroyForcibly();
     System.out.println("Killed executor JVM pid " + executor.pid() + " in epoch 2");
 
     Map<String, Object> survived = committed(job.await());
-    List<Map<String, Object>> executors = (List<Map<String, Object>>) survived.get("training_executors");
-    assertEquals(3, executors.size(), "the killed executor, its replacement and the other one ran tasks: " + executors);
-    assertTrue(executors.stream().anyMatch(e -> e.get("pid") == null), "the killed one is gone: " + executors);
-    List<Map<String, Object>> epochs = (List<Map<String, Object>>) ((Map<String, Object>) survived.get("training"))
-        .get("epochs");
+    List<Map<String, Object>> executors =
+        (List<Map<String, Object>>) survived.get("training_executors");
+    assertEquals(
+        3,
+        executors.size(),
+        "the killed executor, its replacement and the other one ran tasks: " + executors);
+    assertTrue(
+        executors.stream().anyMatch(e -> e.get("pid") == null),
+        "the killed one is gone: " + executors);
+    List<Map<String, Object>> epochs =
+        (List<Map<String, Object>>) ((Map<String, Object>) survived.get("training")).get("epochs");
     assertEquals(3, epochs.size());
     double after = testAccuracy(survived);
-    System.out.printf("Executor killed mid-epoch: test accuracy %.4f, undisturbed %.4f%n", after, accuracy);
-    assertTrue(Math.abs(after - accuracy) <= 0.01, "within one point: " + after + " vs " + accuracy);
+    System.out.printf(
+        "Executor killed mid-epoch: test accuracy %.4f, undisturbed %.4f%n", after, accuracy);
+    assertTrue(
+        Math.abs(after - accuracy) <= 0.01, "within one point: " + after + " vs " + accuracy);
   }
 
   @Test
   void anMllibJobRunsInTwoExecutorJvmsFromS3ToS3() throws Exception {
-    Map<String, Object> metrics = committed(run(Map.of(), submitArgs("conf/jobs/cars-mpg.conf", "mllib",
-        "source.path=\"s3a://cluster-data/cars/cars.json\"")));
+    Map<String, Object> metrics = committed(run(
+        Map.of(),
+        submitArgs(
+            "conf/jobs/cars-mpg.conf",
+            "mllib",
+            "source.path=\"s3a://cluster-data/cars/cars.json\"")));
     assertTwoExecutorProcesses(metrics);
   }
 
   @Test
   void theAirflowDagCommandsRunAndARetryIsANoOp() throws Exception {
     Path runs = Files.createTempDirectory("airflow-runs");
-    Scripts.Result r = run(Map.of(
+    Scripts.Result r = run(
+        Map.of(
             "SPARK_HOME", REPO.resolve("target/cluster/spark-home").toString(),
             "RUNWAY_SPARK_MASTER", MASTER,
             "RUNWAY_JAR", REPO.resolve("target/runway-0.1.0-SNAPSHOT.jar").toString(),
             "RUNWAY_JOB", REPO.resolve("conf/jobs/cars-mpg.conf").toString(),
             "RUNWAY_EXTRA_ARGS", "--set output.root=\"" + runs + "\""),
-        "/usr/bin/python3", REPO.resolve("scripts/airflow/check_dag_command.py").toString());
+        "/usr/bin/python3",
+        REPO.resolve("scripts/airflow/check_dag_command.py").toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
   }

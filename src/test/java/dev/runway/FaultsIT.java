@@ -23,11 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
  * same run id again afterwards commits a complete run.
  */
 class FaultsIT {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   private static List<String> trainCars(String runId, String root, List<String> more) {
-    List<String> cmd = new ArrayList<>(List.of("scripts/run", "train", "--job", "conf/jobs/cars-mpg.conf",
-        "--master", "local[2]", "--run-id", runId, "--set=output.root=\"" + root + "\"",
+    List<String> cmd = new ArrayList<>(List.of(
+        "scripts/run",
+        "train",
+        "--job",
+        "conf/jobs/cars-mpg.conf",
+        "--master",
+        "local[2]",
+        "--run-id",
+        runId,
+        "--set=output.root=\"" + root + "\"",
         "--set=source.path=\"" + TestData.require(TestData.CARS) + "\""));
     more.forEach(s -> cmd.add("--set=" + s));
     return cmd;
@@ -37,9 +46,11 @@ class FaultsIT {
   private static String storageError(Scripts.Result r, String cause) {
     assertEquals(5, r.code(), r.err());
     assertEquals("", r.out());
-    List<String> errors = r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
+    List<String> errors =
+        r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
     assertEquals(1, errors.size(), r.err());
-    assertTrue(errors.get(0).startsWith("error: Cannot ") && errors.get(0).contains(cause), r.err());
+    assertTrue(
+        errors.get(0).startsWith("error: Cannot ") && errors.get(0).contains(cause), r.err());
     return errors.get(0);
   }
 
@@ -47,7 +58,8 @@ class FaultsIT {
    * Stops the S3 server the moment the job's write phase starts (job.conf is its first file),
    * checking that the run was not committed yet: otherwise the test would prove nothing.
    */
-  private static void stopServerWhenWriting(Scripts.Started job, String bucket, String prefix) throws Exception {
+  private static void stopServerWhenWriting(Scripts.Started job, String bucket, String prefix)
+      throws Exception {
     TestS3.awaitKey(bucket, prefix + "job.conf", job.process());
     TestS3.stop();
     if (TestS3.keys(bucket, prefix).contains(prefix + RunDirectory.MANIFEST)) {
@@ -61,7 +73,9 @@ class FaultsIT {
     assertEquals(0, r.code(), r.err());
     Map<String, Object> line = Json.parse(r.out().strip());
     assertEquals("committed", line.get("status"));
-    assertEquals(List.of(), RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
+    assertEquals(
+        List.of(),
+        RunDirectory.at(TestS3.hadoop(), (String) line.get("run_uri")).verify());
   }
 
   @Test
@@ -76,14 +90,16 @@ class FaultsIT {
     Scripts.Result failed;
     try {
       failed = job.await();
-      System.out.printf("S3 outage while writing: the job failed %.1f s after the server stopped%n",
+      System.out.printf(
+          "S3 outage while writing: the job failed %.1f s after the server stopped%n",
           (System.nanoTime() - stopped) / 1e9);
     } finally {
       TestS3.restart();
     }
     String error = storageError(failed, "the storage endpoint cannot be reached: ");
     List<String> left = TestS3.keys("fault-runs", prefix);
-    assertFalse(left.contains(prefix + RunDirectory.MANIFEST), "no manifest for a partial run: " + left);
+    assertFalse(
+        left.contains(prefix + RunDirectory.MANIFEST), "no manifest for a partial run: " + left);
     System.out.println("S3 outage while writing: " + error + "; left behind, uncommitted: " + left);
 
     // The server is back: the same run id redoes the leftover (its owner is gone) and commits.
@@ -94,7 +110,8 @@ class FaultsIT {
   void aShortS3OutageWhileARunIsWrittenIsRiddenOutByRetries() throws Exception {
     TestS3.bucket("blip-runs");
     String prefix = "runs/cars-mpg/blip/";
-    Scripts.Started job = Scripts.start(Map.of(),
+    Scripts.Started job = Scripts.start(
+        Map.of(),
         trainCars("blip", "s3a://blip-runs/runs", TestS3.settings()).toArray(String[]::new));
     stopServerWhenWriting(job, "blip-runs", prefix);
     try {
@@ -109,22 +126,30 @@ class FaultsIT {
   void aFullDiskFailsWithExit5AndLeavesNothing() throws Exception {
     // A 128 KiB file system: a cars run takes about 300 KiB of disk (64 files).
     Path small = Files.createDirectories(tmp.resolve("small-disk"));
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", small.toString())
-        .redirectErrorStream(true).start();
+    Process mount = new ProcessBuilder(
+            "mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", small.toString())
+        .redirectErrorStream(true)
+        .start();
     String mountOutput = new String(mount.getInputStream().readAllBytes());
-    Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a tmpfs needs root (CI runs as root): " + mountOutput);
+    Assumptions.assumeTrue(
+        mount.waitFor() == 0, "mounting a tmpfs needs root (CI runs as root): " + mountOutput);
     try {
-      Scripts.Result r = Scripts.run(trainCars("full", small.toString(), List.of()).toArray(String[]::new));
+      Scripts.Result r =
+          Scripts.run(trainCars("full", small.toString(), List.of()).toArray(String[]::new));
       String error = storageError(r, "no space left (disk full or quota exceeded: ");
       assertFalse(Files.exists(small.resolve("cars-mpg/full")), "the failed run is removed");
       System.out.println("Disk full: " + error);
 
       // Nothing of it stays in the way: with room again, the same run id commits.
-      Scripts.Result retry = Scripts.run(trainCars("full", tmp.resolve("big-disk").toString(), List.of())
-          .toArray(String[]::new));
+      Scripts.Result retry = Scripts.run(
+          trainCars("full", tmp.resolve("big-disk").toString(), List.of()).toArray(String[]::new));
       assertEquals(0, retry.code(), retry.err());
-      assertEquals(List.of(), RunDirectory.at(new Configuration(), tmp.resolve("big-disk/cars-mpg/full").toUri().toString())
-          .verify());
+      assertEquals(
+          List.of(),
+          RunDirectory.at(
+                  new Configuration(),
+                  tmp.resolve("big-disk/cars-mpg/full").toUri().toString())
+              .verify());
     } finally {
       new ProcessBuilder("umount", small.toString()).start().waitFor();
     }

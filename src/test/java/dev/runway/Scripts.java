@@ -36,7 +36,9 @@ public final class Scripts {
         process.destroyForcibly();
         throw new AssertionError(command + " did not finish");
       }
-      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     }
   }
@@ -50,8 +52,10 @@ public final class Scripts {
     if (cmd.get(0).startsWith("scripts/")) {
       cmd.set(0, repo.resolve(cmd.get(0)).toString());
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .directory(repo.toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile());
     pb.environment().put("RUNWAY_NO_BUILD", "1");
     pb.environment().put("RUNWAY_DRIVER_MEMORY", "2g");
     pb.environment().put("RUNWAY_LOG_DIR", repo.resolve("target/it-logs").toString());
@@ -60,7 +64,8 @@ public final class Scripts {
   }
 
   /** Runs {@code command} to the end. */
-  public static Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+  public static Result run(Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
     return start(env, command).await();
   }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stdout and stderr, spark-submit included, and the README's quickstart.
  */
 class ScriptsIT {
-  @TempDir Path runs;
+  @TempDir
+  Path runs;
 
   private String cars() {
     return "--set=source.path=\"" + TestData.require(TestData.CARS) + "\"";
@@ -34,35 +35,69 @@ class ScriptsIT {
     Scripts.Result ok = Scripts.run("scripts/run", "validate", "--job", "conf/jobs/cars-mpg.conf");
     assertEquals(0, ok.code(), ok.err());
     assertEquals("valid", Json.parse(ok.out()).get("status"));
-    Scripts.Result bad = Scripts.run("scripts/run", "validate", "--job", "conf/jobs/cars-mpg.conf", "--set", "model.typo=1");
+    Scripts.Result bad = Scripts.run(
+        "scripts/run", "validate", "--job", "conf/jobs/cars-mpg.conf", "--set", "model.typo=1");
     assertEquals(2, bad.code());
-    assertEquals("error: Unknown key model.typo (--set model.typo=1); did you mean model.type?\n", bad.err());
+    assertEquals(
+        "error: Unknown key model.typo (--set model.typo=1); did you mean model.type?\n",
+        bad.err());
     assertEquals("", bad.out());
   }
 
   @Test
   void submitTrainsThroughSparkSubmitAndARetryIsANoOp() throws Exception {
     String root = "--set=output.root=\"" + runs + "\"";
-    Scripts.Result first = Scripts.run("scripts/submit", "--master", "local[2]", "train", "--job", "conf/jobs/cars-mpg.conf",
-        "--run-id", "it-1", root, cars());
+    Scripts.Result first = Scripts.run(
+        "scripts/submit",
+        "--master",
+        "local[2]",
+        "train",
+        "--job",
+        "conf/jobs/cars-mpg.conf",
+        "--run-id",
+        "it-1",
+        root,
+        cars());
     assertEquals(0, first.code(), first.err());
     Map<String, Object> line = Json.parse(first.out().strip());
     assertEquals("committed", line.get("status"));
-    assertEquals(List.of(), RunDirectory.at(new Configuration(), (String) line.get("run_uri")).verify());
+    assertEquals(
+        List.of(),
+        RunDirectory.at(new Configuration(), (String) line.get("run_uri")).verify());
 
-    Scripts.Result retry = Scripts.run("scripts/submit", "--master", "local[2]", "train", "--job", "conf/jobs/cars-mpg.conf",
-        "--run-id", "it-1", root, cars());
+    Scripts.Result retry = Scripts.run(
+        "scripts/submit",
+        "--master",
+        "local[2]",
+        "train",
+        "--job",
+        "conf/jobs/cars-mpg.conf",
+        "--run-id",
+        "it-1",
+        root,
+        cars());
     assertEquals(0, retry.code(), retry.err());
     assertEquals("already-committed", Json.parse(retry.out().strip()).get("status"));
   }
 
   @Test
   void aDataErrorExitsThreeFromARealProcess() throws Exception {
-    Scripts.Result r = Scripts.run("scripts/run", "train", "--job", "conf/jobs/cars-mpg.conf", "--master", "local[1]",
-        "--set=output.root=\"" + runs + "\"", "--set=source.path=\"" + runs.resolve("missing") + "\"");
+    Scripts.Result r = Scripts.run(
+        "scripts/run",
+        "train",
+        "--job",
+        "conf/jobs/cars-mpg.conf",
+        "--master",
+        "local[1]",
+        "--set=output.root=\"" + runs + "\"",
+        "--set=source.path=\"" + runs.resolve("missing") + "\"");
     assertEquals(3, r.code(), r.err());
-    assertTrue(r.err().strip().endsWith("error: Cannot read source.path " + runs.resolve("missing")
-        + ": no such file or directory"), r.err());
+    assertTrue(
+        r.err()
+            .strip()
+            .endsWith("error: Cannot read source.path " + runs.resolve("missing")
+                + ": no such file or directory"),
+        r.err());
     assertEquals("", r.out());
   }
 
@@ -76,30 +111,44 @@ class ScriptsIT {
   void aJobFileOnS3IsReadWithStorageSettingsFromSetAndTheEnvironment() throws Exception {
     TestS3.bucket("it-jobs");
     try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://it-jobs/"), TestS3.hadoop())) {
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.repo().resolve("conf/jobs/cars-mpg.conf").toUri()),
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(
+              TestData.repo().resolve("conf/jobs/cars-mpg.conf").toUri()),
           new org.apache.hadoop.fs.Path("s3a://it-jobs/jobs/cars-mpg.conf"));
     }
-    RunDirectory committed = RunDirectory.of(TestS3.hadoop(), "s3a://it-jobs/runs", "cars-mpg", "r1");
+    RunDirectory committed =
+        RunDirectory.of(TestS3.hadoop(), "s3a://it-jobs/runs", "cars-mpg", "r1");
     committed.writeText("metrics.json", "{}");
     committed.commit(Map.of("job", "cars-mpg"));
 
-    Map<String, String> env = Map.of("S3_ACCESS_KEY", TestS3.ACCESS_KEY, "S3_SECRET_KEY", TestS3.SECRET_KEY);
-    String[] endpoint = {"--set=storage.s3a.endpoint=\"" + TestS3.endpoint() + "\"", "--set=storage.s3a.region=us-east-1",
-        "--set=storage.s3a.path-style-access=true"};
-    List<String> validate = new ArrayList<>(List.of("scripts/run", "validate", "--job", "s3a://it-jobs/jobs/cars-mpg.conf"));
+    Map<String, String> env =
+        Map.of("S3_ACCESS_KEY", TestS3.ACCESS_KEY, "S3_SECRET_KEY", TestS3.SECRET_KEY);
+    String[] endpoint = {
+      "--set=storage.s3a.endpoint=\"" + TestS3.endpoint() + "\"",
+      "--set=storage.s3a.region=us-east-1",
+      "--set=storage.s3a.path-style-access=true"
+    };
+    List<String> validate = new ArrayList<>(
+        List.of("scripts/run", "validate", "--job", "s3a://it-jobs/jobs/cars-mpg.conf"));
     validate.addAll(List.of(endpoint));
     Scripts.Result ok = Scripts.run(env, validate.toArray(String[]::new));
     assertEquals(0, ok.code(), ok.err());
     assertEquals("cars-mpg", Json.parse(ok.out()).get("job"));
 
-    Scripts.Result refused = Scripts.run(Map.of("S3_ACCESS_KEY", TestS3.ACCESS_KEY, "S3_SECRET_KEY", "not-the-secret"),
+    Scripts.Result refused = Scripts.run(
+        Map.of("S3_ACCESS_KEY", TestS3.ACCESS_KEY, "S3_SECRET_KEY", "not-the-secret"),
         validate.toArray(String[]::new));
     assertEquals(5, refused.code(), refused.err());
-    assertTrue(refused.err().startsWith("error: Cannot access job file s3a://it-jobs/jobs/cars-mpg.conf: access denied"),
+    assertTrue(
+        refused
+            .err()
+            .startsWith(
+                "error: Cannot access job file s3a://it-jobs/jobs/cars-mpg.conf: access denied"),
         refused.err());
     assertTrue(!refused.err().contains("not-the-secret"), refused.err());
 
-    List<String> verify = new ArrayList<>(List.of("scripts/run", "verify", "--run", "s3a://it-jobs/runs/cars-mpg/r1"));
+    List<String> verify = new ArrayList<>(
+        List.of("scripts/run", "verify", "--run", "s3a://it-jobs/runs/cars-mpg/r1"));
     verify.addAll(List.of(endpoint));
     Scripts.Result verified = Scripts.run(env, verify.toArray(String[]::new));
     assertEquals(0, verified.code(), verified.err());
@@ -114,9 +163,17 @@ class ScriptsIT {
   @Test
   void clusterDaemonsLogWhereAFailedStartSays() throws Exception {
     Path logs = runs.resolve("cluster-logs");
-    Map<String, String> env = Map.of("RUNWAY_CLUSTER_DIR", runs.resolve("cluster").toString(),
-        "RUNWAY_LOG_DIR", logs.toString(), "RUNWAY_WORKER_MEMORY", "lots",
-        "RUNWAY_MASTER_PORT", "7179", "RUNWAY_MASTER_UI_PORT", "8190");
+    Map<String, String> env = Map.of(
+        "RUNWAY_CLUSTER_DIR",
+        runs.resolve("cluster").toString(),
+        "RUNWAY_LOG_DIR",
+        logs.toString(),
+        "RUNWAY_WORKER_MEMORY",
+        "lots",
+        "RUNWAY_MASTER_PORT",
+        "7179",
+        "RUNWAY_MASTER_UI_PORT",
+        "8190");
     Scripts.Result r = Scripts.run(env, "scripts/cluster", "start");
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().startsWith("error: the cluster worker-"), r.err());
@@ -125,35 +182,44 @@ class ScriptsIT {
     // been stopped before its JVM got as far as logging): its Spark log (a worker logs its start
     // before it reads its arguments), and its stderr.
     String worker = r.err().substring("error: the cluster ".length()).split(" ")[0];
-    assertTrue(Files.readString(logs.resolve(worker + ".log")).contains("Worker: Started daemon with process name"),
+    assertTrue(
+        Files.readString(logs.resolve(worker + ".log"))
+            .contains("Worker: Started daemon with process name"),
         "the worker's own log is there");
-    assertTrue(Files.readString(logs.resolve(worker + ".out")).contains("Usage: Worker"), "and why it exited");
+    assertTrue(
+        Files.readString(logs.resolve(worker + ".out")).contains("Usage: Worker"),
+        "and why it exited");
     Scripts.Result status = Scripts.run(env, "scripts/cluster", "status");
     assertEquals("stopped\n", status.out(), "a failed start leaves no daemon running");
   }
 
   @Test
   void submitWithoutAMasterIsAUsageError() throws Exception {
-    Scripts.Result r = Scripts.run("scripts/submit", "validate", "--job", "conf/jobs/cars-mpg.conf");
+    Scripts.Result r =
+        Scripts.run("scripts/submit", "validate", "--job", "conf/jobs/cars-mpg.conf");
     assertEquals(2, r.code());
     assertEquals("error: no Spark master: pass --master URL or set RUNWAY_MASTER\n", r.err());
   }
 
   @Test
   void quickstartTrainsFashionMnistAndEndsWithTheJsonLine() throws Exception {
-    Scripts.Result r = Scripts.run("scripts/quickstart", "--set=output.root=\"" + runs + "\"", "--run-id", "quickstart");
+    Scripts.Result r = Scripts.run(
+        "scripts/quickstart", "--set=output.root=\"" + runs + "\"", "--run-id", "quickstart");
     assertEquals(0, r.code(), r.err());
     Map<String, Object> line = Json.parse(r.out().strip());
     @SuppressWarnings("unchecked")
-    Map<String, Object> test = (Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get("test");
+    Map<String, Object> test =
+        (Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get("test");
     assertEquals(10000, ((Number) test.get("rows")).intValue());
     assertTrue(((Number) test.get("accuracy")).doubleValue() > 0.87, line.toString());
     assertTrue(r.err().contains("test accuracy 0.8"), r.err());
     assertTrue(r.err().contains("run written to " + line.get("run_uri")), r.err());
 
     // The notebook reads the committed run back (plain python3, no Jupyter needed).
-    ProcessBuilder pb = new ProcessBuilder(TestData.repo().resolve("scripts/run-notebook-cells").toString(),
-        TestData.repo().resolve("notebooks/compare-runs.ipynb").toString()).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(
+            TestData.repo().resolve("scripts/run-notebook-cells").toString(),
+            TestData.repo().resolve("notebooks/compare-runs.ipynb").toString())
+        .redirectErrorStream(true);
     pb.environment().put("RUNWAY_RUNS", runs.toString());
     Process p = pb.start();
     String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -165,13 +231,24 @@ class ScriptsIT {
 
   @Test
   void aKilledDriverResumesFromItsLastCheckpoint() throws Exception {
-    Scripts.Result prepared = Scripts.run("scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
+    Scripts.Result prepared = Scripts.run(
+        "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
     assertEquals(0, prepared.code(), prepared.err());
-    List<String> train = List.of("scripts/run", "train", "--job", "conf/jobs/fashion-mnist-mlp.conf",
-        "--master", "local[2]", "--run-id", "killed", "--set=output.root=\"" + runs + "\"",
+    List<String> train = List.of(
+        "scripts/run",
+        "train",
+        "--job",
+        "conf/jobs/fashion-mnist-mlp.conf",
+        "--master",
+        "local[2]",
+        "--run-id",
+        "killed",
+        "--set=output.root=\"" + runs + "\"",
         "--set=source.path=\"" + TestData.repo().resolve("target/test-data/fashion-mnist") + "\"",
-        "--set=source.filter=\"index < 12000 OR index >= 68000\"", "--set=split.validation-start=\"10000\"",
-        "--set=train.epochs=6", "--set=train.early-stopping.patience=0");
+        "--set=source.filter=\"index < 12000 OR index >= 68000\"",
+        "--set=split.validation-start=\"10000\"",
+        "--set=train.epochs=6",
+        "--set=train.early-stopping.patience=0");
     Process driver = Scripts.start(Map.of(), train.toArray(String[]::new)).process();
     Path run = runs.resolve("fashion-mnist-mlp/killed");
     Path checkpoint = run.resolve("checkpoints/network-state-b"); // written after epoch 1
@@ -200,9 +277,9 @@ class ScriptsIT {
     RunDirectory dir = RunDirectory.at(new Configuration(), (String) line.get("run_uri"));
     assertEquals(List.of(), dir.verify());
     @SuppressWarnings("unchecked")
-    List<Object> epochs = (List<Object>) ((Map<String, Object>) Json.parse(dir.readText("metrics.json"))
-        .get("training")).get("epochs");
+    List<Object> epochs = (List<Object>)
+        ((Map<String, Object>) Json.parse(dir.readText("metrics.json")).get("training"))
+            .get("epochs");
     assertEquals(6, epochs.size(), "the epochs before the kill are kept in the history");
   }
-
 }

@@ -10,9 +10,11 @@ public final class TestData {
   public static final Path SEATTLE_WEATHER =
       Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/seattle-weather.csv");
   /** 3,376 US airports, a CSV file with a header line (python3-vega-datasets). */
-  public static final Path AIRPORTS = Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/airports.csv");
+  public static final Path AIRPORTS =
+      Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/airports.csv");
   /** 406 cars of the 1970s and 80s, a JSON array (python3-vega-datasets). */
-  public static final Path CARS = Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/cars.json");
+  public static final Path CARS =
+      Path.of("/usr/lib/python3/dist-packages/vega_datasets/_data/cars.json");
   /** Fashion-MNIST IDX files (dataset-fashion-mnist). */
   public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
@@ -36,7 +38,8 @@ public final class TestData {
   /** Fails loudly (not skips) when a package is missing: CI must install it. */
   public static Path require(Path path) {
     if (!Files.exists(path)) {
-      throw new IllegalStateException(path + " is missing: install the Debian package (see .ci/run)");
+      throw new IllegalStateException(
+          path + " is missing: install the Debian package (see .ci/run)");
     }
     return path;
   }

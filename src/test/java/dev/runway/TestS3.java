@@ -29,7 +29,9 @@ public final class TestS3 {
   public static synchronized String endpoint() {
     if (proxy == null) {
       BlobStoreContext context = ContextBuilder.newBuilder("transient")
-          .credentials(ACCESS_KEY, SECRET_KEY).overrides(new Properties()).build(BlobStoreContext.class);
+          .credentials(ACCESS_KEY, SECRET_KEY)
+          .overrides(new Properties())
+          .build(BlobStoreContext.class);
       store = context.getBlobStore();
       serve(0);
     }
@@ -39,8 +41,11 @@ public final class TestS3 {
   /** Starts a server for the store on {@code port} (0: any free one). */
   private static void serve(int port) {
     try {
-      proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
-          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+      proxy = S3Proxy.builder()
+          .blobStore(store)
+          .endpoint(URI.create("http://127.0.0.1:" + port))
+          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+          .build();
       proxy.start();
       while (!"STARTED".equals(proxy.getState())) {
         Thread.sleep(10);
@@ -66,7 +71,8 @@ public final class TestS3 {
    * Waits until {@code key} exists in {@code bucket}, polling the store every few milliseconds;
    * fails if {@code writer} ends first or five minutes pass.
    */
-  public static void awaitKey(String bucket, String key, Process writer) throws InterruptedException {
+  public static void awaitKey(String bucket, String key, Process writer)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (!keys(bucket, key).contains(key)) {
       if (!writer.isAlive() || System.nanoTime() > deadline) {
@@ -79,8 +85,9 @@ public final class TestS3 {
   /** The keys in {@code bucket} under {@code prefix}, read from the server's store directly. */
   public static synchronized List<String> keys(String bucket, String prefix) {
     endpoint();
-    return store.list(bucket, ListContainerOptions.Builder.prefix(prefix).recursive())
-        .stream().map(m -> m.getName()).toList();
+    return store.list(bucket, ListContainerOptions.Builder.prefix(prefix).recursive()).stream()
+        .map(m -> m.getName())
+        .toList();
   }
 
   /** Creates a bucket (if missing). */
@@ -98,14 +105,18 @@ public final class TestS3 {
     conf.set("fs.s3a.connection.ssl.enabled", "false");
     conf.set("fs.s3a.access.key", ACCESS_KEY);
     conf.set("fs.s3a.secret.key", SECRET_KEY);
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     return conf;
   }
 
   /** The --set overrides that point a job at this server with the test credentials. */
   public static List<String> settings() {
-    return List.of("storage.s3a.endpoint=\"" + endpoint() + "\"", "storage.s3a.region=us-east-1",
-        "storage.s3a.path-style-access=true", "storage.s3a.access-key=" + ACCESS_KEY,
+    return List.of(
+        "storage.s3a.endpoint=\"" + endpoint() + "\"",
+        "storage.s3a.region=us-east-1",
+        "storage.s3a.path-style-access=true",
+        "storage.s3a.access-key=" + ACCESS_KEY,
         "storage.s3a.secret-key=" + SECRET_KEY);
   }
 }

@@ -29,7 +29,8 @@ final class ApplyInputs {
       }
     });
     if (!exists) {
-      throw new DataException("Cannot read input " + input + " (--input): no such file or directory");
+      throw new DataException(
+          "Cannot read input " + input + " (--input): no such file or directory");
     }
   }
 

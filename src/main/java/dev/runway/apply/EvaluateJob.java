@@ -18,8 +18,8 @@ import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.job.Failures;
-import dev.runway.run.FittedRun;
 import dev.runway.run.EvaluationMetrics;
+import dev.runway.run.FittedRun;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.NamedPredictions;
 import dev.runway.run.OutputLineage;
@@ -73,7 +73,8 @@ public final class EvaluateJob {
   public record Request(String input, String output, String rowKey, boolean overwrite) {}
 
   /** The outcome, printed as one JSON line. */
-  public record Result(String status, String runId, long rows, String outputUri, Map<String, Object> metrics) {
+  public record Result(
+      String status, String runId, long rows, String outputUri, Map<String, Object> metrics) {
     public Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("status", status);
@@ -90,18 +91,25 @@ public final class EvaluateJob {
    * scheduler's retry into a committed output returns at once, without loading the run.
    */
   public static Result run(SparkSession spark, Supplier<FittedRun> run, Request request) {
-    RunDirectory out = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
-    RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation").write(request.overwrite(), false,
-        dir -> evaluate(spark, run.get(), request, dir));
+    RunDirectory out =
+        RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
+    RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation")
+        .write(request.overwrite(), false, dir -> evaluate(spark, run.get(), request, dir));
     if (outcome.alreadyCommitted()) {
-      EvaluationMetrics metrics = Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);
-      return new Result(outcome.status(), metrics.runId(), metrics.rows(), out.uri(), headline(metrics.metrics()));
+      EvaluationMetrics metrics =
+          Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);
+      return new Result(
+          outcome.status(),
+          metrics.runId(),
+          metrics.rows(),
+          out.uri(),
+          headline(metrics.metrics()));
     }
     return outcome.value();
   }
 
-  private static RunWriter.Commit<Result> evaluate(SparkSession spark, FittedRun run, Request request,
-      RunDirectory dir) {
+  private static RunWriter.Commit<Result> evaluate(
+      SparkSession spark, FittedRun run, Request request, RunDirectory dir) {
     Instant started = Instant.now();
     Target target = run.target();
     spark.sparkContext().setJobDescription("runway evaluate " + run.job() + "/" + run.runId());
@@ -114,32 +122,42 @@ public final class EvaluateJob {
       if (request.rowKey() == null) {
         rows = rows.withColumn(ROW_KEY, rowHash(rows, List.of(rows.columns())));
       } else if (!List.of(rows.columns()).contains(request.rowKey())) {
-        throw new DataException("Cannot key rows by column '" + request.rowKey() + "' (--row-key): input "
-            + request.input() + " has no such column (it has: " + String.join(", ", source.rows().columns()) + ")");
+        throw new DataException("Cannot key rows by column '" + request.rowKey()
+            + "' (--row-key): input " + request.input() + " has no such column (it has: "
+            + String.join(", ", source.rows().columns()) + ")");
       }
       Dataset<Row> applied = run.apply(rows, true, request.input());
-      String keyedBy = request.rowKey() == null ? "xxhash64 of the input row's values" : request.rowKey();
+      String keyedBy =
+          request.rowKey() == null ? "xxhash64 of the input row's values" : request.rowKey();
       if (!List.of(applied.columns()).contains(key)) {
         if (request.rowKey() != null) {
-          throw new DataException("Cannot key rows by column '" + key + "' (--row-key): the run's features.sql"
-              + " does not pass it through to its training table (select it there, e.g. SELECT *, ...)");
+          throw new DataException(
+              "Cannot key rows by column '" + key + "' (--row-key): the run's features.sql"
+                  + " does not pass it through to its training table (select it there, e.g. SELECT *, ...)");
         }
         // The statements select their own columns: the input row is gone by now, so the key is
         // a hash of the training-table row (the label left out). Stable for the same job's SQL;
         // to join runs whose SQL differs, name a --row-key column both pass through.
-        List<String> tableColumns = new ArrayList<>(List.of(run.table(source.rows(), true, request.input()).columns()));
+        List<String> tableColumns = new ArrayList<>(
+            List.of(run.table(source.rows(), true, request.input()).columns()));
         tableColumns.removeIf(c -> c.startsWith("_") || c.equals(target.column()));
         applied = applied.withColumn(ROW_KEY, rowHash(applied, tableColumns));
-        keyedBy = "xxhash64 of the training-table row's values (the run's SQL does not pass the input row through)";
-        LOG.warn("warning: the run's features.sql drops input columns: rows are keyed by a hash of the"
-            + " training-table row; pass --row-key COLUMN (kept by the SQL) to join runs with other SQL");
+        keyedBy =
+            "xxhash64 of the training-table row's values (the run's SQL does not pass the input row through)";
+        LOG.warn(
+            "warning: the run's features.sql drops input columns: rows are keyed by a hash of the"
+                + " training-table row; pass --row-key COLUMN (kept by the SQL) to join runs with other SQL");
       }
       Column valid = validLabel(target);
       Dataset<Row> predicted = applied
-          .select(col(quote(key)).as(request.rowKey() == null ? ROW_KEY_COLUMN : key),
-              col(quote(target.column())).as(LABEL_COLUMN), col(LABEL), col(PREDICTION),
+          .select(
+              col(quote(key)).as(request.rowKey() == null ? ROW_KEY_COLUMN : key),
+              col(quote(target.column())).as(LABEL_COLUMN),
+              col(LABEL),
+              col(PREDICTION),
               target.classification() ? col(PROBABILITY) : lit(null).as(PROBABILITY),
-              target.classification() ? col(RAW) : lit(null).as(RAW), valid.as("_valid"))
+              target.classification() ? col(RAW) : lit(null).as(RAW),
+              valid.as("_valid"))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         List<Column> written = new ArrayList<>();
@@ -147,7 +165,9 @@ public final class EvaluateJob {
         written.add(col(LABEL_COLUMN));
         written.addAll(NamedPredictions.columns(target));
         Observation out = new Observation("rows_out");
-        Dataset<Row> perRow = predicted.select(written.toArray(Column[]::new)).observe(out, count(lit(1)).as("rows"));
+        Dataset<Row> perRow = predicted
+            .select(written.toArray(Column[]::new))
+            .observe(out, count(lit(1)).as("rows"));
         Failures.guard(DataException::new, "evaluate on " + request.input(), () -> {
           perRow.write().mode(SaveMode.ErrorIfExists).parquet(dir.resolve(RunFiles.PREDICTIONS));
           return null;
@@ -155,20 +175,43 @@ public final class EvaluateJob {
         long rowsIn = ApplyInputs.rows(in);
         EvaluationMetrics.UnseenLabels unseen = unseenLabels(predicted);
         Dataset<Row> scoredRows = predicted.filter(col("_valid"));
-        Map<String, Object> metrics = Failures.guard(TrainingException::new, "compute metrics",
-            () -> Metrics.of(scoredRows, target, run.settings().evaluate(), run.settings().split().seed()));
+        Map<String, Object> metrics = Failures.guard(
+            TrainingException::new,
+            "compute metrics",
+            () -> Metrics.of(
+                scoredRows,
+                target,
+                run.settings().evaluate(),
+                run.settings().split().seed()));
 
-        EvaluationMetrics file = new EvaluationMetrics("evaluate", run.job(), run.runId(), target.task(),
-            target.classes(), request.input(), rowsIn, unseen, keyedBy, metrics);
+        EvaluationMetrics file = new EvaluationMetrics(
+            "evaluate",
+            run.job(),
+            run.runId(),
+            target.task(),
+            target.classes(),
+            request.input(),
+            rowsIn,
+            unseen,
+            keyedBy,
+            metrics);
         dir.writeText(RunFiles.METRICS, Json.pretty(file));
 
-        OutputLineage lineage = new OutputLineage("evaluate", RunReference.of(run),
-            ApplyInputs.describe(spark, request.input()), source.malformedLineage().orElse(null), rowsIn,
-            ApplyInputs.rows(out), List.of(perRow.columns()),
-            started.toString(), Instant.now().toString(), ApplyInputs.sparkFacts(spark));
+        OutputLineage lineage = new OutputLineage(
+            "evaluate",
+            RunReference.of(run),
+            ApplyInputs.describe(spark, request.input()),
+            source.malformedLineage().orElse(null),
+            rowsIn,
+            ApplyInputs.rows(out),
+            List.of(perRow.columns()),
+            started.toString(),
+            Instant.now().toString(),
+            ApplyInputs.sparkFacts(spark));
         dir.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
         LOG.info("Evaluated run {} on {} rows: {}", run.runId(), rowsIn, headline(metrics));
-        return new RunWriter.Commit<>(ManifestHeader.derived(ManifestHeader.EVALUATION, run.job(), run.runId()),
+        return new RunWriter.Commit<>(
+            ManifestHeader.derived(ManifestHeader.EVALUATION, run.job(), run.runId()),
             new Result("committed", run.runId(), rowsIn, dir.uri(), headline(metrics)));
       } finally {
         predicted.unpersist();
@@ -184,23 +227,36 @@ public final class EvaluateJob {
   private static Column validLabel(Target target) {
     Column label = col(LABEL);
     if (target.classification()) {
-      return label.isNotNull().and(label.geq(0)).and(label.lt(target.classes().size()))
+      return label
+          .isNotNull()
+          .and(label.geq(0))
+          .and(label.lt(target.classes().size()))
           .and(label.equalTo(functions.floor(label)));
     }
-    return label.isNotNull().and(functions.not(functions.isnan(label)))
+    return label
+        .isNotNull()
+        .and(functions.not(functions.isnan(label)))
         .and(functions.abs(label).notEqual(Double.POSITIVE_INFINITY));
   }
 
   /** How many rows had a label the run cannot score against, and the most frequent such values. */
   private static EvaluationMetrics.UnseenLabels unseenLabels(Dataset<Row> predicted) {
-    List<Row> counts = predicted.filter(functions.not(col("_valid")))
-        .groupBy(col(LABEL_COLUMN).cast("string")).count().orderBy(col("count").desc()).collectAsList();
+    List<Row> counts = predicted
+        .filter(functions.not(col("_valid")))
+        .groupBy(col(LABEL_COLUMN).cast("string"))
+        .count()
+        .orderBy(col("count").desc())
+        .collectAsList();
     long total = counts.stream().mapToLong(r -> r.getLong(1)).sum();
     Map<String, Long> values = new LinkedHashMap<>();
-    counts.stream().limit(20).forEach(r -> values.put(r.isNullAt(0) ? "null" : r.getString(0), r.getLong(1)));
+    counts.stream()
+        .limit(20)
+        .forEach(r -> values.put(r.isNullAt(0) ? "null" : r.getString(0), r.getLong(1)));
     if (total > 0) {
-      LOG.warn("warning: {} rows have a label the run never saw in training ({}): left out of the metrics",
-          total, values.keySet());
+      LOG.warn(
+          "warning: {} rows have a label the run never saw in training ({}): left out of the metrics",
+          total,
+          values.keySet());
     }
     return new EvaluationMetrics.UnseenLabels(total, values);
   }
@@ -213,9 +269,13 @@ public final class EvaluateJob {
       // Membership and type both decide: without the parentheses (as first written) every string,
       // boolean, date or binary column was hashed whether listed or not, so a string label the
       // training-table key leaves out still went in, and a relabelled row changed its key.
-      if (columns.contains(f.name()) && (f.dataType() instanceof NumericType || f.dataType() instanceof StringType
-          || f.dataType() instanceof BooleanType || f.dataType() instanceof DateType
-          || f.dataType() instanceof TimestampType || f.dataType() instanceof BinaryType)) {
+      if (columns.contains(f.name())
+          && (f.dataType() instanceof NumericType
+              || f.dataType() instanceof StringType
+              || f.dataType() instanceof BooleanType
+              || f.dataType() instanceof DateType
+              || f.dataType() instanceof TimestampType
+              || f.dataType() instanceof BinaryType)) {
         hashed.add(col(quote(f.name())));
       }
     }

@@ -72,9 +72,10 @@ public final class ScoreJob {
    * scheduler's retry into a committed output returns at once, without loading the run.
    */
   public static Result run(SparkSession spark, Supplier<FittedRun> run, Request request) {
-    RunDirectory out = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
-    RunWriter.Outcome<Result> outcome = RunWriter.of(out, "scores").write(request.overwrite(), false,
-        dir -> score(spark, run.get(), request, dir));
+    RunDirectory out =
+        RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
+    RunWriter.Outcome<Result> outcome = RunWriter.of(out, "scores")
+        .write(request.overwrite(), false, dir -> score(spark, run.get(), request, dir));
     if (outcome.alreadyCommitted()) {
       OutputLineage lineage = Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class);
       return new Result(outcome.status(), lineage.run().runId(), lineage.rowsOut(), out.uri());
@@ -82,8 +83,8 @@ public final class ScoreJob {
     return outcome.value();
   }
 
-  private static RunWriter.Commit<Result> score(SparkSession spark, FittedRun run, Request request,
-      RunDirectory dir) {
+  private static RunWriter.Commit<Result> score(
+      SparkSession spark, FittedRun run, Request request, RunDirectory dir) {
     Instant started = Instant.now();
     spark.sparkContext().setJobDescription("runway score with " + run.job() + "/" + run.runId());
     LOG.info("Scoring {} with run {}", request.input(), run.uri());
@@ -97,19 +98,30 @@ public final class ScoreJob {
       keep.forEach(c -> columns.add(col("`" + c.replace("`", "``") + "`")));
       columns.addAll(NamedPredictions.columns(run.target()));
       Observation out = new Observation("rows_out");
-      Dataset<Row> scored = applied.select(columns.toArray(Column[]::new)).observe(out, count(lit(1)).as("rows"));
+      Dataset<Row> scored = applied
+          .select(columns.toArray(Column[]::new))
+          .observe(out, count(lit(1)).as("rows"));
       Failures.guard(DataException::new, "score " + request.input(), () -> {
         scored.write().mode(SaveMode.ErrorIfExists).parquet(dir.resolve(DATA));
         return null;
       });
       long rowsIn = ApplyInputs.rows(in);
       long rowsOut = ApplyInputs.rows(out);
-      OutputLineage lineage = new OutputLineage("score", RunReference.of(run),
-          ApplyInputs.describe(spark, request.input()), source.malformedLineage().orElse(null), rowsIn, rowsOut,
-          List.of(scored.columns()), started.toString(), Instant.now().toString(), ApplyInputs.sparkFacts(spark));
+      OutputLineage lineage = new OutputLineage(
+          "score",
+          RunReference.of(run),
+          ApplyInputs.describe(spark, request.input()),
+          source.malformedLineage().orElse(null),
+          rowsIn,
+          rowsOut,
+          List.of(scored.columns()),
+          started.toString(),
+          Instant.now().toString(),
+          ApplyInputs.sparkFacts(spark));
       dir.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
       LOG.info("Scored {} of {} rows into {}", rowsOut, rowsIn, dir.uri());
-      return new RunWriter.Commit<>(ManifestHeader.derived(ManifestHeader.SCORES, run.job(), run.runId()),
+      return new RunWriter.Commit<>(
+          ManifestHeader.derived(ManifestHeader.SCORES, run.job(), run.runId()),
           new Result("committed", run.runId(), rowsOut, dir.uri()));
     }
   }
@@ -124,16 +136,21 @@ public final class ScoreJob {
     if (request.keep() == null) {
       return inputColumns.stream().filter(table::contains).toList();
     }
-    List<String> notInInput = request.keep().stream().filter(c -> !inputColumns.contains(c)).toList();
+    List<String> notInInput =
+        request.keep().stream().filter(c -> !inputColumns.contains(c)).toList();
     if (!notInInput.isEmpty()) {
-      throw new DataException("Cannot keep column" + (notInInput.size() == 1 ? " " : "s ") + String.join(", ", notInInput)
-          + " (--keep): input " + request.input() + " has no such column (it has: " + String.join(", ", inputColumns) + ")");
+      throw new DataException("Cannot keep column" + (notInInput.size() == 1 ? " " : "s ")
+          + String.join(", ", notInInput) + " (--keep): input " + request.input()
+          + " has no such column (it has: " + String.join(", ", inputColumns) + ")");
     }
-    List<String> dropped = request.keep().stream().filter(c -> !table.contains(c)).toList();
+    List<String> dropped =
+        request.keep().stream().filter(c -> !table.contains(c)).toList();
     if (!dropped.isEmpty()) {
-      throw new DataException("Cannot keep column" + (dropped.size() == 1 ? " " : "s ") + String.join(", ", dropped)
-          + " (--keep): the run's features.sql does not pass " + (dropped.size() == 1 ? "it" : "them")
-          + " through to its training table (select it there, e.g. SELECT *, ...)");
+      throw new DataException(
+          "Cannot keep column" + (dropped.size() == 1 ? " " : "s ") + String.join(", ", dropped)
+              + " (--keep): the run's features.sql does not pass "
+              + (dropped.size() == 1 ? "it" : "them")
+              + " through to its training table (select it there, e.g. SELECT *, ...)");
     }
     return request.keep();
   }

@@ -35,7 +35,8 @@ public final class Json {
     try {
       return MAPPER.readValue(text, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 

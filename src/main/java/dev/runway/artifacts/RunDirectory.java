@@ -21,7 +21,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -36,6 +35,7 @@ public final class RunDirectory {
   public static final String MANIFEST = "manifest.json";
   /** The claim of the process writing the run (see {@link RunLock}); never part of a result. */
   public static final String LOCK = "_writer.lock";
+
   public static final String FORMAT = "runway-run/1";
 
   private final FileSystem fs;
@@ -57,7 +57,9 @@ public final class RunDirectory {
     Path jobDir = new Path(root, job);
     RunDirectory run = at(conf, new Path(jobDir, runId).toString());
     try {
-      return run.fs.exists(jobDir) ? run : new RunDirectory(run.fs, run.dir, run.fs.makeQualified(jobDir));
+      return run.fs.exists(jobDir)
+          ? run
+          : new RunDirectory(run.fs, run.dir, run.fs.makeQualified(jobDir));
     } catch (IOException e) {
       throw storage("check", jobDir, e);
     }
@@ -368,7 +370,9 @@ public final class RunDirectory {
 
   private static StorageException storage(String verb, Path path, IOException e) {
     return StorageErrors.classify(e, path.toString()).orElseGet(() -> {
-      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      String reason = e.getMessage() == null
+          ? e.getClass().getSimpleName()
+          : e.getMessage().lines().findFirst().orElse("");
       return new StorageException("Cannot " + verb + " " + path + ": " + reason, e);
     });
   }

@@ -41,7 +41,8 @@ public final class RunLock implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    heartbeat.scheduleAtFixedRate(this::refresh, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+    heartbeat.scheduleAtFixedRate(
+        this::refresh, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** Claims {@code run} for this process, taking over a stale claim; refuses a live one. */
@@ -54,15 +55,21 @@ public final class RunLock implements AutoCloseable {
     if (held.isPresent()) {
       Map<String, Object> other = held.get().content();
       if (!stale(other, held.get().modified())) {
-        throw new StorageException("Run " + run.uri() + " is being written by another process (host "
-            + other.get("host") + ", pid " + other.get("pid") + ", since " + other.get("since")
-            + "): refusing to touch it");
+        throw new StorageException(
+            "Run " + run.uri() + " is being written by another process (host "
+                + other.get("host") + ", pid " + other.get("pid") + ", since " + other.get("since")
+                + "): refusing to touch it");
       }
-      LOG.info("Taking over the stale claim on {} of host {} pid {}", run.uri(), other.get("host"), other.get("pid"));
+      LOG.info(
+          "Taking over the stale claim on {} of host {} pid {}",
+          run.uri(),
+          other.get("host"),
+          other.get("pid"));
       run.deleteLock();
     }
     if (!run.createLock(Json.pretty(me))) {
-      throw new StorageException("Run " + run.uri() + " was claimed by another process a moment ago: refusing to touch it");
+      throw new StorageException("Run " + run.uri()
+          + " was claimed by another process a moment ago: refusing to touch it");
     }
     return new RunLock(run, me);
   }

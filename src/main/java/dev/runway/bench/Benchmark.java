@@ -38,8 +38,8 @@ public final class Benchmark {
   private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
 
   /** Systems in the order they run. */
-  public static final List<String> SYSTEMS = List.of("plain-dl4j", "ceiling", "runway-1-worker", "runway",
-      "dl4j-spark", "mllib-mlp");
+  public static final List<String> SYSTEMS =
+      List.of("plain-dl4j", "ceiling", "runway-1-worker", "runway", "dl4j-spark", "mllib-mlp");
 
   /**
    * One system's figures.
@@ -53,8 +53,15 @@ public final class Benchmark {
    * @param threads BLAS threads per network
    * @param detail what exactly ran
    */
-  public record Measurement(String system, double trainSeconds, double examplesPerSecond,
-      double testAccuracy, boolean isDefault, int workers, int threads, String detail) {}
+  public record Measurement(
+      String system,
+      double trainSeconds,
+      double examplesPerSecond,
+      double testAccuracy,
+      boolean isDefault,
+      int workers,
+      int threads,
+      String detail) {}
 
   private Benchmark() {}
 
@@ -62,46 +69,91 @@ public final class Benchmark {
    * Runs the systems on the data of a neural-network job: {@code runwayJob} and
    * {@code dl4jSparkJob} are the same job with train.engine set to each engine.
    */
-  public static List<Measurement> run(SparkSession spark, JobDefinition runwayJob, JobDefinition oneWorkerJob,
-      JobDefinition dl4jSparkJob, List<String> systems, int mlpIterations, int cores) {
+  public static List<Measurement> run(
+      SparkSession spark,
+      JobDefinition runwayJob,
+      JobDefinition oneWorkerJob,
+      JobDefinition dl4jSparkJob,
+      List<String> systems,
+      int mlpIterations,
+      int cores) {
     NeuralNetworkTrainer trainer = (NeuralNetworkTrainer) runwayJob.trainer();
     long seed = runwayJob.settings().split().seed();
     int epochs = trainer.settings().epochs();
     List<Measurement> out = new ArrayList<>();
     try (Source source = SourceReader.read(spark, runwayJob.settings().source());
-        TrainingInputs inputs = TrainingInputs.prepare(spark, runwayJob, source.rows(), new Timings(),
-        d -> spark.sparkContext().setJobDescription("runway bench: " + d))) {
+        TrainingInputs inputs = TrainingInputs.prepare(
+            spark,
+            runwayJob,
+            source.rows(),
+            new Timings(),
+            d -> spark.sparkContext().setJobDescription("runway bench: " + d))) {
       Dataset<Row> train = inputs.vectors().get("train");
       Dataset<Row> test = inputs.vectors().get("test");
       long rows = train.count();
       String shape = "MLP " + inputs.vectorSize() + "-" + trainer.spec().hiddenLayers() + "-"
           + inputs.target().classes().size() + ", batch " + trainer.settings().batchSize() + ", "
           + epochs + " epochs";
-      TrainingData data = new TrainingData(train, inputs.vectors().get("validation"), inputs.target(), seed,
-          Checkpoints.NONE);
+      TrainingData data = new TrainingData(
+          train, inputs.vectors().get("validation"), inputs.target(), seed, Checkpoints.NONE);
       // The single-JVM systems train on the rows collected into this JVM once.
       SingleJvm.Data local = systems.contains("plain-dl4j") || systems.contains("ceiling")
-          ? SingleJvm.Data.collect(train, inputs.target()) : null;
+          ? SingleJvm.Data.collect(train, inputs.target())
+          : null;
       for (String system : systems) {
         LOG.info("Benchmark: {}", system);
         switch (system) {
           case "plain-dl4j" -> {
-            // One BLAS thread and all of them: the faster is the baseline everything is held against.
+            // One BLAS thread and all of them: the faster is the baseline everything is held
+            // against.
             for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-              SingleJvm.Result r = SingleJvm.train(trainer.spec(), trainer.settings(), local, seed, threads);
-              out.add(measure(system, r.trainSeconds(), rows * epochs, r.model(), test, inputs, false, 1, threads,
+              SingleJvm.Result r =
+                  SingleJvm.train(trainer.spec(), trainer.settings(), local, seed, threads);
+              out.add(measure(
+                  system,
+                  r.trainSeconds(),
+                  rows * epochs,
+                  r.model(),
+                  test,
+                  inputs,
+                  false,
+                  1,
+                  threads,
                   shape + ", one JVM, " + threads + " BLAS thread" + (threads == 1 ? "" : "s")));
             }
           }
-          case "ceiling" -> out.add(ceiling(local, trainer, seed, rows * epochs, test, inputs, shape));
-          case "runway-1-worker" -> out.add(timed("runway", rows * epochs, () -> oneWorkerJob.trainer().fit(data),
-              test, inputs, false, shape + ", averaging every " + trainer.settings().averagingFrequency()));
-          case "runway" -> out.add(timed(system, rows * epochs, () -> trainer.fit(data), test, inputs, true,
-              shape + ", averaging every " + trainer.settings().averagingFrequency()));
-          case "dl4j-spark" -> out.add(timed(system, rows * epochs, () -> dl4jSparkJob.trainer().fit(data), test,
-              inputs, false, shape + ", ParameterAveragingTrainingMaster (Direct), averaging every "
-                  + trainer.settings().averagingFrequency()));
-          case "mllib-mlp" -> out.add(mllib(train, test, inputs, trainer, mlpIterations, seed, rows, shape));
+          case "ceiling" ->
+            out.add(ceiling(local, trainer, seed, rows * epochs, test, inputs, shape));
+          case "runway-1-worker" ->
+            out.add(timed(
+                "runway",
+                rows * epochs,
+                () -> oneWorkerJob.trainer().fit(data),
+                test,
+                inputs,
+                false,
+                shape + ", averaging every " + trainer.settings().averagingFrequency()));
+          case "runway" ->
+            out.add(timed(
+                system,
+                rows * epochs,
+                () -> trainer.fit(data),
+                test,
+                inputs,
+                true,
+                shape + ", averaging every " + trainer.settings().averagingFrequency()));
+          case "dl4j-spark" ->
+            out.add(timed(
+                system,
+                rows * epochs,
+                () -> dl4jSparkJob.trainer().fit(data),
+                test,
+                inputs,
+                false,
+                shape + ", ParameterAveragingTrainingMaster (Direct), averaging every "
+                    + trainer.settings().averagingFrequency()));
+          case "mllib-mlp" ->
+            out.add(mllib(train, test, inputs, trainer, mlpIterations, seed, rows, shape));
           default -> throw new IllegalArgumentException("unknown system " + system);
         }
       }
@@ -109,8 +161,15 @@ public final class Benchmark {
     return out;
   }
 
-  private static Measurement mllib(Dataset<Row> train, Dataset<Row> test, TrainingInputs inputs,
-      NeuralNetworkTrainer trainer, int iterations, long seed, long rows, String shape) {
+  private static Measurement mllib(
+      Dataset<Row> train,
+      Dataset<Row> test,
+      TrainingInputs inputs,
+      NeuralNetworkTrainer trainer,
+      int iterations,
+      long seed,
+      long rows,
+      String shape) {
     int[] layers = new int[trainer.spec().hiddenLayers().size() + 2];
     layers[0] = inputs.vectorSize();
     for (int i = 0; i < trainer.spec().hiddenLayers().size(); i++) {
@@ -118,34 +177,71 @@ public final class Benchmark {
     }
     layers[layers.length - 1] = inputs.target().classes().size();
     long start = System.nanoTime();
-    var model = new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(iterations)
-        .setBlockSize(trainer.settings().batchSize()).setSeed(seed)
-        .setFeaturesCol(Columns.FEATURES).setLabelCol(Columns.LABEL)
-        .setPredictionCol(Columns.PREDICTION).setProbabilityCol(Columns.PROBABILITY)
-        .setRawPredictionCol(Columns.RAW).fit(train);
+    var model = new MultilayerPerceptronClassifier()
+        .setLayers(layers)
+        .setMaxIter(iterations)
+        .setBlockSize(trainer.settings().batchSize())
+        .setSeed(seed)
+        .setFeaturesCol(Columns.FEATURES)
+        .setLabelCol(Columns.LABEL)
+        .setPredictionCol(Columns.PREDICTION)
+        .setProbabilityCol(Columns.PROBABILITY)
+        .setRawPredictionCol(Columns.RAW)
+        .fit(train);
     double seconds = (System.nanoTime() - start) / 1e9;
-    double accuracy = (double) Metrics.of(model.transform(test), inputs.target()).get("accuracy");
+    double accuracy =
+        (double) Metrics.of(model.transform(test), inputs.target()).get("accuracy");
     // One L-BFGS iteration is one pass over the data (plus line-search passes).
-    return new Measurement("mllib-mlp", seconds, rows * iterations / seconds, accuracy, false,
-        train.rdd().getNumPartitions(), 1, "MultilayerPerceptronClassifier, " + iterations + " L-BFGS iterations (full-batch; not epochs), "
-            + "BLAS " + mllibBlas());
+    return new Measurement(
+        "mllib-mlp",
+        seconds,
+        rows * iterations / seconds,
+        accuracy,
+        false,
+        train.rdd().getNumPartitions(),
+        1,
+        "MultilayerPerceptronClassifier, " + iterations
+            + " L-BFGS iterations (full-batch; not epochs), " + "BLAS " + mllibBlas());
   }
 
-  private static Measurement timed(String system, long examples, Supplier<TrainedModel> fit, Dataset<Row> test,
-      TrainingInputs inputs, boolean isDefault, String detail) {
+  private static Measurement timed(
+      String system,
+      long examples,
+      Supplier<TrainedModel> fit,
+      Dataset<Row> test,
+      TrainingInputs inputs,
+      boolean isDefault,
+      String detail) {
     long start = System.nanoTime();
     TrainedModel model = fit.get();
     double seconds = (System.nanoTime() - start) / 1e9;
     int workers = ((Number) model.summary().get("workers")).intValue();
-    String what = detail + ", " + workers + " worker" + (workers == 1 ? "" : "s") + " x 1 BLAS thread";
+    String what =
+        detail + ", " + workers + " worker" + (workers == 1 ? "" : "s") + " x 1 BLAS thread";
     return measure(system, seconds, examples, model, test, inputs, isDefault, workers, 1, what);
   }
 
-  private static Measurement measure(String system, double seconds, long examples, TrainedModel model,
-      Dataset<Row> test, TrainingInputs inputs, boolean isDefault, int workers, int threads, String detail) {
+  private static Measurement measure(
+      String system,
+      double seconds,
+      long examples,
+      TrainedModel model,
+      Dataset<Row> test,
+      TrainingInputs inputs,
+      boolean isDefault,
+      int workers,
+      int threads,
+      String detail) {
     Map<String, Object> metrics = Metrics.of(model.predict(test), inputs.target());
-    return new Measurement(system, seconds, examples / seconds, (double) metrics.get("accuracy"), isDefault,
-        workers, threads, detail);
+    return new Measurement(
+        system,
+        seconds,
+        examples / seconds,
+        (double) metrics.get("accuracy"),
+        isDefault,
+        workers,
+        threads,
+        detail);
   }
 
   /**
@@ -155,13 +251,20 @@ public final class Benchmark {
    * Two threads of this JVM, each with its own network (ND4J's BLAS threads are set per JVM, to
    * one), as runway's two local workers are.
    */
-  private static Measurement ceiling(SingleJvm.Data data, NeuralNetworkTrainer trainer, long seed, long examples,
-      Dataset<Row> test, TrainingInputs inputs, String shape) {
+  private static Measurement ceiling(
+      SingleJvm.Data data,
+      NeuralNetworkTrainer trainer,
+      long seed,
+      long examples,
+      Dataset<Row> test,
+      TrainingInputs inputs,
+      String shape) {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<SingleJvm.Result>> runs = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        runs.add(pool.submit(() -> SingleJvm.train(trainer.spec(), trainer.settings(), data, seed, 1)));
+        runs.add(
+            pool.submit(() -> SingleJvm.train(trainer.spec(), trainer.settings(), data, seed, 1)));
       }
       double rate = 0;
       double seconds = 0;
@@ -173,7 +276,14 @@ public final class Benchmark {
         first = first == null ? r : first;
       }
       Map<String, Object> metrics = Metrics.of(first.model().predict(test), inputs.target());
-      return new Measurement("ceiling", seconds, rate, (double) metrics.get("accuracy"), false, 2, 1,
+      return new Measurement(
+          "ceiling",
+          seconds,
+          rate,
+          (double) metrics.get("accuracy"),
+          false,
+          2,
+          1,
           shape + ", two single-thread trainings at once, summed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,10 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.features.Columns;
-import com.sun.management.OperatingSystemMXBean;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +76,13 @@ public final class ScoreBench {
    * @param seconds wall time of each repeat
    * @param cpuSeconds CPU time of the process in each repeat (local mode: driver and executors)
    */
-  public record Timing(String measure, String model, String path, int batchRows, long rows, List<Double> seconds,
+  public record Timing(
+      String measure,
+      String model,
+      String path,
+      int batchRows,
+      long rows,
+      List<Double> seconds,
       List<Double> cpuSeconds) {
     public double best() {
       return Collections.min(seconds);
@@ -134,15 +140,17 @@ public final class ScoreBench {
     if ("dl4j:MultiLayerNetwork".equals(format)) {
       return "neural-network";
     }
-    throw new IllegalArgumentException("The scoring benchmark compares logistic-regression and neural-network runs;"
-        + " " + run + " holds a " + format);
+    throw new IllegalArgumentException(
+        "The scoring benchmark compares logistic-regression and neural-network runs;" + " " + run
+            + " holds a " + format);
   }
 
   /**
    * score against bare on {@code input}: one untimed warm-up of each on {@code warmUp}, then
    * {@code repeats} timed repeats of each, in alternating order (score first on odd repeats).
    */
-  public List<Timing> throughput(String run, String input, String warmUp, int repeats, int batchRows) {
+  public List<Timing> throughput(
+      String run, String input, String warmUp, int repeats, int batchRows) {
     String model = modelKind(run);
     LOG.info("Score benchmark: warming up {} on {}", model, warmUp);
     check(scored(run, warmUp, batchRows).rows(), bare(run, warmUp, batchRows).rows(), warmUp);
@@ -152,10 +160,16 @@ public final class ScoreBench {
     List<Double> bareCpu = new ArrayList<>();
     long rows = -1;
     for (int i = 0; i < repeats; i++) {
-      for (boolean scoreTurn : i % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+      for (boolean scoreTurn :
+          i % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
         Timed t = scoreTurn ? scored(run, input, batchRows) : bare(run, input, batchRows);
-        LOG.info("Score benchmark: {} {} repeat {}: {} rows in {} s", model, scoreTurn ? "score" : "bare", i + 1,
-            t.rows(), t.seconds());
+        LOG.info(
+            "Score benchmark: {} {} repeat {}: {} rows in {} s",
+            model,
+            scoreTurn ? "score" : "bare",
+            i + 1,
+            t.rows(),
+            t.seconds());
         check(rows < 0 ? t.rows() : rows, t.rows(), input);
         rows = t.rows();
         (scoreTurn ? score : bare).add(t.seconds());
@@ -163,7 +177,8 @@ public final class ScoreBench {
       }
     }
     int batch = model.equals("neural-network") ? batchRows : 0;
-    return List.of(new Timing("throughput", model, "score", batch, rows, score, scoreCpu),
+    return List.of(
+        new Timing("throughput", model, "score", batch, rows, score, scoreCpu),
         new Timing("throughput", model, "bare", batch, rows, bare, bareCpu));
   }
 
@@ -180,7 +195,8 @@ public final class ScoreBench {
         rows = t.rows();
         seconds.add(t.seconds());
         cpu.add(t.cpuSeconds());
-        LOG.info("Score benchmark: batching {} rows of {} per batch: {} s", rows, batch, t.seconds());
+        LOG.info(
+            "Score benchmark: batching {} rows of {} per batch: {} s", rows, batch, t.seconds());
       }
       out.add(new Timing("batching", model, "score", batch, rows, seconds, cpu));
     }
@@ -205,7 +221,8 @@ public final class ScoreBench {
 
   private static void check(long expected, long rows, String input) {
     if (expected != rows) {
-      throw new IllegalStateException("score and bare disagree on " + input + ": " + expected + " and " + rows + " rows");
+      throw new IllegalStateException(
+          "score and bare disagree on " + input + ": " + expected + " and " + rows + " rows");
     }
   }
 
@@ -223,7 +240,10 @@ public final class ScoreBench {
       Dataset<Row> features = pipeline.transform(rows);
       Dataset<Row> scored = modelKind(run).equals("neural-network")
           ? networkScores(features, rows.schema(), networkBytes(run), classes, batchRows)
-          : logisticScores(features, rows.columns(), LogisticRegressionModel.load(new Path(run, "model").toString()),
+          : logisticScores(
+              features,
+              rows.columns(),
+              LogisticRegressionModel.load(new Path(run, "model").toString()),
               classes);
       scored.write().parquet(output);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -237,11 +257,15 @@ public final class ScoreBench {
   private String[] classes(String run) {
     RunDirectory dir = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), run);
     @SuppressWarnings("unchecked")
-    List<Object> classes = (List<Object>) Json.parse(dir.readText("target.json")).get("classes");
+    List<Object> classes =
+        (List<Object>) Json.parse(dir.readText("target.json")).get("classes");
     return classes.stream().map(String::valueOf).toArray(String[]::new);
   }
 
-  private static Dataset<Row> logisticScores(Dataset<Row> features, String[] inputColumns, LogisticRegressionModel model,
+  private static Dataset<Row> logisticScores(
+      Dataset<Row> features,
+      String[] inputColumns,
+      LogisticRegressionModel model,
       String[] classes) {
     Dataset<Row> predicted = model.transform(features);
     List<Column> out = new ArrayList<>();
@@ -273,8 +297,8 @@ public final class ScoreBench {
    * The network scored in minibatches inside mapPartitions: the saved network.zip broadcast,
    * restored once per partition, one BLAS thread per task (as many tasks run as cores).
    */
-  private Dataset<Row> networkScores(Dataset<Row> features, StructType input, byte[] network, String[] classes,
-      int batchRows) {
+  private Dataset<Row> networkScores(
+      Dataset<Row> features, StructType input, byte[] network, String[] classes, int batchRows) {
     StructType schema = input.add("prediction", DataTypes.StringType);
     for (String c : classes) {
       schema = schema.add("probability_" + c, DataTypes.DoubleType);
@@ -284,21 +308,25 @@ public final class ScoreBench {
       keep.add(col(c));
     }
     keep.add(col(Columns.FEATURES));
-    Broadcast<byte[]> zip = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
+    Broadcast<byte[]> zip =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
     int width = input.fields().length;
-    MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, zip.value(), width, classes, batchRows);
+    MapPartitionsFunction<Row, Row> score =
+        rows -> scorePartition(rows, zip.value(), width, classes, batchRows);
     return features.select(keep.toArray(Column[]::new)).mapPartitions(score, Encoders.row(schema));
   }
 
-  private static Iterator<Row> scorePartition(Iterator<Row> rows, byte[] zip, int width, String[] classes,
-      int batchRows) throws IOException {
+  private static Iterator<Row> scorePartition(
+      Iterator<Row> rows, byte[] zip, int width, String[] classes, int batchRows)
+      throws IOException {
     TaskContext task = TaskContext.get();
     if (task != null) {
       Nd4j.getEnvironment().setMaxThreads(task.cpus());
       Nd4j.getEnvironment().setMaxMasterThreads(task.cpus());
       Nd4j.factory().blas().setMaxThreads(task.cpus());
     }
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
+    MultiLayerNetwork net =
+        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
     return new Iterator<>() {
       private Iterator<Row> done = Collections.emptyIterator();
 
@@ -324,7 +352,8 @@ public final class ScoreBench {
     };
   }
 
-  private static List<Row> scoreBatch(MultiLayerNetwork net, List<Row> batch, int width, String[] classes) {
+  private static List<Row> scoreBatch(
+      MultiLayerNetwork net, List<Row> batch, int width, String[] classes) {
     int nIn = batch.get(0).<Vector>getAs(width).size();
     float[] x = new float[batch.size() * nIn];
     for (int i = 0; i < batch.size(); i++) {
@@ -397,8 +426,8 @@ public final class ScoreBench {
   }
 
   private static long processCpuNanos() {
-    return ((OperatingSystemMXBean) ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The 1-minute load average: others' work on a shared machine shows here. */

@@ -13,18 +13,32 @@ import picocli.CommandLine.Option;
 
 /** What {@code score} and {@code evaluate} share: the run, the input, the output and how to read. */
 final class ApplyOptions {
-  @Option(names = "--run", required = true, paramLabel = "URI", description = "The committed run to apply.")
+  @Option(
+      names = "--run",
+      required = true,
+      paramLabel = "URI",
+      description = "The committed run to apply.")
   String run;
 
-  @Option(names = "--input", required = true, paramLabel = "URI",
-      description = "Rows to apply it to, read like the run's training source (format, options, schema).")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "URI",
+      description =
+          "Rows to apply it to, read like the run's training source (format, options, schema).")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "URI",
-      description = "Directory of the committed output. Re-running into a committed one is a no-op.")
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "URI",
+      description =
+          "Directory of the committed output. Re-running into a committed one is a no-op.")
   String output;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
       description = "Read the input as parquet, csv or json instead of the training source's format"
           + " (then without its reader options and schema: add --set source.options.* as needed).")
   String format;
@@ -32,12 +46,18 @@ final class ApplyOptions {
   @Option(names = "--overwrite", description = "Replace the output if it is already committed.")
   boolean overwrite;
 
-  @Option(names = "--batch-rows", paramLabel = "N", defaultValue = "1024",
+  @Option(
+      names = "--batch-rows",
+      paramLabel = "N",
+      defaultValue = "1024",
       description = "Rows per minibatch when a neural network scores (default: ${DEFAULT-VALUE}).")
   int batchRows;
 
-  @Mixin OverrideOptions settings;
-  @Mixin SparkOptions sparkOptions;
+  @Mixin
+  OverrideOptions settings;
+
+  @Mixin
+  SparkOptions sparkOptions;
 
   /** A session whose storage settings reach the run, the input and the output. */
   SparkSession session(String command) {

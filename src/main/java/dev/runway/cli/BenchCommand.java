@@ -23,22 +23,32 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Prints a table of train time, throughput and accuracy per system, then a JSON line each. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
     description = "Train a neural-network job's network with every system and compare them.")
 final class BenchCommand implements Callable<Integer> {
-  @Mixin JobOptions jobOptions;
-  @Mixin SparkOptions sparkOptions;
-  @Spec CommandSpec spec;
+  @Mixin
+  JobOptions jobOptions;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() {
-    JobDefinition runway = JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=parameter-averaging"));
-    JobDefinition oneWorker = JobDefinition.load(jobOptions.job,
+    JobDefinition runway = JobDefinition.load(
+        jobOptions.job, with(jobOptions.overrides, "train.engine=parameter-averaging"));
+    JobDefinition oneWorker = JobDefinition.load(
+        jobOptions.job,
         with(with(jobOptions.overrides, "train.engine=parameter-averaging"), "train.workers=1"));
-    JobDefinition dl4jSpark = JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=dl4j-spark"));
+    JobDefinition dl4jSpark =
+        JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=dl4j-spark"));
     if (!runway.trainer().type().equals("neural-network")) {
-      throw new JobConfigException("Cannot benchmark model.type = " + runway.trainer().type()
-          + ": the benchmark compares neural-network training systems");
+      throw new JobConfigException("Cannot benchmark model.type = "
+          + runway.trainer().type() + ": the benchmark compares neural-network training systems");
     }
     // bench.* is not part of a job: reference.conf, then any --set bench.systems=[...].
     ConfigReader defaults = DatasetDefaults.reader(jobOptions.overrides);
@@ -50,9 +60,11 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     defaults.throwIfProblems();
-    SparkSession spark = sparkOptions.session("runway bench", runway.settings().sparkConf(), runway.settings().hadoopConf());
+    SparkSession spark = sparkOptions.session(
+        "runway bench", runway.settings().sparkConf(), runway.settings().hadoopConf());
     int cores = Runtime.getRuntime().availableProcessors();
-    List<Measurement> results = Benchmark.run(spark, runway, oneWorker, dl4jSpark, systems, iterations, cores);
+    List<Measurement> results =
+        Benchmark.run(spark, runway, oneWorker, dl4jSpark, systems, iterations, cores);
     print(spec.commandLine().getOut(), results, spark.sparkContext().master(), cores);
     return Main.ok();
   }
@@ -70,17 +82,45 @@ final class BenchCommand implements Callable<Integer> {
    * ceiling row (two single-thread trainings at once) for two.
    */
   static void print(PrintWriter out, List<Measurement> results, String master, int cores) {
-    double plain = results.stream().filter(m -> m.system().equals("plain-dl4j"))
-        .mapToDouble(Measurement::examplesPerSecond).max().orElse(Double.NaN);
-    out.printf(Locale.ROOT, "machine: %s, %d cores, %s, Java %s, Spark master %s%n", cpuModel(), cores,
-        System.getProperty("os.arch"), System.getProperty("java.version"), master);
-    out.printf(Locale.ROOT, "%-11s %7s %7s %9s %13s %14s %9s %11s  %s%n", "system", "workers", "threads", "train_s",
-        "examples/s", "test_accuracy", "ratio", "of_ceiling", "what ran");
+    double plain = results.stream()
+        .filter(m -> m.system().equals("plain-dl4j"))
+        .mapToDouble(Measurement::examplesPerSecond)
+        .max()
+        .orElse(Double.NaN);
+    out.printf(
+        Locale.ROOT,
+        "machine: %s, %d cores, %s, Java %s, Spark master %s%n",
+        cpuModel(),
+        cores,
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        master);
+    out.printf(
+        Locale.ROOT,
+        "%-11s %7s %7s %9s %13s %14s %9s %11s  %s%n",
+        "system",
+        "workers",
+        "threads",
+        "train_s",
+        "examples/s",
+        "test_accuracy",
+        "ratio",
+        "of_ceiling",
+        "what ran");
     for (Measurement m : results) {
       Double ofCeiling = fractionOfCeiling(m, results);
-      out.printf(Locale.ROOT, "%-11s %7d %7d %9.1f %13.0f %14.4f %9.2f %11s  %s%s%n", m.system(), m.workers(),
-          m.threads(), m.trainSeconds(), m.examplesPerSecond(), m.testAccuracy(), m.examplesPerSecond() / plain,
-          ofCeiling == null ? "" : String.format(Locale.ROOT, "%.2f", ofCeiling), m.detail(),
+      out.printf(
+          Locale.ROOT,
+          "%-11s %7d %7d %9.1f %13.0f %14.4f %9.2f %11s  %s%s%n",
+          m.system(),
+          m.workers(),
+          m.threads(),
+          m.trainSeconds(),
+          m.examplesPerSecond(),
+          m.testAccuracy(),
+          m.examplesPerSecond() / plain,
+          ofCeiling == null ? "" : String.format(Locale.ROOT, "%.2f", ofCeiling),
+          m.detail(),
           m.isDefault() ? " (default engine)" : "");
     }
     for (Measurement m : results) {
@@ -91,10 +131,13 @@ final class BenchCommand implements Callable<Integer> {
       line.put("train_s", Math.round(m.trainSeconds() * 100) / 100.0);
       line.put("examples_per_s", Math.round(m.examplesPerSecond()));
       line.put("test_accuracy", Math.round(m.testAccuracy() * 10_000) / 10_000.0);
-      line.put("ratio_to_plain_dl4j", Double.isNaN(plain) ? null : Math.round(m.examplesPerSecond() / plain * 100) / 100.0);
+      line.put(
+          "ratio_to_plain_dl4j",
+          Double.isNaN(plain) ? null : Math.round(m.examplesPerSecond() / plain * 100) / 100.0);
       if (m.system().equals("runway")) {
         Double ofCeiling = fractionOfCeiling(m, results);
-        line.put("fraction_of_ceiling", ofCeiling == null ? null : Math.round(ofCeiling * 100) / 100.0);
+        line.put(
+            "fraction_of_ceiling", ofCeiling == null ? null : Math.round(ofCeiling * 100) / 100.0);
       }
       line.put("default", m.isDefault());
       out.println(Json.line(line));
@@ -107,15 +150,21 @@ final class BenchCommand implements Callable<Integer> {
       return null;
     }
     return results.stream()
-        .filter(c -> m.workers() == 1 ? c.system().equals("plain-dl4j") && c.threads() == 1
+        .filter(c -> m.workers() == 1
+            ? c.system().equals("plain-dl4j") && c.threads() == 1
             : c.system().equals("ceiling") && c.workers() == m.workers())
-        .findFirst().map(c -> m.examplesPerSecond() / c.examplesPerSecond()).orElse(null);
+        .findFirst()
+        .map(c -> m.examplesPerSecond() / c.examplesPerSecond())
+        .orElse(null);
   }
 
   static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .orElse("unknown CPU");
     } catch (IOException e) {
       return "unknown CPU";
     }

@@ -13,22 +13,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Measures a committed run on labelled rows and commits its metrics and predictions; prints one JSON line. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Measure a committed run on labelled data: metrics.json and per-row predictions, committed.")
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure a committed run on labelled data: metrics.json and per-row predictions, committed.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Mixin ApplyOptions apply;
-  @Spec CommandSpec spec;
+  @Mixin
+  ApplyOptions apply;
 
-  @Option(names = "--row-key", paramLabel = "COLUMN",
-      description = "Input column that identifies a row (default: a stable hash of the row's values).")
+  @Spec
+  CommandSpec spec;
+
+  @Option(
+      names = "--row-key",
+      paramLabel = "COLUMN",
+      description =
+          "Input column that identifies a row (default: a stable hash of the row's values).")
   String rowKey;
 
   @Override
   public Integer call() {
     SparkSession spark = apply.session("evaluate");
     Supplier<FittedRun> run = () -> apply.load(spark, true);
-    EvaluateJob.Result result = EvaluateJob.run(spark, run,
-        new EvaluateJob.Request(apply.input, apply.output, rowKey, apply.overwrite));
+    EvaluateJob.Result result = EvaluateJob.run(
+        spark, run, new EvaluateJob.Request(apply.input, apply.output, rowKey, apply.overwrite));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

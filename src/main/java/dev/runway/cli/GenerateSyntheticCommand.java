@@ -16,13 +16,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Writes the synthetic tabular data set with a planted signal, for scale work. */
-@Command(name = "generate-synthetic", mixinStandardHelpOptions = true,
+@Command(
+    name = "generate-synthetic",
+    mixinStandardHelpOptions = true,
     description = "Write a large synthetic tabular Parquet data set with a known planted signal.")
 final class GenerateSyntheticCommand implements Callable<Integer> {
-  @Mixin SparkOptions sparkOptions;
+  @Mixin
+  SparkOptions sparkOptions;
 
-  @Mixin OverrideOptions settings;
-  @Spec CommandSpec spec;
+  @Mixin
+  OverrideOptions settings;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--rows", description = "Rows (default: datasets.synthetic.rows).")
   Long rows;
@@ -30,10 +36,14 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed (default: datasets.synthetic.seed).")
   Long seed;
 
-  @Option(names = "--partitions", description = "Partitions (default: datasets.synthetic.partitions).")
+  @Option(
+      names = "--partitions",
+      description = "Partitions (default: datasets.synthetic.partitions).")
   Integer partitions;
 
-  @Option(names = "--output", paramLabel = "PATH_OR_URI",
+  @Option(
+      names = "--output",
+      paramLabel = "PATH_OR_URI",
       description = "Where to write (default: datasets.synthetic.output).")
   String output;
 
@@ -41,14 +51,15 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
   public Integer call() {
     ConfigReader d = DatasetDefaults.reader(settings.overrides);
     long n = rows != null ? rows : d.longIn("datasets.synthetic.rows", 1, Long.MAX_VALUE);
-    long s = seed != null ? seed : d.longIn("datasets.synthetic.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+    long s =
+        seed != null ? seed : d.longIn("datasets.synthetic.seed", Long.MIN_VALUE, Long.MAX_VALUE);
     int p = partitions != null ? partitions : d.intIn("datasets.synthetic.partitions", 1, 100_000);
     String out = output != null ? output : d.string("datasets.synthetic.output");
     Map<String, String> hadoop = StorageSettings.read(d);
     d.throwIfProblems();
     if (n < 1 || p < 1) {
-      throw new JobConfigException("Cannot generate " + n + " rows in " + p
-          + " partitions: both must be at least 1");
+      throw new JobConfigException(
+          "Cannot generate " + n + " rows in " + p + " partitions: both must be at least 1");
     }
     SparkSession spark = sparkOptions.session("runway generate-synthetic", Map.of(), hadoop);
     long written = SyntheticTabular.generate(spark, n, s, p, out);

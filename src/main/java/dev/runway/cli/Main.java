@@ -5,7 +5,6 @@ import dev.runway.error.ExitCode;
 import dev.runway.error.Messages;
 import dev.runway.error.OutOfMemory;
 import dev.runway.error.RunwayException;
-import dev.runway.artifacts.BuildInfo;
 import java.io.PrintWriter;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -49,7 +48,8 @@ public final class Main implements Runnable {
   /** Where stack traces go: the log file, not the terminal (see conf/log4j2.properties). */
   private static final Logger FAILURES = LoggerFactory.getLogger("dev.runway.failures");
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
@@ -72,7 +72,8 @@ public final class Main implements Runnable {
       }
       FAILURES.error("{} failed unexpectedly", commandLine.getCommandName(), e);
       err.println("error: unexpected " + e.getClass().getSimpleName() + ": "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + " (stack trace in the log)");
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+          + " (stack trace in the log)");
       err.flush();
       return 1;
     });
@@ -80,7 +81,8 @@ public final class Main implements Runnable {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
       // An Error escapes picocli; what failed to allocate is garbage now, so reporting it works.
-      OutOfMemory memory = OutOfMemory.of(e, "run " + (args.length > 0 ? args[0] : "runway")).orElseThrow();
+      OutOfMemory memory =
+          OutOfMemory.of(e, "run " + (args.length > 0 ? args[0] : "runway")).orElseThrow();
       FAILURES.error("{}", memory.getMessage(), e);
       err.println("error: " + memory.getMessage());
       err.flush();
@@ -99,7 +101,8 @@ public final class Main implements Runnable {
     String help = " (" + command.getCommandSpec().qualifiedName() + " --help lists the options)";
     List<String> unmatched = command.getUnmatchedArguments();
     if (!(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
-      err.println("error: " + describe(new CommandLine.UnmatchedArgumentException(command, unmatched)) + help);
+      err.println("error: "
+          + describe(new CommandLine.UnmatchedArgumentException(command, unmatched)) + help);
     }
     err.println("error: " + describe(e) + help);
     err.flush();
@@ -108,7 +111,8 @@ public final class Main implements Runnable {
 
   private static String describe(CommandLine.ParameterException e) {
     List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException unmatched
-        ? unmatched.getSuggestions() : List.of();
+        ? unmatched.getSuggestions()
+        : List.of();
     return Messages.firstLine(e.getMessage()).strip()
         + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?");
   }

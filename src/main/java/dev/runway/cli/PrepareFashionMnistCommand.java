@@ -17,19 +17,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Converts the Fashion-MNIST IDX files into Parquet (index, label, label_name, image). */
-@Command(name = "prepare-fashion-mnist", mixinStandardHelpOptions = true,
-    description = "Write Fashion-MNIST as Parquet; uses the Debian package's files, else downloads them.")
+@Command(
+    name = "prepare-fashion-mnist",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write Fashion-MNIST as Parquet; uses the Debian package's files, else downloads them.")
 final class PrepareFashionMnistCommand implements Callable<Integer> {
-  @Mixin SparkOptions sparkOptions;
+  @Mixin
+  SparkOptions sparkOptions;
 
-  @Mixin OverrideOptions settings;
-  @Spec CommandSpec spec;
+  @Mixin
+  OverrideOptions settings;
 
-  @Option(names = "--output", paramLabel = "PATH_OR_URI",
+  @Spec
+  CommandSpec spec;
+
+  @Option(
+      names = "--output",
+      paramLabel = "PATH_OR_URI",
       description = "Where to write (default: datasets.fashion-mnist.output).")
   String output;
 
-  @Option(names = "--source-dir", paramLabel = "DIR",
+  @Option(
+      names = "--source-dir",
+      paramLabel = "DIR",
       description = "Directory with the IDX files (default: datasets.fashion-mnist.local-dir).")
   Path sourceDir;
 
@@ -40,7 +51,9 @@ final class PrepareFashionMnistCommand implements Callable<Integer> {
   public Integer call() {
     ConfigReader defaults = DatasetDefaults.reader(settings.overrides);
     String out = output != null ? output : defaults.string("datasets.fashion-mnist.output");
-    Path dir = sourceDir != null ? sourceDir : Path.of(defaults.string("datasets.fashion-mnist.local-dir"));
+    Path dir = sourceDir != null
+        ? sourceDir
+        : Path.of(defaults.string("datasets.fashion-mnist.local-dir"));
     URI download = URI.create(defaults.string("datasets.fashion-mnist.download-url"));
     Map<String, String> hadoop = StorageSettings.read(defaults);
     defaults.throwIfProblems();

@@ -32,29 +32,46 @@ import picocli.CommandLine.Spec;
  * With {@code --schema} it prints the data set's schema as a DDL line for source.schema instead,
  * inferring a csv file's types as a job does.
  */
-@Command(name = "scan", mixinStandardHelpOptions = true,
-    description = {"Read every column of a data set and print rows, bytes, seconds and MB/s as JSON.",
-        "With --schema, print its columns and types as a DDL line to paste into source.schema."})
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Read every column of a data set and print rows, bytes, seconds and MB/s as JSON.",
+      "With --schema, print its columns and types as a DDL line to paste into source.schema."
+    })
 final class ScanCommand implements Callable<Integer> {
-  @Mixin SparkOptions sparkOptions;
-  @Spec CommandSpec spec;
+  @Mixin
+  SparkOptions sparkOptions;
 
-  @Option(names = "--path", required = true, paramLabel = "PATH_OR_URI", description = "Data set to read.")
+  @Spec
+  CommandSpec spec;
+
+  @Option(
+      names = "--path",
+      required = true,
+      paramLabel = "PATH_OR_URI",
+      description = "Data set to read.")
   String path;
 
   @Option(names = "--format", description = "parquet, csv or json (default: ${DEFAULT-VALUE}).")
   String format = "parquet";
 
-  @Option(names = "--option", paramLabel = "KEY=VALUE",
-      description = "A reader option, as in a job's source.options (repeatable), e.g. --option header=true.")
+  @Option(
+      names = "--option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A reader option, as in a job's source.options (repeatable), e.g. --option header=true.")
   Map<String, String> options = new LinkedHashMap<>();
 
-  @Option(names = "--schema",
-      description = "Print the schema as a DDL line for source.schema (csv: types inferred unless"
-          + " source.infer-schema or --option inferSchema says otherwise) instead of timing a full read.")
+  @Option(
+      names = "--schema",
+      description =
+          "Print the schema as a DDL line for source.schema (csv: types inferred unless"
+              + " source.infer-schema or --option inferSchema says otherwise) instead of timing a full read.")
   boolean schema;
 
-  @Mixin OverrideOptions settings;
+  @Mixin
+  OverrideOptions settings;
 
   @Override
   public Integer call() throws IOException {
@@ -62,17 +79,20 @@ final class ScanCommand implements Callable<Integer> {
     Map<String, String> hadoop = StorageSettings.read(r);
     boolean infer = r.bool("source.infer-schema");
     r.throwIfProblems();
-    Format sourceFormat = ConfigChoice.parse(Format.class, format).orElseThrow(() -> new JobConfigException(
-        "Cannot scan --format " + format + ": must be one of " + String.join(", ", ConfigChoice.names(Format.class))));
+    Format sourceFormat = ConfigChoice.parse(Format.class, format)
+        .orElseThrow(() -> new JobConfigException("Cannot scan --format " + format
+            + ": must be one of " + String.join(", ", ConfigChoice.names(Format.class))));
     SparkSession spark = sparkOptions.session("runway scan", Map.of(), hadoop);
     spark.sparkContext().setJobDescription("runway scan " + path);
     if (schema) {
-      SourceSettings source = new SourceSettings(path, sourceFormat, options, "", "", Malformed.FAIL, infer);
+      SourceSettings source =
+          new SourceSettings(path, sourceFormat, options, "", "", Malformed.FAIL, infer);
       spec.commandLine().getOut().println(SchemaDdl.of(SourceReader.schema(spark, source)));
       return Main.ok();
     }
     // The throughput of reading, not of inferring types: a csv file is read as text unless asked.
-    SourceSettings source = new SourceSettings(path, sourceFormat, options, "", "", Malformed.FAIL, false);
+    SourceSettings source =
+        new SourceSettings(path, sourceFormat, options, "", "", Malformed.FAIL, false);
     long start = System.nanoTime();
     Dataset<Row> data = SourceReader.readAsIs(spark, source);
     // Hashing every column forces every value to be read and decoded, which count() would not.
@@ -82,7 +102,8 @@ final class ScanCommand implements Callable<Integer> {
     try {
       files = InputFiles.describe(spark.sparkContext().hadoopConfiguration(), path);
     } catch (IOException e) {
-      throw StorageErrors.classify(e, path).orElseGet(() -> new StorageException("Cannot list " + path + ": " + e.getMessage(), e));
+      throw StorageErrors.classify(e, path)
+          .orElseGet(() -> new StorageException("Cannot list " + path + ": " + e.getMessage(), e));
     }
     long bytes = ((Number) files.get("total_bytes")).longValue();
     Map<String, Object> out = new LinkedHashMap<>();

@@ -14,22 +14,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Applies a committed run to new rows and commits the predictions; prints one JSON line. */
-@Command(name = "score", mixinStandardHelpOptions = true,
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
     description = "Score new rows with a committed run into a committed Parquet output.")
 final class ScoreCommand implements Callable<Integer> {
-  @Mixin ApplyOptions apply;
-  @Spec CommandSpec spec;
+  @Mixin
+  ApplyOptions apply;
 
-  @Option(names = "--keep", split = ",", paramLabel = "COLUMN",
-      description = "Input columns to carry next to the predictions (default: every one the run's SQL passes through).")
+  @Spec
+  CommandSpec spec;
+
+  @Option(
+      names = "--keep",
+      split = ",",
+      paramLabel = "COLUMN",
+      description =
+          "Input columns to carry next to the predictions (default: every one the run's SQL passes through).")
   List<String> keep;
 
   @Override
   public Integer call() {
     SparkSession spark = apply.session("score");
     Supplier<FittedRun> run = () -> apply.load(spark, false);
-    ScoreJob.Result result = ScoreJob.run(spark, run,
-        new ScoreJob.Request(apply.input, apply.output, keep, apply.overwrite));
+    ScoreJob.Result result = ScoreJob.run(
+        spark, run, new ScoreJob.Request(apply.input, apply.output, keep, apply.overwrite));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
  * spark-submit sets the master itself, so a job file never names one.
  */
 final class SparkOptions {
-  @Option(names = "--master", paramLabel = "URL",
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
       description = "Spark master (scripts/run sets local mode; leave unset under spark-submit).")
   String master;
 
@@ -20,7 +22,8 @@ final class SparkOptions {
    * Creates (or joins) the session, applying the job's Spark settings and its Hadoop settings
    * (made by {@link StorageSettings}, the same ones every command uses).
    */
-  SparkSession session(String appName, Map<String, String> sparkConf, Map<String, String> hadoopConf) {
+  SparkSession session(
+      String appName, Map<String, String> sparkConf, Map<String, String> hadoopConf) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (master != null) {
       builder.master(master);
@@ -52,9 +55,13 @@ final class SparkOptions {
       return;
     }
     spark.conf().set("spark.sql.sources.commitProtocolClass", CLOUD_PROTOCOL);
-    spark.conf().set("spark.sql.parquet.output.committer.class",
-        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+    spark
+        .conf()
+        .set(
+            "spark.sql.parquet.output.committer.class",
+            "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
   }
 
-  private static final String CLOUD_PROTOCOL = "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol";
+  private static final String CLOUD_PROTOCOL =
+      "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol";
 }

@@ -16,21 +16,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Validates a job, trains it and commits the run; prints one JSON line. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
     description = "Train a job and commit its run directory.")
 final class TrainCommand implements Callable<Integer> {
-  @Mixin JobOptions jobOptions;
-  @Mixin SparkOptions sparkOptions;
-  @Spec CommandSpec spec;
+  @Mixin
+  JobOptions jobOptions;
 
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Run id (default: generated, sortable by time). Re-running a committed id is a no-op.")
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "Run id (default: generated, sortable by time). Re-running a committed id is a no-op.")
   String runId;
 
   @Option(names = "--overwrite", description = "Replace the run if it is already committed.")
   boolean overwrite;
 
-  @Option(names = "--resume",
+  @Option(
+      names = "--resume",
       description = "Continue an unfinished run (same --run-id) from its last epoch checkpoint.")
   boolean resume;
 
@@ -42,8 +53,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new JobConfigException("--resume needs the --run-id of the run to continue");
     }
     String id = runId == null ? RunIds.generate(Instant.now()) : RunIds.check(runId);
-    SparkSession spark = sparkOptions.session("runway " + job.settings().name(),
-        job.settings().sparkConf(), job.settings().hadoopConf());
+    SparkSession spark = sparkOptions.session(
+        "runway " + job.settings().name(),
+        job.settings().sparkConf(),
+        job.settings().hadoopConf());
     RunResult result = new TrainJob(spark, job).run(id, overwrite, resume);
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();

@@ -12,20 +12,28 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Parses and validates a job without touching data or starting Spark, then makes the pre-flight
  * checks that need no data with the Spark settings visible here: spark-submit's (it passes them
  * as system properties), the job's spark.conf and --master.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Check a job file (keys, types, ranges, SQL syntax) and its Spark settings without reading data.")
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check a job file (keys, types, ranges, SQL syntax) and its Spark settings without reading data.")
 final class ValidateCommand implements Callable<Integer> {
-  @Mixin JobOptions jobOptions;
-  @Mixin SparkOptions sparkOptions;
-  @Spec CommandSpec spec;
+  @Mixin
+  JobOptions jobOptions;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -34,7 +42,8 @@ final class ValidateCommand implements Callable<Integer> {
     if (sparkOptions.master != null) {
       submitted.setMaster(sparkOptions.master);
     }
-    List<Finding> findings = Preflight.warnings(SparkFacts.of(submitted, job.settings().sparkConf()), job);
+    List<Finding> findings =
+        Preflight.warnings(SparkFacts.of(submitted, job.settings().sparkConf()), job);
     findings.forEach(f -> spec.commandLine().getErr().println("warning: " + f.message()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", "valid");

@@ -10,23 +10,27 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Checks a run directory against its manifest, with no Spark. Storage settings come from
  * reference.conf (and the environment variables it reads) and {@code --set storage.*}.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
     description = "Check that a run is committed and every file matches its manifest.")
 final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "URI", description = "Run directory.")
   String run;
 
-  @Mixin OverrideOptions settings;
+  @Mixin
+  OverrideOptions settings;
 
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -34,7 +38,8 @@ final class VerifyCommand implements Callable<Integer> {
         StorageSettings.configuration(StorageSettings.fromCommandLine(settings.overrides)), run);
     List<String> problems = dir.verify();
     if (!problems.isEmpty()) {
-      throw new StorageException("Run " + dir.uri() + " is not valid: " + String.join("; ", problems));
+      throw new StorageException(
+          "Run " + dir.uri() + " is not valid: " + String.join("; ", problems));
     }
     Map<String, Object> manifest = dir.manifest();
     Map<String, Object> out = new LinkedHashMap<>();

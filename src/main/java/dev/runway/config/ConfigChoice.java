@@ -23,7 +23,9 @@ public interface ConfigChoice {
 
   /** The constant of {@code type} that job files spell {@code name}, if there is one. */
   static <E extends Enum<E> & ConfigChoice> Optional<E> parse(Class<E> type, String name) {
-    return Arrays.stream(type.getEnumConstants()).filter(c -> c.configName().equals(name)).findFirst();
+    return Arrays.stream(type.getEnumConstants())
+        .filter(c -> c.configName().equals(name))
+        .findFirst();
   }
 
   /** How job files spell each constant of {@code type}, in declaration order. */

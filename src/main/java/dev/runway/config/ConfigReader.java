@@ -51,7 +51,8 @@ public final class ConfigReader {
     walkUser(loaded.user().root(), new ArrayList<>(), openMaps, known);
   }
 
-  private void walkUser(ConfigObject object, List<String> prefix, Set<String> openMaps, List<String> known) {
+  private void walkUser(
+      ConfigObject object, List<String> prefix, Set<String> openMaps, List<String> known) {
     for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
       List<String> keys = new ArrayList<>(prefix);
       keys.add(entry.getKey());
@@ -60,8 +61,11 @@ public final class ConfigReader {
         continue;
       }
       if (!referenceHas(path)) {
-        String hint = Suggestions.closest(path, known).map(s -> "; did you mean " + s + "?").orElse("");
-        problems.add("Unknown key " + path + " (" + describe(entry.getValue().origin()) + ")" + hint);
+        String hint = Suggestions.closest(path, known)
+            .map(s -> "; did you mean " + s + "?")
+            .orElse("");
+        problems.add(
+            "Unknown key " + path + " (" + describe(entry.getValue().origin()) + ")" + hint);
         continue;
       }
       if (entry.getValue() instanceof ConfigObject child && isObjectInReference(path)) {
@@ -133,7 +137,12 @@ public final class ConfigReader {
 
   /** A long within [min, max]. */
   public long longIn(String path, long min, long max) {
-    return bounded(path, min, max, config::getLong, "expected a whole number",
+    return bounded(
+        path,
+        min,
+        max,
+        config::getLong,
+        "expected a whole number",
         max == Long.MAX_VALUE || max == Integer.MAX_VALUE
             ? "the value must be at least " + min
             : "the value must be between " + min + " and " + max);
@@ -141,13 +150,23 @@ public final class ConfigReader {
 
   /** A size in bytes within [min, max], written as a number of bytes or with a unit ("32 MiB", "64m"). */
   public long bytesIn(String path, long min, long max) {
-    return bounded(path, min, max, config::getBytes, "expected a size in bytes, e.g. 32 MiB",
+    return bounded(
+        path,
+        min,
+        max,
+        config::getBytes,
+        "expected a size in bytes, e.g. 32 MiB",
         "the size must be between " + min + " and " + max + " bytes");
   }
 
   /** A whole number read by {@code getter}, within [min, max]; problems recorded, min returned. */
-  private long bounded(String path, long min, long max, ToLongFunction<String> getter,
-      String wrongType, String outOfRange) {
+  private long bounded(
+      String path,
+      long min,
+      long max,
+      ToLongFunction<String> getter,
+      String wrongType,
+      String outOfRange) {
     if (!present(path)) {
       return min;
     }
@@ -172,9 +191,11 @@ public final class ConfigReader {
     try {
       double value = config.getDouble(path);
       if (!(value >= min && value <= max)) {
-        problem(path, max == Double.MAX_VALUE
-            ? "the value must be at least " + fmt(min)
-            : "the value must be between " + fmt(min) + " and " + fmt(max));
+        problem(
+            path,
+            max == Double.MAX_VALUE
+                ? "the value must be at least " + fmt(min)
+                : "the value must be between " + fmt(min) + " and " + fmt(max));
         return min;
       }
       return value;
@@ -186,7 +207,8 @@ public final class ConfigReader {
 
   /** A double within [min, max], or the word {@code auto}: then NaN. */
   public double doubleOrAuto(String path, double min, double max) {
-    if (present(path) && config.getValue(path).valueType() == ConfigValueType.STRING
+    if (present(path)
+        && config.getValue(path).valueType() == ConfigValueType.STRING
         && config.getString(path).equals("auto")) {
       return Double.NaN;
     }
@@ -209,8 +231,12 @@ public final class ConfigReader {
     try {
       List<Double> values = List.copyOf(config.getDoubleList(path));
       if (values.isEmpty() || values.stream().anyMatch(v -> !(v >= min && v <= max))) {
-        problem(path, "expected a non-empty list of numbers, each " + (max == Double.MAX_VALUE
-            ? "at least " + fmt(min) : "between " + fmt(min) + " and " + fmt(max)));
+        problem(
+            path,
+            "expected a non-empty list of numbers, each "
+                + (max == Double.MAX_VALUE
+                    ? "at least " + fmt(min)
+                    : "between " + fmt(min) + " and " + fmt(max)));
         return List.of();
       }
       return values;
@@ -238,7 +264,9 @@ public final class ConfigReader {
     if (!present(path) || allowed.contains(value)) {
       return value;
     }
-    String hint = Suggestions.closest(value, allowed).map(s -> "; did you mean " + s + "?").orElse("");
+    String hint = Suggestions.closest(value, allowed)
+        .map(s -> "; did you mean " + s + "?")
+        .orElse("");
     problem(path, "must be one of " + String.join(", ", allowed) + hint);
     return allowed.get(0);
   }
@@ -363,8 +391,12 @@ public final class ConfigReader {
    * HOCON with secrets redacted. The datasets section configures other commands, not the job.
    */
   public String renderRedacted() {
-    return Secrets.redact(config.withoutPath("datasets")).root().render(
-        ConfigRenderOptions.defaults().setComments(false).setOriginComments(false).setJson(false));
+    return Secrets.redact(config.withoutPath("datasets"))
+        .root()
+        .render(ConfigRenderOptions.defaults()
+            .setComments(false)
+            .setOriginComments(false)
+            .setJson(false));
   }
 
   private boolean present(String path) {
@@ -373,8 +405,8 @@ public final class ConfigReader {
       return true;
     }
     if (config.hasPathOrNull(path)) {
-      problems.add("Missing required key " + path + ": set it in the job file or with --set "
-          + path + "=...");
+      problems.add("Missing required key " + path + ": set it in the job file or with --set " + path
+          + "=...");
     }
     return false;
   }
@@ -391,7 +423,9 @@ public final class ConfigReader {
     if (origin.filename() != null) {
       Path file = Path.of(origin.filename());
       Path cwd = Path.of("").toAbsolutePath();
-      String shown = file.isAbsolute() && file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
+      String shown = file.isAbsolute() && file.startsWith(cwd)
+          ? cwd.relativize(file).toString()
+          : file.toString();
       return origin.lineNumber() > 0 ? shown + ":" + origin.lineNumber() : shown;
     }
     String description = origin.description();

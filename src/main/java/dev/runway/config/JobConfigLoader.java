@@ -34,12 +34,15 @@ public final class JobConfigLoader {
    * @param overrides {@code key=value} strings, HOCON syntax on the right of the first '='
    */
   public static LoadedConfig load(String jobLocation, List<String> overrides) {
-    Config reference = ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "reference.conf");
+    Config reference =
+        ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "reference.conf");
     Config sets = ConfigFactory.empty();
     for (String override : overrides) {
       sets = parseOverride(override).withFallback(sets);
     }
-    Config user = jobLocation == null ? sets : sets.withFallback(parseJobFile(jobLocation, storageFor(reference, sets)));
+    Config user = jobLocation == null
+        ? sets
+        : sets.withFallback(parseJobFile(jobLocation, storageFor(reference, sets)));
     try {
       Config resolved = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
       return new LoadedConfig(reference, user, resolved, jobLocation);
@@ -55,13 +58,15 @@ public final class JobConfigLoader {
    * reads and {@code overrides}, as for any command without a job file.
    */
   public static LoadedConfig loadSaved(String text, String origin, List<String> overrides) {
-    Config reference = ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "reference.conf");
+    Config reference =
+        ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "reference.conf");
     Config sets = ConfigFactory.empty();
     for (String override : overrides) {
       sets = parseOverride(override).withFallback(sets);
     }
     try {
-      Config saved = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin))
+      Config saved = ConfigFactory.parseString(
+              text, ConfigParseOptions.defaults().setOriginDescription(origin))
           .withoutPath("storage");
       Config user = sets.withFallback(saved);
       Config resolved = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
@@ -99,7 +104,8 @@ public final class JobConfigLoader {
         // parseFile keeps the file name in every origin and resolves includes next to it.
         return ConfigFactory.parseFile(path.toFile(), options);
       }
-      return ConfigFactory.parseString(readRemote(uri, storage), options.setOriginDescription(location));
+      return ConfigFactory.parseString(
+          readRemote(uri, storage), options.setOriginDescription(location));
     } catch (ConfigException e) {
       throw new JobConfigException(oneLine(e.getMessage()), e);
     } catch (IllegalArgumentException e) {
@@ -112,9 +118,10 @@ public final class JobConfigLoader {
         InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw StorageErrors.classify(e, "job file " + uri).map(RuntimeException.class::cast)
-          .orElseGet(() -> new JobConfigException("Cannot read job file " + uri + ": "
-              + oneLine(String.valueOf(e.getMessage())), e));
+      throw StorageErrors.classify(e, "job file " + uri)
+          .map(RuntimeException.class::cast)
+          .orElseGet(() -> new JobConfigException(
+              "Cannot read job file " + uri + ": " + oneLine(String.valueOf(e.getMessage())), e));
     }
   }
 
@@ -131,12 +138,16 @@ public final class JobConfigLoader {
       return ConfigFactory.parseString(
           text, ConfigParseOptions.defaults().setOriginDescription("--set " + override));
     } catch (ConfigException e) {
-      throw new JobConfigException("Cannot apply --set " + override + ": " + oneLine(e.getMessage()), e);
+      throw new JobConfigException(
+          "Cannot apply --set " + override + ": " + oneLine(e.getMessage()), e);
     }
   }
 
   /** Typesafe Config's message on one line, its "file: 12: ..." origins as "file:12: ...". */
   static String oneLine(String message) {
-    return message.replaceAll("\\s*\\R\\s*", " ").replaceFirst("^(\\S+): (\\d+): ", "$1:$2: ").trim();
+    return message
+        .replaceAll("\\s*\\R\\s*", " ")
+        .replaceFirst("^(\\S+): (\\d+): ", "$1:$2: ")
+        .trim();
   }
 }

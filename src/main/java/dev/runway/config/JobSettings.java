@@ -45,7 +45,8 @@ public record JobSettings(
     r.checkUnknownKeys(OPEN_MAPS);
     String name = r.requiredString("job.name");
     if (!name.isEmpty() && !NAME.matcher(name).matches()) {
-      r.problem("job.name", "use only letters, digits, '.', '_' and '-' (it becomes a directory name)");
+      r.problem(
+          "job.name", "use only letters, digits, '.', '_' and '-' (it becomes a directory name)");
     }
     return new JobSettings(
         name,
@@ -65,18 +66,21 @@ public record JobSettings(
     double confidence = r.doubleIn("evaluate.confidence", 0.5, 0.999);
     int replicates = r.intIn("evaluate.bootstrap-replicates", 0, 100_000);
     if (replicates > 0 && replicates < EvaluateSettings.MIN_REPLICATES) {
-      r.problem("evaluate.bootstrap-replicates", "use 0 (no bootstrap intervals) or at least "
-          + EvaluateSettings.MIN_REPLICATES);
+      r.problem(
+          "evaluate.bootstrap-replicates",
+          "use 0 (no bootstrap intervals) or at least " + EvaluateSettings.MIN_REPLICATES);
     }
-    return new EvaluateSettings(confidence, replicates, r.intIn("evaluate.bootstrap-max-rows", 1_000, 10_000_000));
+    return new EvaluateSettings(
+        confidence, replicates, r.intIn("evaluate.bootstrap-max-rows", 1_000, 10_000_000));
   }
 
   private static List<String> readWarnOnly(ConfigReader r) {
     List<String> names = r.stringList("preflight.warn-only");
     for (String name : names) {
       if (!PREFLIGHT_CHECKS.contains(name)) {
-        r.problem("preflight.warn-only", "'" + name + "' is not a check: the checks are "
-            + String.join(", ", PREFLIGHT_CHECKS));
+        r.problem(
+            "preflight.warn-only",
+            "'" + name + "' is not a check: the checks are " + String.join(", ", PREFLIGHT_CHECKS));
       }
     }
     return List.copyOf(names);
@@ -86,8 +90,10 @@ public record JobSettings(
     Map<String, String> options = r.openMap("source.options");
     for (String owned : List.of("mode", "columnNameOfCorruptRecord")) {
       if (options.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(owned))) {
-        r.problem("source.options." + owned, "runway handles malformed rows itself: set source.malformed"
-            + " (fail or drop) instead");
+        r.problem(
+            "source.options." + owned,
+            "runway handles malformed rows itself: set source.malformed"
+                + " (fail or drop) instead");
       }
     }
     return new SourceSettings(
@@ -177,10 +183,22 @@ public record JobSettings(
       }
     }
     if (method == Method.COLUMN && !key.isBlank()) {
-      r.problem("split.key", "split.method = column places rows by split.column; split.key is for random and k-fold");
+      r.problem(
+          "split.key",
+          "split.method = column places rows by split.column; split.key is for random and k-fold");
     }
-    return new SplitSettings(method, train, validation, test, seed, column, validationStart, testStart, key,
-        folds, repeats);
+    return new SplitSettings(
+        method,
+        train,
+        validation,
+        test,
+        seed,
+        column,
+        validationStart,
+        testStart,
+        key,
+        folds,
+        repeats);
   }
 
   /**
@@ -188,8 +206,14 @@ public record JobSettings(
    * with rows of a text format that do not parse: fail or drop. inferSchema: a csv source without
    * a schema has its column types inferred (unless options set Spark's inferSchema themselves).
    */
-  public record SourceSettings(String path, Format format, Map<String, String> options, String schema,
-      String filter, Malformed malformed, boolean inferSchema) {
+  public record SourceSettings(
+      String path,
+      Format format,
+      Map<String, String> options,
+      String schema,
+      String filter,
+      Malformed malformed,
+      boolean inferSchema) {
 
     /** source.format: how the files at source.path are written. */
     public enum Format implements ConfigChoice {

@@ -9,8 +9,8 @@ import java.util.Map;
  * translation: nothing here touches the network.
  */
 public final class S3aSettings {
-  private static final List<String> BUCKET_KEYS =
-      List.of("endpoint", "region", "path-style-access", "access-key", "secret-key", "session-token");
+  private static final List<String> BUCKET_KEYS = List.of(
+      "endpoint", "region", "path-style-access", "access-key", "secret-key", "session-token");
 
   private S3aSettings() {}
 
@@ -38,7 +38,8 @@ public final class S3aSettings {
         byBucket.computeIfAbsent(bucket, b -> new LinkedHashMap<>()).put(key, value);
       }
     });
-    byBucket.forEach((bucket, values) -> translate(values, "fs.s3a.bucket." + bucket + ".", hadoop));
+    byBucket.forEach(
+        (bucket, values) -> translate(values, "fs.s3a.bucket." + bucket + ".", hadoop));
     return hadoop;
   }
 
@@ -62,13 +63,16 @@ public final class S3aSettings {
       boolean temporary = !values.getOrDefault("session-token", "").isEmpty();
       putIfSet(values, "session-token", prefix + "session.token", into);
       // Only the given keys: with explicit credentials the provider chain must not pick others.
-      into.put(prefix + "aws.credentials.provider", temporary
-          ? "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
-          : "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      into.put(
+          prefix + "aws.credentials.provider",
+          temporary
+              ? "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
+              : "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     }
   }
 
-  private static void putIfSet(Map<String, String> values, String key, String hadoopKey, Map<String, String> into) {
+  private static void putIfSet(
+      Map<String, String> values, String key, String hadoopKey, Map<String, String> into) {
     String v = values.getOrDefault(key, "");
     if (!v.isEmpty()) {
       into.put(hadoopKey, v);

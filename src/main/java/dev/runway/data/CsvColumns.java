@@ -43,7 +43,12 @@ public final class CsvColumns {
     for (int i = 0; i < fields.length; i++) {
       Column c = functions.col(quoted(fields[i].name()));
       columns[i] = fields[i].dataType().equals(DataTypes.StringType)
-          ? c.as(fields[i].name(), new MetadataBuilder().withMetadata(fields[i].metadata()).withMetadata(note).build())
+          ? c.as(
+              fields[i].name(),
+              new MetadataBuilder()
+                  .withMetadata(fields[i].metadata())
+                  .withMetadata(note)
+                  .build())
           : c;
     }
     return rows.select(columns);
@@ -51,7 +56,9 @@ public final class CsvColumns {
 
   /** The source's fix for a string column that should be a number, if it came from a csv read. */
   public static Optional<String> fix(StructField field) {
-    return field.metadata().contains(KEY) ? Optional.of(field.metadata().getString(KEY)) : Optional.empty();
+    return field.metadata().contains(KEY)
+        ? Optional.of(field.metadata().getString(KEY))
+        : Optional.empty();
   }
 
   private static String quoted(String name) {

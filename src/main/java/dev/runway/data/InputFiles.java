@@ -25,7 +25,8 @@ public final class InputFiles {
   private InputFiles() {}
 
   /** A summary map: file_count, total_bytes, files (up to {@value #MAX_LISTED}), truncated. */
-  public static Map<String, Object> describe(Configuration conf, String location) throws IOException {
+  public static Map<String, Object> describe(Configuration conf, String location)
+      throws IOException {
     Path pattern = new Path(location);
     FileSystem fs = pattern.getFileSystem(conf);
     FileStatus[] matches = fs.globStatus(pattern);

@@ -13,8 +13,8 @@ import java.util.Map;
  * @param firstFile the first such file (null when count is 0)
  * @param firstRecord the text of a malformed row in it (null when count is 0)
  */
-public record MalformedRows(Malformed policy, long count, Map<String, Long> files, String firstFile,
-    String firstRecord) {
+public record MalformedRows(
+    Malformed policy, long count, Map<String, Long> files, String firstFile, String firstRecord) {
 
   /** What lineage.json records: the policy, the count and where they were (the text is data: not kept). */
   public Map<String, Object> lineage() {

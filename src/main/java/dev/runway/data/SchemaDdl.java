@@ -28,7 +28,8 @@ public final class SchemaDdl {
     for (StructField field : schema.fields()) {
       String name = field.name();
       boolean quote = quoteAll || !PLAIN.matcher(name).matches();
-      columns.add((quote ? "`" + name.replace("`", "``") + "`" : name) + " " + field.dataType().sql());
+      columns.add((quote ? "`" + name.replace("`", "``") + "`" : name) + " "
+          + field.dataType().sql());
     }
     return String.join(", ", columns);
   }

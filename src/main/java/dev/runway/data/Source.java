@@ -13,7 +13,8 @@ import org.apache.spark.sql.Row;
  * @param malformed the malformed-row check's findings; null for formats without one (parquet)
  * @param cached what to unpersist on close; null if nothing is cached
  */
-public record Source(Dataset<Row> rows, MalformedRows malformed, Dataset<Row> cached) implements AutoCloseable {
+public record Source(Dataset<Row> rows, MalformedRows malformed, Dataset<Row> cached)
+    implements AutoCloseable {
 
   /** The lineage entry for the malformed-row check, if the format has one. */
   public Optional<Map<String, Object>> malformedLineage() {

@@ -31,6 +31,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class SourceReader {
   /** Where Spark's permissive parser puts the text of a row it could not parse. */
   static final String MALFORMED = "_runway_malformed";
+
   private static final String FILE = "_runway_file";
   /** Spark's csv option; a job that sets it in source.options overrides source.infer-schema. */
   private static final String INFER_SCHEMA = "inferSchema";
@@ -58,17 +59,22 @@ public final class SourceReader {
         schema = schema.add(field);
       }
     }
-    Dataset<Row> parsed = load(reader(spark, source)
-        .schema(schema.add(MALFORMED, DataTypes.StringType, true))
-        .option("mode", "PERMISSIVE"), source)
+    Dataset<Row> parsed = load(
+            reader(spark, source)
+                .schema(schema.add(MALFORMED, DataTypes.StringType, true))
+                .option("mode", "PERMISSIVE"),
+            source)
         .withColumn(FILE, input_file_name())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       MalformedRows malformed = malformedRows(parsed, source);
       if (malformed.count() > 0 && source.malformed() == Malformed.FAIL) {
-        throw new DataException(malformed.count() + " malformed " + (malformed.count() == 1 ? "row" : "rows")
+        throw new DataException(malformed.count() + " malformed "
+            + (malformed.count() == 1 ? "row" : "rows")
             + " in source.path " + source.path() + ", the first in " + malformed.firstFile()
-            + LineFinder.lineOf(spark.sparkContext().hadoopConfiguration(), malformed.firstFile(),
+            + LineFinder.lineOf(
+                spark.sparkContext().hadoopConfiguration(),
+                malformed.firstFile(),
                 malformed.firstRecord())
             + ": \"" + Messages.firstLine(malformed.firstRecord()) + "\" (not " + source.format()
             + " matching the schema; fix the data or set source.malformed = drop)");
@@ -111,9 +117,14 @@ public final class SourceReader {
   }
 
   private static DataFrameReader reader(SparkSession spark, SourceSettings source) {
-    DataFrameReader reader = spark.read().format(source.format().configName()).options(source.options())
+    DataFrameReader reader = spark
+        .read()
+        .format(source.format().configName())
+        .options(source.options())
         .option("columnNameOfCorruptRecord", MALFORMED);
-    if (source.format() == Format.CSV && source.schema().isBlank() && userInferOption(source).isEmpty()) {
+    if (source.format() == Format.CSV
+        && source.schema().isBlank()
+        && userInferOption(source).isEmpty()) {
       reader = reader.option(INFER_SCHEMA, Boolean.toString(source.inferSchema()));
     }
     return reader;
@@ -126,13 +137,17 @@ public final class SourceReader {
 
   /** The setting that decides inference, as a user would change it. */
   private static String inferKey(SourceSettings source) {
-    return userInferOption(source).isPresent() ? "source.options." + INFER_SCHEMA : "source.infer-schema";
+    return userInferOption(source).isPresent()
+        ? "source.options." + INFER_SCHEMA
+        : "source.infer-schema";
   }
 
   /** Spark's option keys are case-insensitive: any spelling of inferSchema counts. */
   private static Optional<String> userInferOption(SourceSettings source) {
-    return source.options().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(INFER_SCHEMA))
-        .map(Map.Entry::getValue).findFirst();
+    return source.options().entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(INFER_SCHEMA))
+        .map(Map.Entry::getValue)
+        .findFirst();
   }
 
   private static Dataset<Row> load(DataFrameReader reader, SourceSettings source) {
@@ -156,8 +171,10 @@ public final class SourceReader {
     try {
       return df.filter(source.filter());
     } catch (RuntimeException e) {
-      throw new JobConfigException("Cannot apply source.filter = \""
-          + source.filter() + "\": " + Messages.firstLine(e.getMessage()), e);
+      throw new JobConfigException(
+          "Cannot apply source.filter = \"" + source.filter() + "\": "
+              + Messages.firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -165,9 +182,12 @@ public final class SourceReader {
   private static MalformedRows malformedRows(Dataset<Row> parsed, SourceSettings source) {
     List<Row> perFile;
     try {
-      perFile = parsed.filter(col(MALFORMED).isNotNull())
-          .groupBy(col(FILE)).agg(count(lit(1)), first(col(MALFORMED)))
-          .orderBy(col(FILE)).collectAsList();
+      perFile = parsed
+          .filter(col(MALFORMED).isNotNull())
+          .groupBy(col(FILE))
+          .agg(count(lit(1)), first(col(MALFORMED)))
+          .orderBy(col(FILE))
+          .collectAsList();
     } catch (Exception e) {
       throw readFailure(source, e);
     }
@@ -177,8 +197,12 @@ public final class SourceReader {
       files.put(r.getString(0), r.getLong(1));
       total += r.getLong(1);
     }
-    return new MalformedRows(source.malformed(), total, files,
-        perFile.isEmpty() ? null : perFile.get(0).getString(0), perFile.isEmpty() ? null : perFile.get(0).getString(2));
+    return new MalformedRows(
+        source.malformed(),
+        total,
+        files,
+        perFile.isEmpty() ? null : perFile.get(0).getString(0),
+        perFile.isEmpty() ? null : perFile.get(0).getString(2));
   }
 
   private static RuntimeException readFailure(SourceSettings source, Exception e) {
@@ -188,13 +212,18 @@ public final class SourceReader {
     }
     String message = Messages.firstLine(e.getMessage());
     if (e instanceof AnalysisException && message.contains("PATH_NOT_FOUND")) {
-      return new DataException("Cannot read source.path " + source.path() + ": no such file or directory", e);
+      return new DataException(
+          "Cannot read source.path " + source.path() + ": no such file or directory", e);
     }
     if (message.contains("UNABLE_TO_INFER_SCHEMA")) {
-      return new DataException("Cannot read source.path " + source.path() + " as "
-          + source.format() + ": no data files found there to infer a schema from", e);
+      return new DataException(
+          "Cannot read source.path " + source.path() + " as " + source.format()
+              + ": no data files found there to infer a schema from",
+          e);
     }
-    return new DataException("Cannot read source.path " + source.path() + " as " + source.format()
-        + ": " + Messages.rootLine(e), e);
+    return new DataException(
+        "Cannot read source.path " + source.path() + " as " + source.format() + ": "
+            + Messages.rootLine(e),
+        e);
   }
 }

@@ -39,18 +39,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class FashionMnist {
   /** Class names, indexed by label. */
-  public static final List<String> LABEL_NAMES =
-      List.of(
-          "T-shirt/top",
-          "Trouser",
-          "Pullover",
-          "Dress",
-          "Coat",
-          "Sandal",
-          "Shirt",
-          "Sneaker",
-          "Bag",
-          "Ankle boot");
+  public static final List<String> LABEL_NAMES = List.of(
+      "T-shirt/top",
+      "Trouser",
+      "Pullover",
+      "Dress",
+      "Coat",
+      "Sandal",
+      "Shirt",
+      "Sneaker",
+      "Bag",
+      "Ankle boot");
 
   /** Number of original training images: rows with {@code index < TRAIN_ROWS}. */
   public static final int TRAIN_ROWS = 60_000;
@@ -77,12 +76,11 @@ public final class FashionMnist {
       List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
 
   /** Schema of the written data set. */
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("index", DataTypes.LongType, false)
-          .add("label", DataTypes.IntegerType, false)
-          .add("label_name", DataTypes.StringType, false)
-          .add("image", SQLDataTypes.VectorType(), false);
+  public static final StructType SCHEMA = new StructType()
+      .add("index", DataTypes.LongType, false)
+      .add("label", DataTypes.IntegerType, false)
+      .add("label_name", DataTypes.StringType, false)
+      .add("image", SQLDataTypes.VectorType(), false);
 
   private static final Logger LOG = LoggerFactory.getLogger(FashionMnist.class);
   // Seven tasks writing one ~5 MB Parquet file each: parallel enough, and no tiny files.
@@ -144,10 +142,11 @@ public final class FashionMnist {
    * the 70000 images of {@link #PIXELS} bytes each, training set first.
    */
   private static byte[] load(Path localDir, URI downloadBase) {
-    List<String> missing =
-        localDir == null
-            ? FILES
-            : FILES.stream().filter(name -> !Files.isRegularFile(localDir.resolve(name))).toList();
+    List<String> missing = localDir == null
+        ? FILES
+        : FILES.stream()
+            .filter(name -> !Files.isRegularFile(localDir.resolve(name)))
+            .toList();
     if (missing.isEmpty()) {
       return combine(
           localImages(localDir, TRAIN_IMAGES, TRAIN_ROWS),
@@ -156,12 +155,11 @@ public final class FashionMnist {
           localLabels(localDir, TEST_LABELS, TEST_ROWS));
     }
     if (downloadBase == null) {
-      throw new DataException(
-          "Cannot find Fashion-MNIST in "
-              + localDir
-              + ": "
-              + String.join(", ", missing)
-              + " missing and no download URL given");
+      throw new DataException("Cannot find Fashion-MNIST in "
+          + localDir
+          + ": "
+          + String.join(", ", missing)
+          + " missing and no download URL given");
     }
     return download(downloadBase);
   }
@@ -173,11 +171,10 @@ public final class FashionMnist {
           "Cannot download Fashion-MNIST from " + base + ": the URL must be http or https");
     }
     String prefix = base.toString().endsWith("/") ? base.toString() : base + "/";
-    HttpClient client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+    HttpClient client = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .build();
     return combine(
         remoteImages(client, prefix + TRAIN_IMAGES, TRAIN_ROWS),
         remoteLabels(client, prefix + TRAIN_LABELS, TRAIN_ROWS),
@@ -225,28 +222,25 @@ public final class FashionMnist {
 
   private static Idx.Images checkImages(Idx.Images images, int count, String source) {
     if (images.count() != count || images.rows() != SIDE || images.cols() != SIDE) {
-      throw new DataException(
-          String.format(
-              "Cannot read %s: expected %d images of %dx%d pixels (Fashion-MNIST), found %d of"
-                  + " %dx%d",
-              source, count, SIDE, SIDE, images.count(), images.rows(), images.cols()));
+      throw new DataException(String.format(
+          "Cannot read %s: expected %d images of %dx%d pixels (Fashion-MNIST), found %d of"
+              + " %dx%d",
+          source, count, SIDE, SIDE, images.count(), images.rows(), images.cols()));
     }
     return images;
   }
 
   private static byte[] checkLabels(byte[] labels, int count, String source) {
     if (labels.length != count) {
-      throw new DataException(
-          String.format(
-              "Cannot read %s: expected %d labels (Fashion-MNIST), found %d",
-              source, count, labels.length));
+      throw new DataException(String.format(
+          "Cannot read %s: expected %d labels (Fashion-MNIST), found %d",
+          source, count, labels.length));
     }
     for (int i = 0; i < labels.length; i++) {
       if (Byte.toUnsignedInt(labels[i]) >= LABEL_NAMES.size()) {
-        throw new DataException(
-            String.format(
-                "Cannot read %s: label %d at position %d is not a Fashion-MNIST class 0..9",
-                source, Byte.toUnsignedInt(labels[i]), i));
+        throw new DataException(String.format(
+            "Cannot read %s: label %d at position %d is not a Fashion-MNIST class 0..9",
+            source, Byte.toUnsignedInt(labels[i]), i));
       }
     }
     return labels;
@@ -265,7 +259,8 @@ public final class FashionMnist {
   private static long write(SparkSession spark, byte[] data, String output) {
     int partitions = (ROWS + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION;
     // A plain byte[] broadcasts with either Java or Kryo serialization, whatever the cluster uses.
-    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(data);
+    Broadcast<byte[]> shared =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(data);
     try {
       spark
           .range(0, ROWS, 1, partitions)

@@ -95,10 +95,9 @@ public final class Idx {
       int cols = readDimension(data, "column count", source);
       long size = (long) count * rows * cols;
       if (size > MAX_BYTES) {
-        throw new DataException(
-            String.format(
-                "Cannot read %s: %d images of %dx%d pixels are more than one array can hold",
-                source, count, rows, cols));
+        throw new DataException(String.format(
+            "Cannot read %s: %d images of %dx%d pixels are more than one array can hold",
+            source, count, rows, cols));
       }
       byte[] pixels = readBody(data, (int) size, "pixel", source);
       return new Images(count, rows, cols, pixels);
@@ -153,10 +152,9 @@ public final class Idx {
       throws IOException {
     int magic = readHeaderInt(data, source);
     if (magic != expected) {
-      throw new DataException(
-          String.format(
-              "Cannot read %s: bad magic number 0x%08x, expected 0x%08x (%s)",
-              source, magic, expected, kind));
+      throw new DataException(String.format(
+          "Cannot read %s: bad magic number 0x%08x, expected 0x%08x (%s)",
+          source, magic, expected, kind));
     }
   }
 
@@ -164,10 +162,9 @@ public final class Idx {
       throws IOException {
     int value = readHeaderInt(data, source);
     if (value < 0) {
-      throw new DataException(
-          String.format(
-              "Cannot read %s: %s is %d, more than an IDX reader supports",
-              source, what, Integer.toUnsignedLong(value)));
+      throw new DataException(String.format(
+          "Cannot read %s: %s is %d, more than an IDX reader supports",
+          source, what, Integer.toUnsignedLong(value)));
     }
     return value;
   }
@@ -186,16 +183,14 @@ public final class Idx {
     // fails on the short read instead of allocating them up front.
     byte[] body = data.readNBytes(size);
     if (body.length < size) {
-      throw new DataException(
-          String.format(
-              "Cannot read %s: truncated, the header promises %d %s bytes but only %d follow",
-              source, size, what, body.length));
+      throw new DataException(String.format(
+          "Cannot read %s: truncated, the header promises %d %s bytes but only %d follow",
+          source, size, what, body.length));
     }
     if (data.read() >= 0) {
-      throw new DataException(
-          String.format(
-              "Cannot read %s: unexpected data after the %d %s bytes the header promises",
-              source, size, what));
+      throw new DataException(String.format(
+          "Cannot read %s: unexpected data after the %d %s bytes the header promises",
+          source, size, what));
     }
     return body;
   }

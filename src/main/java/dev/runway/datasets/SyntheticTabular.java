@@ -80,37 +80,48 @@ public final class SyntheticTabular {
    * Coefficients of the churn logit by term: {@code intercept}, indicators {@code column=value},
    * and standardized numeric columns {@code z(column)}.
    */
-  public static final Map<String, Double> PLANTED =
-      ordered(
-          "intercept", -1.0,
-          "plan=premium", 1.5,
-          "plan=standard", 0.5,
-          "region=north", 0.6,
-          "z(tenure_months)", -1.2,
-          "z(monthly_usage)", 0.9,
-          "z(support_calls)", 0.4);
+  public static final Map<String, Double> PLANTED = ordered(
+      "intercept", -1.0,
+      "plan=premium", 1.5,
+      "plan=standard", 0.5,
+      "region=north", 0.6,
+      "z(tenure_months)", -1.2,
+      "z(monthly_usage)", 0.9,
+      "z(support_calls)", 0.4);
 
   /**
    * Coefficients of {@code lifetime_value} by term: {@code intercept}, indicators {@code
    * column=value}, and raw numeric columns.
    */
-  public static final Map<String, Double> PLANTED_LIFETIME_VALUE =
-      ordered(
-          "intercept", 100.0,
-          "tenure_months", 6.0,
-          "monthly_usage", 3.0,
-          "plan=premium", 150.0,
-          "plan=standard", 50.0,
-          "age", 1.5,
-          "support_calls", -10.0);
+  public static final Map<String, Double> PLANTED_LIFETIME_VALUE = ordered(
+      "intercept", 100.0,
+      "tenure_months", 6.0,
+      "monthly_usage", 3.0,
+      "plan=premium", 150.0,
+      "plan=standard", 50.0,
+      "age", 1.5,
+      "support_calls", -10.0);
 
   /** Standard deviation of the gaussian noise added to {@code lifetime_value}. */
   public static final double LIFETIME_VALUE_NOISE_SD = 25.0;
 
-  private static final Map<String, Double> REGIONS =
-      ordered(
-          "north", 0.22, "south", 0.18, "east", 0.15, "west", 0.13, "central", 0.11,
-          "coastal", 0.09, "mountain", 0.07, "islands", 0.05);
+  private static final Map<String, Double> REGIONS = ordered(
+      "north",
+      0.22,
+      "south",
+      0.18,
+      "east",
+      0.15,
+      "west",
+      0.13,
+      "central",
+      0.11,
+      "coastal",
+      0.09,
+      "mountain",
+      0.07,
+      "islands",
+      0.05);
   private static final Map<String, Double> PLANS =
       ordered("basic", 0.5, "standard", 0.3, "premium", 0.2);
   private static final Map<String, Double> DEVICES =
@@ -146,16 +157,13 @@ public final class SyntheticTabular {
           "Cannot generate synthetic data with rows=" + rows + ": the value must be positive");
     }
     if (partitions <= 0) {
-      throw new IllegalArgumentException(
-          "Cannot generate synthetic data with partitions="
-              + partitions
-              + ": the value must be positive");
+      throw new IllegalArgumentException("Cannot generate synthetic data with partitions="
+          + partitions
+          + ": the value must be positive");
     }
     Dataset<Row> table = table(spark, rows, seed, partitions);
     return SparkJobs.described(
-        spark,
-        "generate synthetic tabular data (" + rows + " rows): write " + output,
-        () -> {
+        spark, "generate synthetic tabular data (" + rows + " rows): write " + output, () -> {
           table.write().mode(SaveMode.Overwrite).parquet(output);
           return rows;
         });
@@ -169,56 +177,54 @@ public final class SyntheticTabular {
     // rand(s) seeds partition p with s + p, so close seeds (one per column, or a user's seeds 1, 2,
     // 3) would repeat each other's streams a partition apart: SplittableRandom spreads them out.
     SplittableRandom seeds = new SplittableRandom(seed);
-    Dataset<Row> draws =
-        spark
-            .range(0, rows, 1, partitions)
-            .select(
-                col("id"),
-                rand(seeds.nextLong()).as("region_draw"),
-                rand(seeds.nextLong()).as("plan_draw"),
-                rand(seeds.nextLong()).as("device_draw"),
-                rand(seeds.nextLong()).as("user_agent_draw"),
-                randn(seeds.nextLong()).as("age_draw"),
-                rand(seeds.nextLong()).as("age_missing_draw"),
-                rand(seeds.nextLong()).as("tenure_draw"),
-                randn(seeds.nextLong()).as("usage_draw"),
-                rand(seeds.nextLong()).as("calls_draw"),
-                randn(seeds.nextLong()).as("noise_1"),
-                randn(seeds.nextLong()).as("noise_2"),
-                randn(seeds.nextLong()).as("noise_3"),
-                rand(seeds.nextLong()).as("signup_draw"),
-                rand(seeds.nextLong()).as("churn_draw"),
-                randn(seeds.nextLong()).as("value_noise"));
-
-    Dataset<Row> features =
-        draws.select(
+    Dataset<Row> draws = spark
+        .range(0, rows, 1, partitions)
+        .select(
             col("id"),
-            pick(col("region_draw"), REGIONS).as("region"),
-            pick(col("plan_draw"), PLANS).as("plan"),
-            pick(col("device_draw"), DEVICES).as("device"),
-            format_string(
-                    "Mozilla/5.0 (compatible; client/%d)",
-                    floor(col("user_agent_draw").multiply(Math.max(1, rows / 10))))
-                .as("user_agent"),
-            least(greatest(round(col("age_draw").multiply(12).plus(40)), lit(18.0)), lit(90.0))
-                .as("true_age"),
-            col("age_missing_draw").lt(AGE_NULL_SHARE).as("age_missing"),
-            floor(col("tenure_draw").multiply(MAX_TENURE_MONTHS))
-                .plus(1)
-                .cast(DataTypes.DoubleType)
-                .as("tenure_months"),
-            round(greatest(col("usage_draw").multiply(USAGE_SD).plus(USAGE_MEAN), lit(0.0)), 1)
-                .as("monthly_usage"),
-            pick(col("calls_draw"), poissonCalls()).as("support_calls"),
-            col("noise_1"),
-            col("noise_2"),
-            col("noise_3"),
-            date_add(
-                    lit(FIRST_SIGNUP).cast(DataTypes.DateType),
-                    floor(col("signup_draw").multiply(SIGNUP_DAYS)).cast(DataTypes.IntegerType))
-                .as("signup_date"),
-            col("churn_draw"),
-            col("value_noise"));
+            rand(seeds.nextLong()).as("region_draw"),
+            rand(seeds.nextLong()).as("plan_draw"),
+            rand(seeds.nextLong()).as("device_draw"),
+            rand(seeds.nextLong()).as("user_agent_draw"),
+            randn(seeds.nextLong()).as("age_draw"),
+            rand(seeds.nextLong()).as("age_missing_draw"),
+            rand(seeds.nextLong()).as("tenure_draw"),
+            randn(seeds.nextLong()).as("usage_draw"),
+            rand(seeds.nextLong()).as("calls_draw"),
+            randn(seeds.nextLong()).as("noise_1"),
+            randn(seeds.nextLong()).as("noise_2"),
+            randn(seeds.nextLong()).as("noise_3"),
+            rand(seeds.nextLong()).as("signup_draw"),
+            rand(seeds.nextLong()).as("churn_draw"),
+            randn(seeds.nextLong()).as("value_noise"));
+
+    Dataset<Row> features = draws.select(
+        col("id"),
+        pick(col("region_draw"), REGIONS).as("region"),
+        pick(col("plan_draw"), PLANS).as("plan"),
+        pick(col("device_draw"), DEVICES).as("device"),
+        format_string(
+                "Mozilla/5.0 (compatible; client/%d)",
+                floor(col("user_agent_draw").multiply(Math.max(1, rows / 10))))
+            .as("user_agent"),
+        least(greatest(round(col("age_draw").multiply(12).plus(40)), lit(18.0)), lit(90.0))
+            .as("true_age"),
+        col("age_missing_draw").lt(AGE_NULL_SHARE).as("age_missing"),
+        floor(col("tenure_draw").multiply(MAX_TENURE_MONTHS))
+            .plus(1)
+            .cast(DataTypes.DoubleType)
+            .as("tenure_months"),
+        round(greatest(col("usage_draw").multiply(USAGE_SD).plus(USAGE_MEAN), lit(0.0)), 1)
+            .as("monthly_usage"),
+        pick(col("calls_draw"), poissonCalls()).as("support_calls"),
+        col("noise_1"),
+        col("noise_2"),
+        col("noise_3"),
+        date_add(
+                lit(FIRST_SIGNUP).cast(DataTypes.DateType),
+                floor(col("signup_draw").multiply(SIGNUP_DAYS)).cast(DataTypes.IntegerType))
+            .as("signup_date"),
+        col("churn_draw"),
+        col("value_noise"));
 
     Column churnProbability = lit(1.0).divide(lit(1.0).plus(exp(churnLogit().multiply(-1))));
     return features.select(

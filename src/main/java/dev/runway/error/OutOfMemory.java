@@ -43,7 +43,8 @@ public final class OutOfMemory extends RunwayException {
       String text = t.getClass().getName() + ": " + t.getMessage();
       Optional<String> kind = kind(t instanceof OutOfMemoryError, text);
       if (kind.isPresent()) {
-        return Optional.of(new OutOfMemory("Out of memory while trying to " + step + ": " + kind.get(), e));
+        return Optional.of(
+            new OutOfMemory("Out of memory while trying to " + step + ": " + kind.get(), e));
       }
     }
     return Optional.empty();
@@ -52,20 +53,25 @@ public final class OutOfMemory extends RunwayException {
   /** What ran out and what to change, from an error's text; empty when it is no out-of-memory. */
   static Optional<String> kind(boolean isError, String text) {
     String t = text.toLowerCase(Locale.ROOT);
-    if (t.contains("physical memory usage is too high") || t.contains("cannot allocate new")
-        || t.contains("failed to allocate") && t.contains("bytes") || t.contains("direct buffer memory")) {
+    if (t.contains("physical memory usage is too high")
+        || t.contains("cannot allocate new")
+        || t.contains("failed to allocate") && t.contains("bytes")
+        || t.contains("direct buffer memory")) {
       return Optional.of("native memory (ND4J's off-heap arrays) ran out: raise the JVM option"
           + " -Dorg.bytedeco.javacpp.maxphysicalbytes with spark.executor.memoryOverhead, or lower"
           + " train.batch-size");
     }
-    boolean heap = t.contains("java heap space") || t.contains("gc overhead limit exceeded")
+    boolean heap = t.contains("java heap space")
+        || t.contains("gc overhead limit exceeded")
         || t.contains("requested array size exceeds");
     if (heap || isError || t.contains("outofmemoryerror")) {
       return Optional.of("the Java heap is full: give the driver more (RUNWAY_DRIVER_MEMORY for"
           + " scripts/run, default 4g; --driver-memory for spark-submit) or the executors more"
           + " (spark.executor.memory), or lower train.block-size");
     }
-    if (t.contains("exit code 52") || t.contains("exited with code 52") || t.contains("exit status: 52")) {
+    if (t.contains("exit code 52")
+        || t.contains("exited with code 52")
+        || t.contains("exit status: 52")) {
       return Optional.of("an executor ran out of memory and was lost: raise spark.executor.memory"
           + " (and spark.executor.memoryOverhead), or lower train.block-size");
     }

@@ -16,16 +16,23 @@ import java.util.Optional;
 public final class StorageErrors {
   private StorageErrors() {}
 
-  private enum Kind { NO_BUCKET, DENIED, UNREACHABLE, NO_SPACE }
+  private enum Kind {
+    NO_BUCKET,
+    DENIED,
+    UNREACHABLE,
+    NO_SPACE
+  }
 
   /** What went wrong; {@link #reason()} is the part of the message after "Cannot ...: ". */
   private record Cause(Kind kind, String detail) {
     String reason() {
       return switch (kind) {
         case NO_BUCKET -> "the bucket does not exist";
-        case DENIED -> "access denied (check the credentials: storage.s3a.access-key and secret-key, which"
-            + " S3_ACCESS_KEY and S3_SECRET_KEY set, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
-        case UNREACHABLE -> "the storage endpoint cannot be reached: " + detail + " (check storage.s3a.endpoint)";
+        case DENIED ->
+          "access denied (check the credentials: storage.s3a.access-key and secret-key, which"
+              + " S3_ACCESS_KEY and S3_SECRET_KEY set, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
+        case UNREACHABLE ->
+          "the storage endpoint cannot be reached: " + detail + " (check storage.s3a.endpoint)";
         case NO_SPACE -> "no space left (disk full or quota exceeded: " + detail + ")";
       };
     }
@@ -33,14 +40,18 @@ public final class StorageErrors {
 
   /** A one-line {@link StorageException} naming {@code location} and the cause, if it is one of these. */
   public static Optional<StorageException> classify(Throwable e, String location) {
-    return cause(e).map(c -> new StorageException(switch (c.kind()) {
-      case NO_BUCKET -> "Cannot use " + location + ": " + c.reason();
-      case DENIED -> "Cannot access " + location + ": " + c.reason();
-      // Said the other way round: the endpoint, not the location, is what failed.
-      case UNREACHABLE -> "Cannot reach the storage endpoint for " + location + ": " + c.detail()
-          + " (check storage.s3a.endpoint)";
-      case NO_SPACE -> "Cannot write " + location + ": " + c.reason();
-    }, e));
+    return cause(e)
+        .map(c -> new StorageException(
+            switch (c.kind()) {
+              case NO_BUCKET -> "Cannot use " + location + ": " + c.reason();
+              case DENIED -> "Cannot access " + location + ": " + c.reason();
+              // Said the other way round: the endpoint, not the location, is what failed.
+              case UNREACHABLE ->
+                "Cannot reach the storage endpoint for " + location + ": " + c.detail()
+                    + " (check storage.s3a.endpoint)";
+              case NO_SPACE -> "Cannot write " + location + ": " + c.reason();
+            },
+            e));
   }
 
   /** The same, for a failure met while doing {@code step} ("write the run to s3a://..."). */
@@ -66,11 +77,16 @@ public final class StorageErrors {
         }
         return Optional.of(new Cause(Kind.NO_SPACE, Messages.firstLine(deepest.getMessage())));
       }
-      if (t instanceof ConnectException || t instanceof UnknownHostException
-          || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException
+      if (t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException
+          || t instanceof SocketTimeoutException
           || is(t, "org.apache.http.conn.ConnectTimeoutException")) {
-        return Optional.of(new Cause(Kind.UNREACHABLE, t.getMessage() == null ? t.getClass().getSimpleName()
-            : Messages.firstLine(t.getMessage())));
+        return Optional.of(new Cause(
+            Kind.UNREACHABLE,
+            t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : Messages.firstLine(t.getMessage())));
       }
     }
     return Optional.empty();
@@ -83,7 +99,8 @@ public final class StorageErrors {
    */
   private static boolean outOfSpace(Throwable t) {
     String m = String.valueOf(t.getMessage());
-    return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+    return m.contains("No space left on device")
+        || m.contains("Disk quota exceeded")
         || is(t, "org.apache.hadoop.hdfs.protocol.QuotaExceededException");
   }
 

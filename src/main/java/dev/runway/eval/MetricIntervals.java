@@ -30,19 +30,25 @@ final class MetricIntervals {
    * The {@code intervals} entry for split metrics {@code points} (from {@link Metrics}, rows > 0)
    * of {@code predictions}.
    */
-  static Map<String, Object> of(Map<String, Object> points, Dataset<Row> predictions, Target target,
-      EvaluateSettings settings, long seed) {
+  static Map<String, Object> of(
+      Map<String, Object> points,
+      Dataset<Row> predictions,
+      Target target,
+      EvaluateSettings settings,
+      long seed) {
     long rows = (long) points.get("rows");
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("confidence", settings.confidence());
     if (target.classification()) {
-      out.put("accuracy", json(Wilson.interval(Metrics.correct(points), rows, settings.confidence())));
+      out.put(
+          "accuracy", json(Wilson.interval(Metrics.correct(points), rows, settings.confidence())));
     }
     if (settings.bootstrapReplicates() == 0) {
       return out;
     }
     long started = System.nanoTime();
-    PredictionArrays a = PredictionArrays.collect(predictions, target, rows, settings.bootstrapMaxRows(), seed);
+    PredictionArrays a =
+        PredictionArrays.collect(predictions, target, rows, settings.bootstrapMaxRows(), seed);
     long collected = System.nanoTime();
     if (a.size() == 0) {
       return out; // a sample of a huge split that kept no row: nothing to resample
@@ -57,19 +63,22 @@ final class MetricIntervals {
         names.add("auc");
         int[] ascending = a.ascendingScore();
         statistics = counts -> new double[] {
-            WeightedMetrics.weightedF1(a.label(), a.prediction(), classes, counts),
-            WeightedMetrics.mean(losses, counts),
-            WeightedMetrics.auc(a.label(), a.score(), ascending, counts)};
+          WeightedMetrics.weightedF1(a.label(), a.prediction(), classes, counts),
+          WeightedMetrics.mean(losses, counts),
+          WeightedMetrics.auc(a.label(), a.score(), ascending, counts)
+        };
       } else {
         statistics = counts -> new double[] {
-            WeightedMetrics.weightedF1(a.label(), a.prediction(), classes, counts),
-            WeightedMetrics.mean(losses, counts)};
+          WeightedMetrics.weightedF1(a.label(), a.prediction(), classes, counts),
+          WeightedMetrics.mean(losses, counts)
+        };
       }
     } else {
       names.addAll(List.of("rmse", "mae", "r2"));
       statistics = counts -> WeightedMetrics.regression(a.label(), a.prediction(), counts);
     }
-    Bootstrap bootstrap = new Bootstrap(settings.bootstrapReplicates(), settings.confidence(), seed);
+    Bootstrap bootstrap =
+        new Bootstrap(settings.bootstrapReplicates(), settings.confidence(), seed);
     List<Optional<Interval>> intervals = bootstrap.intervals(a.size(), statistics);
     double scale = Math.sqrt((double) a.size() / rows);
     double[] onSample = a.sampled() ? statistics.of(WeightedMetrics.ones(a.size())) : null;
@@ -90,11 +99,16 @@ final class MetricIntervals {
       }
       Interval interval = intervals.get(s).get();
       // A sample's interval keeps its shape, narrowed to all rows and centred on their metric.
-      out.put(names.get(s), json(a.sampled() ? interval.rescaled(onSample[s], p, scale) : interval));
+      out.put(
+          names.get(s), json(a.sampled() ? interval.rescaled(onSample[s], p, scale) : interval));
     }
-    LOG.info("Intervals: {} bootstrap replicates of {} rows{} in {} s (collect {} s)",
-        settings.bootstrapReplicates(), a.size(), a.sampled() ? " (sampled from " + rows + ")" : "",
-        seconds(System.nanoTime() - started), seconds(collected - started));
+    LOG.info(
+        "Intervals: {} bootstrap replicates of {} rows{} in {} s (collect {} s)",
+        settings.bootstrapReplicates(),
+        a.size(),
+        a.sampled() ? " (sampled from " + rows + ")" : "",
+        seconds(System.nanoTime() - started),
+        seconds(collected - started));
     return out;
   }
 

@@ -1,6 +1,5 @@
 package dev.runway.eval;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.LABEL;
 import static dev.runway.features.Columns.PREDICTION;
 import static dev.runway.features.Columns.PROBABILITY;
@@ -46,8 +45,8 @@ public final class Metrics {
    * Metrics as {@link #of(Dataset, Target)}, plus {@code intervals}: confidence, one interval per
    * headline metric, and how the bootstrap ran. {@code seed} seeds the bootstrap.
    */
-  public static Map<String, Object> of(Dataset<Row> predictions, Target target, EvaluateSettings evaluate,
-      long seed) {
+  public static Map<String, Object> of(
+      Dataset<Row> predictions, Target target, EvaluateSettings evaluate, long seed) {
     Map<String, Object> m = of(predictions, target);
     if ((long) m.get("rows") > 0) {
       m.put("intervals", MetricIntervals.of(m, predictions, target, evaluate, seed));
@@ -58,8 +57,8 @@ public final class Metrics {
   /** Rows on the diagonal of a classification's confusion matrix, from its metrics. */
   @SuppressWarnings("unchecked")
   static long correct(Map<String, Object> classification) {
-    List<List<Long>> counts = (List<List<Long>>) ((Map<String, Object>) classification.get("confusion_matrix"))
-        .get("counts");
+    List<List<Long>> counts = (List<List<Long>>)
+        ((Map<String, Object>) classification.get("confusion_matrix")).get("counts");
     long correct = 0;
     for (int i = 0; i < counts.size(); i++) {
       correct += counts.get(i).get(i);
@@ -71,7 +70,8 @@ public final class Metrics {
     int k = target.classes().size();
     long[][] confusion = new long[k][k];
     long rows = 0;
-    for (Row r : predictions.groupBy(col(LABEL), col(PREDICTION)).agg(count(lit(1))).collectAsList()) {
+    for (Row r :
+        predictions.groupBy(col(LABEL), col(PREDICTION)).agg(count(lit(1))).collectAsList()) {
       confusion[(int) r.getDouble(0)][(int) r.getDouble(1)] += r.getLong(2);
       rows += r.getLong(2);
     }
@@ -84,8 +84,13 @@ public final class Metrics {
     m.put("weighted_f1", weightedF1(confusion));
     m.put("log_loss", logLoss(predictions));
     if (target.binary()) {
-      m.put("auc", new BinaryClassificationEvaluator().setMetricName("areaUnderROC")
-          .setLabelCol(LABEL).setRawPredictionCol(RAW).evaluate(predictions));
+      m.put(
+          "auc",
+          new BinaryClassificationEvaluator()
+              .setMetricName("areaUnderROC")
+              .setLabelCol(LABEL)
+              .setRawPredictionCol(RAW)
+              .evaluate(predictions));
     }
     List<List<Long>> matrix = new ArrayList<>();
     for (long[] row : confusion) {
@@ -106,8 +111,11 @@ public final class Metrics {
 
   /** Mean log loss of the true class's probability (Spark's, with its clipping). */
   public static double logLoss(Dataset<Row> predictions) {
-    return new MulticlassClassificationEvaluator().setMetricName("logLoss")
-        .setLabelCol(LABEL).setPredictionCol(PREDICTION).setProbabilityCol(PROBABILITY)
+    return new MulticlassClassificationEvaluator()
+        .setMetricName("logLoss")
+        .setLabelCol(LABEL)
+        .setPredictionCol(PREDICTION)
+        .setProbabilityCol(PROBABILITY)
         .evaluate(predictions);
   }
 
@@ -148,12 +156,14 @@ public final class Metrics {
 
   /** RMSE, MAE and R² (one aggregation); an empty split gives {"rows": 0}. */
   public static Map<String, Object> regression(Dataset<Row> predictions) {
-    Row r = predictions.agg(
-        count(lit(1)),
-        sqrt(avg(pow(col(PREDICTION).minus(col(LABEL)), 2))),
-        avg(abs(col(PREDICTION).minus(col(LABEL)))),
-        avg(pow(col(PREDICTION).minus(col(LABEL)), 2)),
-        variance(col(LABEL))).first();
+    Row r = predictions
+        .agg(
+            count(lit(1)),
+            sqrt(avg(pow(col(PREDICTION).minus(col(LABEL)), 2))),
+            avg(abs(col(PREDICTION).minus(col(LABEL)))),
+            avg(pow(col(PREDICTION).minus(col(LABEL)), 2)),
+            variance(col(LABEL)))
+        .first();
     Map<String, Object> m = new LinkedHashMap<>();
     long rows = r.getLong(0);
     m.put("rows", rows);

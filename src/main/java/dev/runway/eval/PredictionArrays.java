@@ -43,8 +43,8 @@ import org.apache.spark.sql.types.StructField;
  *     null)
  * @param rows rows of the whole split; more than {@code label.length} when sampled
  */
-public record PredictionArrays(double[] label, double[] prediction, double[] trueClassProbability,
-    double[] score, long rows) {
+public record PredictionArrays(
+    double[] label, double[] prediction, double[] trueClassProbability, double[] score, long rows) {
   private static final long HASH_BUCKETS = 1L << 40;
 
   /** Rows held here. */
@@ -68,18 +68,20 @@ public record PredictionArrays(double[] label, double[] prediction, double[] tru
    * maxRows} rows each row is kept when a seeded hash of all its values falls below maxRows /
    * rows: like the split, the sample depends on the rows and not on their partitioning.
    */
-  public static PredictionArrays collect(Dataset<Row> predictions, Target target, long rows, int maxRows, long seed) {
+  public static PredictionArrays collect(
+      Dataset<Row> predictions, Target target, long rows, int maxRows, long seed) {
     boolean classification = target.classification();
     boolean binary = target.binary();
     List<Column> columns = new ArrayList<>(List.of(col(LABEL), col(PREDICTION)));
     if (classification) {
-      columns.add(functions.element_at(vector_to_array(col(PROBABILITY), "float64"),
-          col(LABEL).cast("int").plus(1)));
+      columns.add(functions.element_at(
+          vector_to_array(col(PROBABILITY), "float64"), col(LABEL).cast("int").plus(1)));
     }
     if (binary) {
       columns.add(vector_to_array(col(RAW), "float64").getItem(1));
     }
-    Dataset<Row> kept = rows > maxRows ? predictions.filter(sampleCondition(predictions, rows, maxRows, seed))
+    Dataset<Row> kept = rows > maxRows
+        ? predictions.filter(sampleCondition(predictions, rows, maxRows, seed))
         : predictions;
     int width = columns.size();
     FlatMapFunction<Iterator<Row>, double[]> pack = it -> {
@@ -97,7 +99,10 @@ public record PredictionArrays(double[] label, double[] prediction, double[] tru
       }
       return Collections.singletonList(Arrays.copyOf(values, n)).iterator();
     };
-    List<double[]> parts = kept.select(columns.toArray(Column[]::new)).javaRDD().mapPartitions(pack).collect();
+    List<double[]> parts = kept.select(columns.toArray(Column[]::new))
+        .javaRDD()
+        .mapPartitions(pack)
+        .collect();
     int n = parts.stream().mapToInt(p -> p.length / width).sum();
     double[][] byColumn = new double[width][n];
     int at = 0;
@@ -108,12 +113,17 @@ public record PredictionArrays(double[] label, double[] prediction, double[] tru
         }
       }
     }
-    return canonical(byColumn[0], byColumn[1], classification ? byColumn[2] : null,
-        binary ? byColumn[3] : null, rows);
+    return canonical(
+        byColumn[0],
+        byColumn[1],
+        classification ? byColumn[2] : null,
+        binary ? byColumn[3] : null,
+        rows);
   }
 
   /** Keeps a row when a seeded hash of all its values falls below maxRows / rows. */
-  private static Column sampleCondition(Dataset<Row> predictions, long rows, int maxRows, long seed) {
+  private static Column sampleCondition(
+      Dataset<Row> predictions, long rows, int maxRows, long seed) {
     List<Column> hashed = new ArrayList<>(List.of(lit(seed)));
     for (StructField field : predictions.schema().fields()) {
       // Vectors hash as their stored form (a sparse one by its non-zeros only): no dense copy.
@@ -121,25 +131,36 @@ public record PredictionArrays(double[] label, double[] prediction, double[] tru
         hashed.add(col("`" + field.name().replace("`", "``") + "`"));
       }
     }
-    Column bucket = functions.pmod(functions.xxhash64(hashed.toArray(Column[]::new)), lit(HASH_BUCKETS));
+    Column bucket =
+        functions.pmod(functions.xxhash64(hashed.toArray(Column[]::new)), lit(HASH_BUCKETS));
     return bucket.lt(lit((long) Math.floor((double) maxRows / rows * HASH_BUCKETS)));
   }
 
   /** The arrays reordered by score (or true-class probability), label, prediction, probability. */
-  static PredictionArrays canonical(double[] label, double[] prediction, double[] trueClassProbability,
-      double[] score, long rows) {
+  static PredictionArrays canonical(
+      double[] label,
+      double[] prediction,
+      double[] trueClassProbability,
+      double[] score,
+      long rows) {
     double[] none = new double[label.length];
-    double[] first = score != null ? score : trueClassProbability != null ? trueClassProbability : none;
+    double[] first =
+        score != null ? score : trueClassProbability != null ? trueClassProbability : none;
     double[] probability = trueClassProbability != null ? trueClassProbability : none;
-    int[] order = IntStream.range(0, label.length).boxed()
+    int[] order = IntStream.range(0, label.length)
+        .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> first[i])
             .thenComparingDouble(i -> label[i])
             .thenComparingDouble(i -> prediction[i])
             .thenComparingDouble(i -> probability[i]))
-        .mapToInt(Integer::intValue).toArray();
-    return new PredictionArrays(permute(label, order), permute(prediction, order),
+        .mapToInt(Integer::intValue)
+        .toArray();
+    return new PredictionArrays(
+        permute(label, order),
+        permute(prediction, order),
         trueClassProbability == null ? null : permute(trueClassProbability, order),
-        score == null ? null : permute(score, order), rows);
+        score == null ? null : permute(score, order),
+        rows);
   }
 
   private static double[] permute(double[] values, int[] order) {

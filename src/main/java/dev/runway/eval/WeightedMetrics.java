@@ -91,9 +91,11 @@ public final class WeightedMetrics {
 
   /** Row indices in increasing order of {@code score}: sort once, then pass to {@link #auc}. */
   public static int[] ascendingOrder(double[] score) {
-    return IntStream.range(0, score.length).boxed()
+    return IntStream.range(0, score.length)
+        .boxed()
         .sorted(Comparator.comparingDouble(i -> score[i]))
-        .mapToInt(Integer::intValue).toArray();
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   /**

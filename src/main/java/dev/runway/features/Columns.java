@@ -25,6 +25,7 @@ public final class Columns {
 
   /** Intermediate columns of the feature pipeline. */
   static final String DENSE = "_dense";
+
   static final String SCALED = "_scaled";
   static final String HASHED = "_hashed";
   static final String NUMERIC_PREFIX = "_num_";

@@ -70,8 +70,8 @@ public final class FeatureChecks {
     }
   }
 
-  private static void checkPresent(String key, List<String> wanted, Set<String> names,
-      String columns, List<String> problems) {
+  private static void checkPresent(
+      String key, List<String> wanted, Set<String> names, String columns, List<String> problems) {
     for (String c : wanted) {
       if (!names.contains(c)) {
         problems.add("Cannot use column '" + c + "' from " + key
@@ -93,20 +93,24 @@ public final class FeatureChecks {
       aggregates.add(functions.approx_count_distinct(col(c), 0.05));
     }
     for (String c : f.numeric()) {
-      Column infinite = functions.abs(col(c).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY);
+      Column infinite =
+          functions.abs(col(c).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY);
       aggregates.add(functions.count(functions.when(infinite, 1)));
     }
     if (aggregates.isEmpty()) {
       return;
     }
-    Row row = train.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+    Row row = train
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+        .first();
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < f.categorical().size(); i++) {
       long distinct = row.getLong(i);
       if (distinct > f.maxCategories()) {
-        problems.add("Column '" + f.categorical().get(i) + "' (features.categorical) has about " + distinct
-            + " distinct values, more than features.max-categories = " + f.maxCategories()
-            + ": list it in features.hashed.columns instead");
+        problems.add(
+            "Column '" + f.categorical().get(i) + "' (features.categorical) has about " + distinct
+                + " distinct values, more than features.max-categories = " + f.maxCategories()
+                + ": list it in features.hashed.columns instead");
       }
     }
     for (int i = 0; i < f.numeric().size(); i++) {

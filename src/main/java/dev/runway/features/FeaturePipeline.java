@@ -75,7 +75,10 @@ public final class FeaturePipeline {
   public static Pipeline pipeline(FeatureSettings f, Map<String, Integer> vectorSizes) {
     List<PipelineStage> stages = new ArrayList<>();
     for (String c : f.vectors()) {
-      stages.add(new VectorSizeHint().setInputCol(c).setSize(vectorSizes.get(c)).setHandleInvalid("error"));
+      stages.add(new VectorSizeHint()
+          .setInputCol(c)
+          .setSize(vectorSizes.get(c))
+          .setHandleInvalid("error"));
     }
     List<String> dense = new ArrayList<>();
     if (!f.numeric().isEmpty()) {
@@ -84,19 +87,29 @@ public final class FeaturePipeline {
           .map(c -> "CAST(" + quote(c) + " AS DOUBLE) AS " + quote(Columns.NUMERIC_PREFIX + c))
           .collect(Collectors.joining(", "));
       stages.add(new SQLTransformer().setStatement("SELECT *, " + casts + " FROM __THIS__"));
-      String[] in = f.numeric().stream().map(c -> Columns.NUMERIC_PREFIX + c).toArray(String[]::new);
-      String[] out = f.numeric().stream().map(c -> Columns.IMPUTED_PREFIX + c).toArray(String[]::new);
-      stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy(f.imputeStrategy().configName()));
+      String[] in =
+          f.numeric().stream().map(c -> Columns.NUMERIC_PREFIX + c).toArray(String[]::new);
+      String[] out =
+          f.numeric().stream().map(c -> Columns.IMPUTED_PREFIX + c).toArray(String[]::new);
+      stages.add(new Imputer()
+          .setInputCols(in)
+          .setOutputCols(out)
+          .setStrategy(f.imputeStrategy().configName()));
       dense.addAll(Arrays.asList(out));
     }
     dense.addAll(f.vectors());
     List<String> parts = new ArrayList<>();
     if (!dense.isEmpty()) {
-      stages.add(new VectorAssembler().setInputCols(dense.toArray(String[]::new))
-          .setOutputCol(Columns.DENSE).setHandleInvalid("error"));
+      stages.add(new VectorAssembler()
+          .setInputCols(dense.toArray(String[]::new))
+          .setOutputCol(Columns.DENSE)
+          .setHandleInvalid("error"));
       if (f.standardize()) {
-        stages.add(new StandardScaler().setInputCol(Columns.DENSE).setOutputCol(Columns.SCALED)
-            .setWithMean(true).setWithStd(true));
+        stages.add(new StandardScaler()
+            .setInputCol(Columns.DENSE)
+            .setOutputCol(Columns.SCALED)
+            .setWithMean(true)
+            .setWithStd(true));
         parts.add(Columns.SCALED);
       } else {
         parts.add(Columns.DENSE);
@@ -104,24 +117,36 @@ public final class FeaturePipeline {
     }
     if (!f.categorical().isEmpty()) {
       String[] in = f.categorical().toArray(String[]::new);
-      String[] idx = f.categorical().stream().map(c -> Columns.INDEX_PREFIX + c).toArray(String[]::new);
-      String[] ohe = f.categorical().stream().map(c -> Columns.ONE_HOT_PREFIX + c).toArray(String[]::new);
+      String[] idx =
+          f.categorical().stream().map(c -> Columns.INDEX_PREFIX + c).toArray(String[]::new);
+      String[] ohe =
+          f.categorical().stream().map(c -> Columns.ONE_HOT_PREFIX + c).toArray(String[]::new);
       // The indexer's "keep" gives nulls and values never seen in training one extra index of
       // their own instead of failing evaluation or scoring; that index is part of the indexer's
       // output metadata, so the encoder sees it as a normal category (its own "keep" would add a
       // second, always-empty bucket). dropLast = false keeps the unseen bucket visible.
-      stages.add(new StringIndexer().setInputCols(in).setOutputCols(idx).setHandleInvalid("keep")
+      stages.add(new StringIndexer()
+          .setInputCols(in)
+          .setOutputCols(idx)
+          .setHandleInvalid("keep")
           .setStringOrderType("frequencyDesc"));
-      stages.add(new OneHotEncoder().setInputCols(idx).setOutputCols(ohe).setDropLast(false)
+      stages.add(new OneHotEncoder()
+          .setInputCols(idx)
+          .setOutputCols(ohe)
+          .setDropLast(false)
           .setHandleInvalid("error"));
       parts.addAll(Arrays.asList(ohe));
     }
     if (!f.hashedColumns().isEmpty()) {
-      stages.add(new FeatureHasher().setInputCols(f.hashedColumns().toArray(String[]::new))
-          .setOutputCol(Columns.HASHED).setNumFeatures(f.hashedNumFeatures()));
+      stages.add(new FeatureHasher()
+          .setInputCols(f.hashedColumns().toArray(String[]::new))
+          .setOutputCol(Columns.HASHED)
+          .setNumFeatures(f.hashedNumFeatures()));
       parts.add(Columns.HASHED);
     }
-    stages.add(new VectorAssembler().setInputCols(parts.toArray(String[]::new)).setOutputCol(FEATURES)
+    stages.add(new VectorAssembler()
+        .setInputCols(parts.toArray(String[]::new))
+        .setOutputCol(FEATURES)
         .setHandleInvalid("error"));
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }

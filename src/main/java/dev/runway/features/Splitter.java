@@ -56,8 +56,8 @@ public final class Splitter {
    * over all rows, and statements that aggregate can never mix test rows into training features.
    * The price is one scan of the source per split.
    */
-  public static Dataset<Row> trainingTable(SparkSession spark, Dataset<Row> source, FeatureSettings f,
-      SplitSettings s) {
+  public static Dataset<Row> trainingTable(
+      SparkSession spark, Dataset<Row> source, FeatureSettings f, SplitSettings s) {
     if (s.method() == Method.COLUMN) {
       return assign(SqlFeatures.build(spark, source, f), s);
     }
@@ -68,7 +68,8 @@ public final class Splitter {
     }
     Dataset<Row> table = null;
     for (String name : NAMES) {
-      Dataset<Row> part = SqlFeatures.build(spark, placed.filter(col(SPLIT).equalTo(name)).drop(SPLIT), f)
+      Dataset<Row> part = SqlFeatures.build(
+              spark, placed.filter(col(SPLIT).equalTo(name)).drop(SPLIT), f)
           .withColumn(SPLIT, lit(name));
       table = table == null ? part : table.unionByName(part);
     }
@@ -87,7 +88,8 @@ public final class Splitter {
    * seeded hash of the row and dealt round-robin, so each fold holds its share of every class to
    * within one row; without one, the hash alone picks the fold.
    */
-  public static Dataset<Row> folds(Dataset<Row> rows, String stratum, int folds, long seed, int repeat) {
+  public static Dataset<Row> folds(
+      Dataset<Row> rows, String stratum, int folds, long seed, int repeat) {
     Column h = rowHash(rows, seed * 1_000_003L + repeat, List.of());
     if (stratum == null) {
       return rows.withColumn(FOLD, functions.pmod(h, lit(folds)).cast("int"));
@@ -95,7 +97,11 @@ public final class Splitter {
     WindowSpec byClass = Window.partitionBy(col(stratum)).orderBy(h);
     // The window shuffles into spark.sql.shuffle.partitions pieces (200 by default): back to the
     // rows' own partitioning, or every training job over the folds runs 200 mostly empty tasks.
-    return rows.withColumn(FOLD, functions.pmod(functions.row_number().over(byClass).minus(1), lit(folds)).cast("int"))
+    return rows.withColumn(
+            FOLD,
+            functions
+                .pmod(functions.row_number().over(byClass).minus(1), lit(folds))
+                .cast("int"))
         .coalesce(Math.max(1, rows.javaRDD().getNumPartitions()));
   }
 
@@ -108,8 +114,9 @@ public final class Splitter {
     List<String> key = List.of();
     if (!s.key().isBlank()) {
       if (!List.of(table.columns()).contains(s.key())) {
-        throw new JobConfigException("Cannot split on split.key '" + s.key() + "': the source has no such column"
-            + " (it has: " + String.join(", ", table.columns()) + ")");
+        throw new JobConfigException(
+            "Cannot split on split.key '" + s.key() + "': the source has no such column"
+                + " (it has: " + String.join(", ", table.columns()) + ")");
       }
       key = List.of(s.key());
     }
@@ -128,7 +135,8 @@ public final class Splitter {
     List<Column> hashed = new ArrayList<>();
     hashed.add(lit(seed));
     for (StructField field : table.schema().fields()) {
-      boolean wanted = only.isEmpty() ? hashable(field.dataType()) && !field.name().equals(FOLD)
+      boolean wanted = only.isEmpty()
+          ? hashable(field.dataType()) && !field.name().equals(FOLD)
           : only.contains(field.name());
       if (wanted) {
         hashed.add(col("`" + field.name().replace("`", "``") + "`"));
@@ -142,27 +150,37 @@ public final class Splitter {
   }
 
   private static boolean hashable(DataType type) {
-    return type instanceof NumericType || type instanceof StringType || type instanceof BooleanType
-        || type instanceof DateType || type instanceof TimestampType || type instanceof BinaryType;
+    return type instanceof NumericType
+        || type instanceof StringType
+        || type instanceof BooleanType
+        || type instanceof DateType
+        || type instanceof TimestampType
+        || type instanceof BinaryType;
   }
 
   private static Column byColumn(Dataset<Row> table, SplitSettings s) {
     if (!List.of(table.columns()).contains(s.column())) {
       throw new JobConfigException("Cannot split on column '" + s.column() + "' (split.column):"
-          + " the training table has no such column (it has: " + String.join(", ", table.columns()) + ")");
+          + " the training table has no such column (it has: " + String.join(", ", table.columns())
+          + ")");
     }
     DataType type = table.schema().apply(s.column()).dataType();
     Column c = col(s.column());
     Column testStart = cutPoint(table, s.column(), s.testStart(), type, "split.test-start");
     Column whenNotTest = s.validationStart().isBlank()
         ? lit("train")
-        : when(c.lt(cutPoint(table, s.column(), s.validationStart(), type, "split.validation-start")), "train").otherwise("validation");
+        : when(
+                c.lt(cutPoint(
+                    table, s.column(), s.validationStart(), type, "split.validation-start")),
+                "train")
+            .otherwise("validation");
     // Rows whose split column is null cannot be placed in time: they go nowhere rather than
     // silently into training.
     return when(c.isNull(), lit(null)).when(c.geq(testStart), "test").otherwise(whenNotTest);
   }
 
-  private static Column cutPoint(Dataset<Row> table, String column, String value, DataType type, String key) {
+  private static Column cutPoint(
+      Dataset<Row> table, String column, String value, DataType type, String key) {
     Column literal = lit(value).cast(type);
     // A cut point that does not cast would compare as null and put every row in one split.
     if (table.sparkSession().range(1).select(literal).first().isNullAt(0)) {

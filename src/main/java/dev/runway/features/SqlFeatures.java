@@ -38,7 +38,8 @@ public final class SqlFeatures {
       try {
         CatalystSqlParser$.MODULE$.parseExpression(source.filter());
       } catch (Exception e) {
-        r.problem("source.filter", "not a valid SQL predicate: " + Messages.firstLine(e.getMessage()));
+        r.problem(
+            "source.filter", "not a valid SQL predicate: " + Messages.firstLine(e.getMessage()));
       }
     }
     List<SqlStatement> statements = features.sql();
@@ -54,7 +55,8 @@ public final class SqlFeatures {
   }
 
   /** Runs the statements over {@code source}; analysis errors name the statement. */
-  public static Dataset<Row> build(SparkSession spark, Dataset<Row> source, FeatureSettings features) {
+  public static Dataset<Row> build(
+      SparkSession spark, Dataset<Row> source, FeatureSettings features) {
     source.createOrReplaceTempView(features.sourceView());
     Dataset<Row> table = source;
     for (int i = 0; i < features.sql().size(); i++) {
@@ -64,8 +66,10 @@ public final class SqlFeatures {
       } catch (Exception e) {
         // AnalysisException is checked as far as Java knows, though Scala throws it freely.
         if (e instanceof AnalysisException) {
-          throw new JobConfigException("Cannot run features.sql[" + i + "] '" + statement.name()
-              + "': " + Messages.firstLine(e.getMessage()), e);
+          throw new JobConfigException(
+              "Cannot run features.sql[" + i + "] '" + statement.name() + "': "
+                  + Messages.firstLine(e.getMessage()),
+              e);
         }
         throw e;
       }

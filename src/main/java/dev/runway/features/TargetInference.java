@@ -41,17 +41,21 @@ public final class TargetInference {
     long rows = counts.getLong(0);
     long nulls = rows - counts.getLong(1);
     if (rows == 0) {
-      throw new DataException("The training table is empty: check source.path, source.filter and features.sql");
+      throw new DataException(
+          "The training table is empty: check source.path, source.filter and features.sql");
     }
     if (nulls > 0) {
-      throw new DataException("Label column '" + label + "' has " + nulls + " null values of " + rows
-          + " rows: drop them with source.filter = \"" + label + " IS NOT NULL\"");
+      throw new DataException("Label column '" + label + "' has " + nulls + " null values of "
+          + rows + " rows: drop them with source.filter = \"" + label + " IS NOT NULL\"");
     }
     boolean numeric = type instanceof NumericType;
     boolean classification = switch (f.task()) {
       case CLASSIFICATION -> true;
       case REGRESSION -> false;
-      case AUTO -> !numeric || (isIntegral(type) && distinct(table, label, f.autoMaxClasses()).size() <= f.autoMaxClasses());
+      case AUTO ->
+        !numeric
+            || (isIntegral(type)
+                && distinct(table, label, f.autoMaxClasses()).size() <= f.autoMaxClasses());
     };
     if (!classification) {
       if (!numeric) {
@@ -59,8 +63,13 @@ public final class TargetInference {
             + ": regression needs a numeric label (features.task = regression)"
             + CsvColumns.fix(table.schema().apply(label)).map(fix -> "; " + fix).orElse(""));
       }
-      long notFinite = table.filter(functions.isnan(col(label))
-          .or(functions.abs(col(label).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY))).count();
+      long notFinite = table
+          .filter(functions
+              .isnan(col(label))
+              .or(functions
+                  .abs(col(label).cast(DataTypes.DoubleType))
+                  .equalTo(Double.POSITIVE_INFINITY)))
+          .count();
       if (notFinite > 0) {
         throw new DataException("Label column '" + label + "' has " + notFinite
             + " NaN or infinite values: a regression target must be finite");
@@ -87,8 +96,10 @@ public final class TargetInference {
   }
 
   private static boolean isIntegral(DataType type) {
-    return type.equals(DataTypes.ByteType) || type.equals(DataTypes.ShortType)
-        || type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType);
+    return type.equals(DataTypes.ByteType)
+        || type.equals(DataTypes.ShortType)
+        || type.equals(DataTypes.IntegerType)
+        || type.equals(DataTypes.LongType);
   }
 
   private static boolean isZeroToK(List<String> values) {
@@ -99,7 +110,11 @@ public final class TargetInference {
 
   /** Up to limit + 1 distinct non-null values, as strings. */
   private static List<String> distinct(Dataset<Row> table, String label, int limit) {
-    List<Row> rows = table.select(col(label).cast(DataTypes.StringType)).distinct().limit(limit + 1).collectAsList();
+    List<Row> rows = table
+        .select(col(label).cast(DataTypes.StringType))
+        .distinct()
+        .limit(limit + 1)
+        .collectAsList();
     return rows.stream().map(r -> r.getString(0)).toList();
   }
 
@@ -109,9 +124,12 @@ public final class TargetInference {
    */
   public static Column labelColumn(Target target) {
     if (target.classification() && target.indexed()) {
-      Column classes = functions.array(target.classes().stream().map(functions::lit).toArray(Column[]::new));
-      return functions.array_position(classes, col(target.column()).cast(DataTypes.StringType))
-          .minus(1).cast(DataTypes.DoubleType);
+      Column classes =
+          functions.array(target.classes().stream().map(functions::lit).toArray(Column[]::new));
+      return functions
+          .array_position(classes, col(target.column()).cast(DataTypes.StringType))
+          .minus(1)
+          .cast(DataTypes.DoubleType);
     }
     return col(target.column()).cast(DataTypes.DoubleType);
   }

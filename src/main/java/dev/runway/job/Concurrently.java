@@ -45,7 +45,8 @@ final class Concurrently {
     try {
       return result.get();
     } catch (ExecutionException e) {
-      // The fit's own exception, as if it had run on this thread (RunwayExceptions keep their codes).
+      // The fit's own exception, as if it had run on this thread (RunwayExceptions keep their
+      // codes).
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }

@@ -71,7 +71,11 @@ final class ExecutorsSeen extends TaskWatch {
   static Map<String, Object> driver() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("pid", ProcessHandle.current().pid());
-    d.put("host", SparkEnv.get() == null ? null : SparkEnv.get().blockManager().blockManagerId().host());
+    d.put(
+        "host",
+        SparkEnv.get() == null
+            ? null
+            : SparkEnv.get().blockManager().blockManagerId().host());
     d.put("peak_rss_bytes", peakRss());
     return d;
   }
@@ -94,7 +98,8 @@ final class ExecutorsSeen extends TaskWatch {
   }
 
   /** One executor's process, as the probe job saw it. */
-  private record ProcessSeen(String executorId, long pid, Long peakRssBytes) implements Serializable {
+  private record ProcessSeen(String executorId, long pid, Long peakRssBytes)
+      implements Serializable {
     static ProcessSeen here(String executorId) {
       return new ProcessSeen(executorId, ProcessHandle.current().pid(), peakRss());
     }
@@ -110,7 +115,8 @@ final class ExecutorsSeen extends TaskWatch {
     jsc.setJobDescription("runway: which processes ran the executors");
     Map<String, ProcessSeen> processes = new LinkedHashMap<>();
     for (ProcessSeen p : jsc.parallelize(Collections.nCopies(slices, 0), slices)
-        .mapPartitions(ExecutorsSeen::whoAmI).collect()) {
+        .mapPartitions(ExecutorsSeen::whoAmI)
+        .collect()) {
       processes.put(p.executorId(), p);
     }
     return processes;

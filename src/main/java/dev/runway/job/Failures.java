@@ -2,8 +2,8 @@ package dev.runway.job;
 
 import dev.runway.error.Messages;
 import dev.runway.error.OutOfMemory;
-import dev.runway.error.StorageErrors;
 import dev.runway.error.RunwayException;
+import dev.runway.error.StorageErrors;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -16,7 +16,8 @@ public final class Failures {
    * Runs a step, turning an unexpected exception into the kind of failure the step stands for
    * (its message the first line of the root cause); our own exceptions pass through.
    */
-  public static <T> T guard(BiFunction<String, Throwable, RunwayException> kind, String step, Supplier<T> work) {
+  public static <T> T guard(
+      BiFunction<String, Throwable, RunwayException> kind, String step, Supplier<T> work) {
     try {
       return work.get();
     } catch (RunwayException e) {
@@ -32,7 +33,8 @@ public final class Failures {
       // Exception, not RuntimeException: Scala code throws SparkException, a checked exception
       // that Java cannot name in a catch of code that does not declare it. A storage failure is
       // one whatever step met it (an executor reading a missing bucket, say).
-      throw StorageErrors.duringStep(e, step).map(RunwayException.class::cast)
+      throw StorageErrors.duringStep(e, step)
+          .map(RunwayException.class::cast)
           .orElseGet(() -> kind.apply("Cannot " + step + ": " + Messages.rootLine(e), e));
     }
   }

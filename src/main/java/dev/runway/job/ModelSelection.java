@@ -43,7 +43,8 @@ final class ModelSelection {
 
   /** The selection score of {@code predictions}: the same figure {@link Metrics} reports. */
   static double score(Dataset<Row> predictions, Target target) {
-    return target.classification() ? Metrics.logLoss(predictions)
+    return target.classification()
+        ? Metrics.logLoss(predictions)
         : ((Number) Metrics.regression(predictions).get("rmse")).doubleValue();
   }
 
@@ -52,15 +53,20 @@ final class ModelSelection {
    * with the best score on the {@code validationRows} validation rows; {@code concurrent}
    * candidates at a time.
    */
-  static Chosen onValidation(Trainer trainer, TrainingData data, long validationRows, int concurrent,
+  static Chosen onValidation(
+      Trainer trainer,
+      TrainingData data,
+      long validationRows,
+      int concurrent,
       Consumer<String> label) {
     if (trainer.grid().isEmpty()) {
       return new Chosen(trainer, trainer.fit(data), null);
     }
     Grid grid = trainer.grid().get();
     if (validationRows == 0) {
-      throw new JobConfigException("Cannot choose " + grid.key() + " = auto: the job has no validation rows to"
-          + " choose on; set split.fractions.validation above 0, use split.method = k-fold, or set a number");
+      throw new JobConfigException(
+          "Cannot choose " + grid.key() + " = auto: the job has no validation rows to"
+              + " choose on; set split.fractions.validation above 0, use split.method = k-fold, or set a number");
     }
     String metric = metric(data.target());
     List<Integer> indexes = new ArrayList<>();
@@ -70,7 +76,8 @@ final class ModelSelection {
     List<Fitted> fitted = Concurrently.map(indexes, concurrent, i -> {
       label.accept("choose " + grid.key() + " = " + grid.values().get(i));
       TrainedModel model = grid.trainers().get(i).fit(data);
-      Dataset<Row> predictions = model.predict(data.validation()).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> predictions =
+          model.predict(data.validation()).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         return new Fitted(model, score(predictions, data.target()));
       } finally {
@@ -80,7 +87,12 @@ final class ModelSelection {
     double[] scores = fitted.stream().mapToDouble(Fitted::score).toArray();
     int best = best(scores, grid, trainer.type(), metric, "validation");
     Map<String, Object> record = record(grid, metric, "validation", scores, best);
-    LOG.info("Chose {} = {} by validation {}: {}", grid.key(), grid.values().get(best), metric, describe(grid, scores));
+    LOG.info(
+        "Chose {} = {} by validation {}: {}",
+        grid.key(),
+        grid.values().get(best),
+        metric,
+        describe(grid, scores));
     return new Chosen(grid.trainers().get(best), fitted.get(best).model(), record);
   }
 
@@ -98,14 +110,16 @@ final class ModelSelection {
       }
     }
     if (best < 0) {
-      throw new TrainingException("Training " + type + " diverged: " + on + " " + metric + " is NaN for every "
-          + grid.key() + " in " + grid.values() + " (extreme feature values? try features.standardize = true)");
+      throw new TrainingException("Training " + type + " diverged: " + on + " " + metric
+          + " is NaN for every " + grid.key() + " in " + grid.values()
+          + " (extreme feature values? try features.standardize = true)");
     }
     return best;
   }
 
   /** As recorded in metrics.json under model_selection. */
-  static Map<String, Object> record(Grid grid, String metric, String on, double[] scores, int best) {
+  static Map<String, Object> record(
+      Grid grid, String metric, String on, double[] scores, int best) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", grid.key());
     m.put("metric", metric);

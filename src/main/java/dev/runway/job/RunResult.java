@@ -19,8 +19,8 @@ import java.util.Map;
  *     the confidence and each metric's interval as [lower, upper]; with k-fold, under {@code
  *     cross_validation}, each metric's mean over the folds and its interval
  */
-public record RunResult(String status, String job, String runId, String runUri,
-    Map<String, Object> headline) {
+public record RunResult(
+    String status, String job, String runId, String runUri, Map<String, Object> headline) {
 
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -73,11 +73,14 @@ public record RunResult(String status, String job, String runId, String runUri,
       }
     }
     // k-fold: each metric's mean over the folds, with its interval.
-    if (metrics.get("cross_validation") instanceof Map<?, ?> cv && cv.get("summary") instanceof Map<?, ?> summary) {
+    if (metrics.get("cross_validation") instanceof Map<?, ?> cv
+        && cv.get("summary") instanceof Map<?, ?> summary) {
       Map<String, Object> folds = new LinkedHashMap<>();
       summary.forEach((metric, spread) -> {
         if (spread instanceof Map<?, ?> m && m.get("mean") instanceof Number mean) {
-          folds.put((String) metric, Map.of("mean", mean, "interval", List.of(m.get("lower"), m.get("upper"))));
+          folds.put(
+              (String) metric,
+              Map.of("mean", mean, "interval", List.of(m.get("lower"), m.get("upper"))));
         }
       });
       out.put("cross_validation", folds);
@@ -92,7 +95,8 @@ public record RunResult(String status, String job, String runId, String runUri,
       intervals.forEach((k, v) -> {
         if (k.equals("confidence") && v instanceof Number) {
           out.put("confidence", v);
-        } else if (v instanceof Map<?, ?> interval && interval.get("lower") instanceof Number lower
+        } else if (v instanceof Map<?, ?> interval
+            && interval.get("lower") instanceof Number lower
             && interval.get("upper") instanceof Number upper) {
           out.put((String) k, List.of(lower, upper));
         }
@@ -118,14 +122,19 @@ public record RunResult(String status, String job, String runId, String runUri,
       } else if (e.getValue() instanceof Number value) {
         String part = e.getKey() + " " + fmt(value.doubleValue());
         if (intervals.get(e.getKey()) instanceof List<?> bounds) {
-          part += " [" + fmt(((Number) bounds.get(0)).doubleValue()) + ", " + fmt(((Number) bounds.get(1)).doubleValue()) + "]";
+          part += " [" + fmt(((Number) bounds.get(0)).doubleValue()) + ", "
+              + fmt(((Number) bounds.get(1)).doubleValue()) + "]";
         }
         parts.add(part);
       }
     }
     String text = rows + (parts.isEmpty() ? "" : "; " + String.join(", ", parts));
     if (intervals.get("confidence") instanceof Number confidence) {
-      text += " (" + new BigDecimal(confidence.toString()).movePointRight(2).stripTrailingZeros().toPlainString()
+      text += " ("
+          + new BigDecimal(confidence.toString())
+              .movePointRight(2)
+              .stripTrailingZeros()
+              .toPlainString()
           + "% intervals)";
     }
     return text;

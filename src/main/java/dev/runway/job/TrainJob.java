@@ -1,6 +1,5 @@
 package dev.runway.job;
 
-
 import dev.runway.artifacts.BuildInfo;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
@@ -9,6 +8,10 @@ import dev.runway.data.InputFiles;
 import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.error.DataException;
+import dev.runway.error.StorageException;
+import dev.runway.error.TrainingException;
+import dev.runway.eval.Metrics;
+import dev.runway.features.Target;
 import dev.runway.preflight.Finding;
 import dev.runway.preflight.Preflight;
 import dev.runway.preflight.SparkFacts;
@@ -18,10 +21,6 @@ import dev.runway.run.RunFiles;
 import dev.runway.run.RunLineage;
 import dev.runway.run.RunMetrics;
 import dev.runway.run.RunWriter;
-import dev.runway.error.StorageException;
-import dev.runway.error.TrainingException;
-import dev.runway.eval.Metrics;
-import dev.runway.features.Target;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.TrainedModel;
 import dev.runway.train.Trainer;
@@ -78,15 +77,18 @@ public final class TrainJob {
   public RunResult run(String runId, boolean overwrite, boolean resume) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
-    RunWriter.Outcome<RunResult> outcome = RunWriter.of(run, "run").keeping(CHECKPOINTS).write(overwrite, resume,
-        dir -> {
-          preflight = Preflight.warnings(SparkFacts.of(spark.sparkContext().getConf(), s.sparkConf()), job);
+    RunWriter.Outcome<RunResult> outcome = RunWriter.of(run, "run")
+        .keeping(CHECKPOINTS)
+        .write(overwrite, resume, dir -> {
+          preflight =
+              Preflight.warnings(SparkFacts.of(spark.sparkContext().getConf(), s.sparkConf()), job);
           preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
           return trainAndCommit(dir, runId);
         });
     if (outcome.alreadyCommitted()) {
       RunMetrics metrics = Json.read(run.readText(RunFiles.METRICS), RunMetrics.class);
-      return new RunResult(outcome.status(), s.name(), runId, run.uri(), RunResult.headline(metrics));
+      return new RunResult(
+          outcome.status(), s.name(), runId, run.uri(), RunResult.headline(metrics));
     }
     return outcome.value();
   }
@@ -117,17 +119,20 @@ public final class TrainJob {
     }
   }
 
-  private RunWriter.Commit<RunResult> trainFrom(Source source, RunDirectory run, String runId, Instant started,
-      SparkWork work) {
+  private RunWriter.Commit<RunResult> trainFrom(
+      Source source, RunDirectory run, String runId, Instant started, SparkWork work) {
     Map<String, Object> input = Failures.guard(DataException::new, "list input files", () -> {
       try {
-        return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), s.source().path());
+        return InputFiles.describe(
+            spark.sparkContext().hadoopConfiguration(), s.source().path());
       } catch (IOException e) {
-        throw new DataException("Cannot list source.path " + s.source().path() + ": " + e.getMessage(), e);
+        throw new DataException(
+            "Cannot list source.path " + s.source().path() + ": " + e.getMessage(), e);
       }
     });
 
-    try (TrainingInputs inputs = TrainingInputs.prepare(spark, job, source.rows(), timings, this::label)) {
+    try (TrainingInputs inputs =
+        TrainingInputs.prepare(spark, job, source.rows(), timings, this::label)) {
       Target target = inputs.target();
       Map<String, Long> rows = inputs.rows();
       Map<String, Dataset<Row>> vectors = inputs.vectors();
@@ -138,25 +143,43 @@ public final class TrainJob {
       Trainer trainer = crossValidation == null ? job.trainer() : crossValidation.chosen();
 
       label("train " + job.trainer().type());
-      LOG.info("Training {} on {} features{}", job.trainer().type(), vectorSize,
+      LOG.info(
+          "Training {} on {} features{}",
+          job.trainer().type(),
+          vectorSize,
           crossValidation == null ? "" : " (refit on all " + rows.get("train") + " non-test rows)");
       TrainedModel model;
       ModelSelection.Chosen chosen;
       List<Map<String, Object>> executors;
       try (ExecutorsSeen seen = ExecutorsSeen.watch(spark)) {
-        TrainingData data = new TrainingData(vectors.get("train"), vectors.get("validation"), target,
-            s.split().seed(), checkpointsIn(run));
-        chosen = timings.time("train", () -> Failures.guard(TrainingException::new, "train " + trainer.type(),
-            () -> ModelSelection.onValidation(trainer, data, rows.get("validation"),
-                CrossValidation.concurrency(spark.sparkContext().defaultParallelism(), Integer.MAX_VALUE, trainer),
-                this::label)));
+        TrainingData data = new TrainingData(
+            vectors.get("train"),
+            vectors.get("validation"),
+            target,
+            s.split().seed(),
+            checkpointsIn(run));
+        chosen = timings.time(
+            "train",
+            () -> Failures.guard(
+                TrainingException::new,
+                "train " + trainer.type(),
+                () -> ModelSelection.onValidation(
+                    trainer,
+                    data,
+                    rows.get("validation"),
+                    CrossValidation.concurrency(
+                        spark.sparkContext().defaultParallelism(), Integer.MAX_VALUE, trainer),
+                    this::label)));
         model = chosen.model();
         executors = seen.executors();
       }
       // From the process start (what a user waits for after starting the job) to the first
       // minibatch step: JVM and Spark start-up, reading, features, cutting the data.
-      model.firstStepAtMillis().ifPresent(at -> timings.record("start_to_first_step",
-          (at - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3));
+      model
+          .firstStepAtMillis()
+          .ifPresent(at -> timings.record(
+              "start_to_first_step",
+              (at - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3));
 
       label("evaluate");
       Map<String, Map<String, Object>> splitMetrics = new LinkedHashMap<>();
@@ -164,10 +187,18 @@ public final class TrainJob {
       trainRows.put("rows", rows.get("train"));
       splitMetrics.put("train", trainRows);
       for (String split : List.of("validation", "test")) {
-        Dataset<Row> predictions = model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> predictions =
+            model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
         evaluated.accept(split, predictions);
-        splitMetrics.put(split, timings.time("evaluate", () -> Failures.guard(TrainingException::new,
-            "evaluate on " + split, () -> Metrics.of(predictions, target, s.evaluate(), s.split().seed()))));
+        splitMetrics.put(
+            split,
+            timings.time(
+                "evaluate",
+                () -> Failures.guard(
+                    TrainingException::new,
+                    "evaluate on " + split,
+                    () ->
+                        Metrics.of(predictions, target, s.evaluate(), s.split().seed()))));
         predictions.unpersist();
       }
       checkFinite(splitMetrics);
@@ -175,44 +206,72 @@ public final class TrainJob {
 
       label("write run " + run.uri());
       LOG.info("Writing run {}", run.uri());
-      timings.time("write", () -> Failures.guard(StorageException::new, "write the run to " + run.uri(), () -> {
-        run.writeText(RunFiles.JOB, job.resolvedConfig());
-        // What applying the run needs besides its pipeline and model: the target, and the input
-        // contract (computed last: it replaces the SQL statements' views with empty ones).
-        run.writeText(RunFiles.TARGET, Json.pretty(target));
-        run.writeText(RunFiles.INPUT_CONTRACT, Json.pretty(
-            InputContract.of(spark, source.rows().schema(), s.features(), target.column())));
-        try {
-          features.write().save(run.resolve(RunFiles.FEATURE_PIPELINE));
-          model.save(run.resolve(RunFiles.MODEL));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e); // the guard names the step and the cause
-        }
-        return null;
-      }));
+      timings.time(
+          "write",
+          () -> Failures.guard(StorageException::new, "write the run to " + run.uri(), () -> {
+            run.writeText(RunFiles.JOB, job.resolvedConfig());
+            // What applying the run needs besides its pipeline and model: the target, and the input
+            // contract (computed last: it replaces the SQL statements' views with empty ones).
+            run.writeText(RunFiles.TARGET, Json.pretty(target));
+            run.writeText(
+                RunFiles.INPUT_CONTRACT,
+                Json.pretty(InputContract.of(
+                    spark, source.rows().schema(), s.features(), target.column())));
+            try {
+              features.write().save(run.resolve(RunFiles.FEATURE_PIPELINE));
+              model.save(run.resolve(RunFiles.MODEL));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e); // the guard names the step and the cause
+            }
+            return null;
+          }));
       Map<String, Object> timed = new LinkedHashMap<>(timings.asMap());
-      RunMetrics metrics = new RunMetrics(s.name(), runId, target.task(), job.trainer().type(), target.classes(),
-          splitMetrics, crossValidation == null ? null : crossValidation.metrics(),
-          crossValidation != null ? crossValidation.selection() : chosen.record(), model.summary(), executors,
-          timed, work.asMap(), ExecutorsSeen.driver());
+      RunMetrics metrics = new RunMetrics(
+          s.name(),
+          runId,
+          target.task(),
+          job.trainer().type(),
+          target.classes(),
+          splitMetrics,
+          crossValidation == null ? null : crossValidation.metrics(),
+          crossValidation != null ? crossValidation.selection() : chosen.record(),
+          model.summary(),
+          executors,
+          timed,
+          work.asMap(),
+          ExecutorsSeen.driver());
       run.writeText(RunFiles.METRICS, Json.pretty(metrics));
 
-      RunLineage lineage = lineage(runId, input, source, inputs.table(), target, rows, vectorSize, started,
-          chosen.trainer(), timed);
+      RunLineage lineage = lineage(
+          runId,
+          input,
+          source,
+          inputs.table(),
+          target,
+          rows,
+          vectorSize,
+          started,
+          chosen.trainer(),
+          timed);
       run.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
 
-      return new RunWriter.Commit<>(ManifestHeader.run(s.name(), runId, model.format()),
+      return new RunWriter.Commit<>(
+          ManifestHeader.run(s.name(), runId, model.format()),
           new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics)));
     }
   }
 
   private CrossValidation.Result crossValidate(TrainingInputs inputs) {
     label("cross-validate");
-    CrossValidation.Result cv = timings.time("cross_validation", () -> CrossValidation.run(spark, job, inputs,
-        s.evaluate().confidence()));
+    CrossValidation.Result cv = timings.time(
+        "cross_validation",
+        () -> CrossValidation.run(spark, job, inputs, s.evaluate().confidence()));
     @SuppressWarnings("unchecked")
     Map<String, Object> summary = (Map<String, Object>) cv.metrics().get("summary");
-    LOG.info("Cross-validation, {} folds x {}: {}", s.split().folds(), s.split().repeats(),
+    LOG.info(
+        "Cross-validation, {} folds x {}: {}",
+        s.split().folds(),
+        s.split().repeats(),
         CrossValidation.brief(summary));
     return cv;
   }
@@ -227,8 +286,16 @@ public final class TrainJob {
     }));
   }
 
-  private RunLineage lineage(String runId, Map<String, Object> input, Source source, Dataset<Row> table,
-      Target target, Map<String, Long> rows, int vectorSize, Instant started, Trainer trainer,
+  private RunLineage lineage(
+      String runId,
+      Map<String, Object> input,
+      Source source,
+      Dataset<Row> table,
+      Target target,
+      Map<String, Long> rows,
+      int vectorSize,
+      Instant started,
+      Trainer trainer,
       Map<String, Object> timed) {
     Map<String, Object> sparkFacts = new LinkedHashMap<>();
     sparkFacts.put("version", spark.version());
@@ -251,7 +318,9 @@ public final class TrainJob {
         s.source().format().configName(),
         s.source().filter(),
         source.rows().schema().toDDL(),
-        s.features().sql().stream().map(q -> Map.<String, Object>of("name", q.name(), "sql", q.sql())).toList(),
+        s.features().sql().stream()
+            .map(q -> Map.<String, Object>of("name", q.name(), "sql", q.sql()))
+            .toList(),
         table.schema().toDDL(),
         split,
         Map.of("column", target.column(), "task", target.task(), "classes", target.classes()),

@@ -1,11 +1,11 @@
 package dev.runway.job;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
+import dev.runway.features.Columns;
 import dev.runway.features.FeatureChecks;
 import dev.runway.features.FeaturePipeline;
 import dev.runway.features.Splitter;
@@ -39,53 +39,90 @@ import org.slf4j.LoggerFactory;
  * @param labelled {@code assigned} ready for a feature pipeline, with {@link Columns#LABEL}
  *     (what k-fold fits each fold's own pipeline on)
  */
-public record TrainingInputs(Dataset<Row> table, Target target, Map<String, Long> rows,
-    PipelineModel features, Map<String, Dataset<Row>> vectors, int vectorSize, Dataset<Row> assigned,
+public record TrainingInputs(
+    Dataset<Row> table,
+    Target target,
+    Map<String, Long> rows,
+    PipelineModel features,
+    Map<String, Dataset<Row>> vectors,
+    int vectorSize,
+    Dataset<Row> assigned,
     Dataset<Row> labelled)
     implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingInputs.class);
 
   /** Builds the inputs of {@code job} from its source as read; labels Spark jobs with {@code label}. */
-  public static TrainingInputs prepare(SparkSession spark, JobDefinition job, Dataset<Row> source,
-      Timings timings, Consumer<String> label) {
+  public static TrainingInputs prepare(
+      SparkSession spark,
+      JobDefinition job,
+      Dataset<Row> source,
+      Timings timings,
+      Consumer<String> label) {
     FeatureSettings f = job.settings().features();
-    Dataset<Row> withSplit = Splitter.trainingTable(spark, source, f, job.settings().split());
+    Dataset<Row> withSplit =
+        Splitter.trainingTable(spark, source, f, job.settings().split());
     Dataset<Row> table = withSplit.drop(Columns.SPLIT);
     FeatureChecks.checkColumns(table.schema(), f);
     Dataset<Row> assigned = withSplit.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
     try {
       label.accept("inspect label and split");
-      Map<String, Long> rows = timings.time("inspect", () -> Failures.guard(DataException::new,
-          "count the training table's rows", () -> splitCounts(assigned)));
+      Map<String, Long> rows = timings.time(
+          "inspect",
+          () -> Failures.guard(
+              DataException::new, "count the training table's rows", () -> splitCounts(assigned)));
       if (rows.values().stream().mapToLong(Long::longValue).sum() == 0) {
-        throw new DataException("No rows to train on: source.path " + job.settings().source().path() + " holds none"
-            + (job.settings().source().filter().isBlank() ? "" : " that pass source.filter")
-            + (f.sql().isEmpty() ? "" : " (or the SQL statements return none)"));
+        throw new DataException(
+            "No rows to train on: source.path " + job.settings().source().path() + " holds none"
+                + (job.settings().source().filter().isBlank() ? "" : " that pass source.filter")
+                + (f.sql().isEmpty() ? "" : " (or the SQL statements return none)"));
       }
       if (rows.get("train") == 0 || rows.get("test") == 0) {
         throw new DataException("The " + (rows.get("train") == 0 ? "train" : "test")
             + " split is empty (rows per split: " + rows + "): check split settings");
       }
-      Target target = timings.time("inspect", () -> Failures.guard(DataException::new,
-          "inspect the training table", () -> TargetInference.inspectTarget(assigned, f)));
+      Target target = timings.time(
+          "inspect",
+          () -> Failures.guard(
+              DataException::new,
+              "inspect the training table",
+              () -> TargetInference.inspectTarget(assigned, f)));
       job.trainer().checkTarget(target);
-      LOG.info("Training table: {} ({}, {} classes)", rows, target.task(), target.classes().size());
+      LOG.info(
+          "Training table: {} ({}, {} classes)",
+          rows,
+          target.task(),
+          target.classes().size());
 
-      Dataset<Row> labelled = FeaturePipeline.prepare(assigned, f).withColumn(LABEL, TargetInference.labelColumn(target));
+      Dataset<Row> labelled = FeaturePipeline.prepare(assigned, f)
+          .withColumn(LABEL, TargetInference.labelColumn(target));
       label.accept("fit feature pipeline");
       LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
       Dataset<Row> train = Splitter.part(labelled, "train");
       timings.time("inspect", () -> FeatureChecks.checkValues(train, f));
-      PipelineModel features = timings.time("features", () -> Failures.guard(DataException::new,
-          "fit the feature pipeline", () -> FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(train, f)).fit(train)));
+      PipelineModel features = timings.time(
+          "features",
+          () -> Failures.guard(
+              DataException::new,
+              "fit the feature pipeline",
+              () -> FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(train, f))
+                  .fit(train)));
       for (String split : Splitter.NAMES) {
-        vectors.put(split, features.transform(Splitter.part(labelled, split)).select(FEATURES, LABEL)
-            .persist(StorageLevel.MEMORY_AND_DISK()));
+        vectors.put(
+            split,
+            features
+                .transform(Splitter.part(labelled, split))
+                .select(FEATURES, LABEL)
+                .persist(StorageLevel.MEMORY_AND_DISK()));
       }
-      int vectorSize = timings.time("features", () -> Failures.guard(DataException::new,
-          "build feature vectors", () -> vectors.get("train").first().<Vector>getAs(0).size()));
-      return new TrainingInputs(table, target, rows, features, vectors, vectorSize, assigned, labelled);
+      int vectorSize = timings.time(
+          "features",
+          () -> Failures.guard(
+              DataException::new,
+              "build feature vectors",
+              () -> vectors.get("train").first().<Vector>getAs(0).size()));
+      return new TrainingInputs(
+          table, target, rows, features, vectors, vectorSize, assigned, labelled);
     } catch (RuntimeException e) {
       vectors.values().forEach(Dataset::unpersist);
       assigned.unpersist();

@@ -36,8 +36,11 @@ public final class Preflight {
       run(out, "blas-threads", facts, Preflight::nativeBlasThreads);
     }
     Set<String> warnOnly = Set.copyOf(job.settings().preflightWarnOnly());
-    return out.stream().map(f -> f.blocking() && warnOnly.contains(f.check())
-        ? new Finding(f.check(), false, f.message()) : f).toList();
+    return out.stream()
+        .map(f -> f.blocking() && warnOnly.contains(f.check())
+            ? new Finding(f.check(), false, f.message())
+            : f)
+        .toList();
   }
 
   /**
@@ -46,14 +49,19 @@ public final class Preflight {
    */
   public static List<Finding> warnings(SparkFacts facts, JobDefinition job) {
     List<Finding> findings = check(facts, job);
-    List<String> blocking = findings.stream().filter(Finding::blocking).map(Finding::message).toList();
+    List<String> blocking =
+        findings.stream().filter(Finding::blocking).map(Finding::message).toList();
     if (!blocking.isEmpty()) {
       throw new JobConfigException(String.join("\n", blocking));
     }
     return findings;
   }
 
-  private static void run(List<Finding> out, String name, SparkFacts facts, Function<SparkFacts, Optional<Finding>> check) {
+  private static void run(
+      List<Finding> out,
+      String name,
+      SparkFacts facts,
+      Function<SparkFacts, Optional<Finding>> check) {
     try {
       check.apply(facts).ifPresent(out::add);
     } catch (IllegalArgumentException e) {
@@ -71,13 +79,20 @@ public final class Preflight {
       return Optional.empty();
     }
     String registrators = f.conf().getOrDefault("spark.kryo.registrator", "");
-    if (List.of(registrators.split(",")).stream().map(String::strip).anyMatch(ND4J_REGISTRATOR::equals)) {
+    if (List.of(registrators.split(",")).stream()
+        .map(String::strip)
+        .anyMatch(ND4J_REGISTRATOR::equals)) {
       return Optional.empty();
     }
-    return Optional.of(new Finding("kryo-registrator", true, "spark.serializer is Kryo but spark.kryo.registrator"
-        + (registrators.isBlank() ? " is not set" : " (" + registrators + ") lacks " + ND4J_REGISTRATOR)
-        + ": ND4J arrays would not serialize; add spark.kryo.registrator=" + ND4J_REGISTRATOR
-        + " or leave spark.serializer unset"));
+    return Optional.of(new Finding(
+        "kryo-registrator",
+        true,
+        "spark.serializer is Kryo but spark.kryo.registrator"
+            + (registrators.isBlank()
+                ? " is not set"
+                : " (" + registrators + ") lacks " + ND4J_REGISTRATOR)
+            + ": ND4J arrays would not serialize; add spark.kryo.registrator=" + ND4J_REGISTRATOR
+            + " or leave spark.serializer unset"));
   }
 
   /**
@@ -95,12 +110,22 @@ public final class Preflight {
     if (overhead >= offHeap) {
       return Optional.empty();
     }
-    boolean explicit = f.conf().getOrDefault("spark.executor.extraJavaOptions", "").contains("javacpp.maxbytes");
-    return Optional.of(new Finding("memory-overhead", f.enforcesContainerMemory(),
-        "spark.executor.memoryOverhead (" + mib(overhead) + ") is smaller than ND4J's off-heap limit on executors ("
-            + mib(offHeap) + (explicit ? ", -Dorg.bytedeco.javacpp.maxbytes" : ", the heap size: no"
-            + " -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions") + ")"
-            + (f.enforcesContainerMemory() ? ": the cluster manager would kill executors that use it" : "")
+    boolean explicit =
+        f.conf().getOrDefault("spark.executor.extraJavaOptions", "").contains("javacpp.maxbytes");
+    return Optional.of(new Finding(
+        "memory-overhead",
+        f.enforcesContainerMemory(),
+        "spark.executor.memoryOverhead (" + mib(overhead)
+            + ") is smaller than ND4J's off-heap limit on executors ("
+            + mib(offHeap)
+            + (explicit
+                ? ", -Dorg.bytedeco.javacpp.maxbytes"
+                : ", the heap size: no"
+                    + " -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions")
+            + ")"
+            + (f.enforcesContainerMemory()
+                ? ": the cluster manager would kill executors that use it"
+                : "")
             + "; raise spark.executor.memoryOverhead or lower -Dorg.bytedeco.javacpp.maxbytes"));
   }
 
@@ -115,9 +140,14 @@ public final class Preflight {
     if (!f.local() || cores <= f.hostCores()) {
       return Optional.empty();
     }
-    return Optional.of(new Finding("blas-threads", false, f.master() + " runs " + cores
-        + " workers at once on this machine's " + f.hostCores() + " cores, each with spark.task.cpus = "
-        + f.taskCpus() + " BLAS threads: they would share cores; use local[" + f.hostCores() + "] or local[*]"));
+    return Optional.of(new Finding(
+        "blas-threads",
+        false,
+        f.master() + " runs " + cores
+            + " workers at once on this machine's " + f.hostCores()
+            + " cores, each with spark.task.cpus = "
+            + f.taskCpus() + " BLAS threads: they would share cores; use local[" + f.hostCores()
+            + "] or local[*]"));
   }
 
   /**
@@ -135,10 +165,17 @@ public final class Preflight {
     if (threads.isPresent() && threads.get() * (cores.get() / f.taskCpus()) <= cores.get()) {
       return Optional.empty();
     }
-    return Optional.of(new Finding("blas-threads", false, cores.get() / f.taskCpus() + " tasks per executor"
-        + " each start " + threads.map(t -> t + " native BLAS threads").orElse("a native BLAS thread per core"
-        + " (spark.executorEnv.OMP_NUM_THREADS is not set)") + " on " + cores.get() + " cores: set"
-        + " spark.executorEnv.OMP_NUM_THREADS=1, as Spark's MLlib guide recommends"));
+    return Optional.of(new Finding(
+        "blas-threads",
+        false,
+        cores.get() / f.taskCpus() + " tasks per executor"
+            + " each start "
+            + threads
+                .map(t -> t + " native BLAS threads")
+                .orElse("a native BLAS thread per core"
+                    + " (spark.executorEnv.OMP_NUM_THREADS is not set)")
+            + " on " + cores.get() + " cores: set"
+            + " spark.executorEnv.OMP_NUM_THREADS=1, as Spark's MLlib guide recommends"));
   }
 
   /** More workers than task slots: each averaging round then runs in waves, one after another. */
@@ -147,10 +184,14 @@ public final class Preflight {
     if (train.workers() == 0 || slots.isEmpty() || train.workers() <= slots.get()) {
       return Optional.empty();
     }
-    return Optional.of(new Finding("worker-slots", false, "train.workers = " + train.workers()
-        + " but the job has " + slots.get() + " task slots: each averaging round would run in "
-        + (train.workers() + slots.get() - 1) / slots.get() + " waves; set train.workers = 0 (one per slot)"
-        + " or at most " + slots.get()));
+    return Optional.of(new Finding(
+        "worker-slots",
+        false,
+        "train.workers = " + train.workers()
+            + " but the job has " + slots.get() + " task slots: each averaging round would run in "
+            + (train.workers() + slots.get() - 1) / slots.get()
+            + " waves; set train.workers = 0 (one per slot)"
+            + " or at most " + slots.get()));
   }
 
   private static String mib(long bytes) {

@@ -19,7 +19,8 @@ import scala.Tuple2;
  */
 public record SparkFacts(Map<String, String> conf, int hostCores) {
   private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?])?");
-  private static final Pattern MAX_BYTES = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)");
+  private static final Pattern MAX_BYTES =
+      Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)");
 
   /** Settings {@code base} (a live session's, or spark-submit's) with the job's on top. */
   public static SparkFacts of(SparkConf base, Map<String, String> jobConf) {
@@ -68,7 +69,8 @@ public record SparkFacts(Map<String, String> conf, int hostCores) {
     if (local()) {
       return cores.map(c -> c / taskCpus());
     }
-    if (conf.containsKey("spark.executor.instances") && cores.isPresent()
+    if (conf.containsKey("spark.executor.instances")
+        && cores.isPresent()
         && !Boolean.parseBoolean(conf.getOrDefault("spark.dynamicAllocation.enabled", "false"))) {
       return Optional.of(number("spark.executor.instances", null) * (cores.get() / taskCpus()));
     }
@@ -90,7 +92,9 @@ public record SparkFacts(Map<String, String> conf, int hostCores) {
 
   /** Executor heap in bytes (spark.executor.memory, MiB without a unit; Spark's default 1g). */
   public long executorMemory() {
-    return JavaUtils.byteStringAsMb(conf.getOrDefault("spark.executor.memory", "1g").strip()) << 20;
+    return JavaUtils.byteStringAsMb(
+            conf.getOrDefault("spark.executor.memory", "1g").strip())
+        << 20;
   }
 
   /** Executor memory overhead in bytes: the setting, or Spark's max(384 MiB, factor x heap). */
@@ -99,7 +103,8 @@ public record SparkFacts(Map<String, String> conf, int hostCores) {
     if (set != null) {
       return JavaUtils.byteStringAsMb(set.strip()) << 20;
     }
-    double factor = Double.parseDouble(conf.getOrDefault("spark.executor.memoryOverheadFactor", "0.1").strip());
+    double factor = Double.parseDouble(
+        conf.getOrDefault("spark.executor.memoryOverheadFactor", "0.1").strip());
     return Math.max(384L << 20, (long) (factor * executorMemory()));
   }
 

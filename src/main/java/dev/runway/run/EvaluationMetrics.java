@@ -17,8 +17,18 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 // Jackson puts renamed record components first unless told the order: keep the file's order.
-@JsonPropertyOrder({"command", "job", "run_id", "task", "classes", "input", "rows", "unseen_labels", "row_key",
-    "metrics"})
+@JsonPropertyOrder({
+  "command",
+  "job",
+  "run_id",
+  "task",
+  "classes",
+  "input",
+  "rows",
+  "unseen_labels",
+  "row_key",
+  "metrics"
+})
 public record EvaluationMetrics(
     String command,
     String job,

@@ -52,8 +52,16 @@ public final class FittedRun {
   private final TrainedModel model;
   private final SparkSession spark;
 
-  private FittedRun(SparkSession spark, RunDirectory dir, ManifestHeader header, String manifestSha256,
-      JobSettings settings, Target target, InputContract contract, PipelineModel pipeline, TrainedModel model) {
+  private FittedRun(
+      SparkSession spark,
+      RunDirectory dir,
+      ManifestHeader header,
+      String manifestSha256,
+      JobSettings settings,
+      Target target,
+      InputContract contract,
+      PipelineModel pipeline,
+      TrainedModel model) {
     this.spark = spark;
     this.dir = dir;
     this.header = header;
@@ -74,37 +82,54 @@ public final class FittedRun {
    *     input differently) and of reference.conf ({@code storage.*})
    * @param scoringBatch rows per minibatch when a network scores
    */
-  public static FittedRun load(SparkSession spark, String uri, List<String> overrides, int scoringBatch) {
+  public static FittedRun load(
+      SparkSession spark, String uri, List<String> overrides, int scoringBatch) {
     RunDirectory dir = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), uri);
     if (!dir.exists()) {
       throw new StorageException("Cannot load run " + dir.uri() + ": no such directory");
     }
     List<String> problems = dir.verify();
     if (!problems.isEmpty()) {
-      throw new StorageException("Run " + dir.uri() + " is not valid: " + String.join("; ", problems));
+      throw new StorageException(
+          "Run " + dir.uri() + " is not valid: " + String.join("; ", problems));
     }
     Map<String, Object> manifest = dir.manifest();
     ManifestHeader header = ManifestHeader.of(manifest);
     if (!ManifestHeader.RUN.equals(header.format())) {
-      throw new JobConfigException("Cannot load " + dir.uri() + " as a run: it is a " + header.format()
-          + " output, not a training run (" + ManifestHeader.RUN + ")");
+      throw new JobConfigException("Cannot load " + dir.uri() + " as a run: it is a "
+          + header.format() + " output, not a training run (" + ManifestHeader.RUN + ")");
     }
-    if (!dir.has(RunFiles.TARGET) || !dir.has(RunFiles.INPUT_CONTRACT) || header.modelFormat() == null) {
-      throw new JobConfigException("Run " + dir.uri() + " was committed by runway " + header.projectVersion()
-          + ", before runs saved " + RunFiles.TARGET + " and " + RunFiles.INPUT_CONTRACT
-          + ": retrain it to score or evaluate with it");
+    if (!dir.has(RunFiles.TARGET)
+        || !dir.has(RunFiles.INPUT_CONTRACT)
+        || header.modelFormat() == null) {
+      throw new JobConfigException(
+          "Run " + dir.uri() + " was committed by runway " + header.projectVersion()
+              + ", before runs saved " + RunFiles.TARGET + " and " + RunFiles.INPUT_CONTRACT
+              + ": retrain it to score or evaluate with it");
     }
-    ConfigReader r = new ConfigReader(JobConfigLoader.loadSaved(dir.readText(RunFiles.JOB),
-        dir.resolve(RunFiles.JOB), overrides));
+    ConfigReader r = new ConfigReader(JobConfigLoader.loadSaved(
+        dir.readText(RunFiles.JOB), dir.resolve(RunFiles.JOB), overrides));
     JobSettings settings = JobSettings.read(r);
     r.throwIfProblems();
     Target target = record(dir, RunFiles.TARGET, Target.class);
     InputContract contract = record(dir, RunFiles.INPUT_CONTRACT, InputContract.class);
     PipelineModel pipeline = PipelineModel.load(dir.resolve(RunFiles.FEATURE_PIPELINE));
-    TrainedModel model = ModelLoader.load(spark, header.modelFormat(), dir.resolve(RunFiles.MODEL),
-        target.classification(), scoringBatch);
-    return new FittedRun(spark, dir, header, dir.sha256(RunDirectory.MANIFEST), settings, target, contract,
-        pipeline, model);
+    TrainedModel model = ModelLoader.load(
+        spark,
+        header.modelFormat(),
+        dir.resolve(RunFiles.MODEL),
+        target.classification(),
+        scoringBatch);
+    return new FittedRun(
+        spark,
+        dir,
+        header,
+        dir.sha256(RunDirectory.MANIFEST),
+        settings,
+        target,
+        contract,
+        pipeline,
+        model);
   }
 
   private static <T> T record(RunDirectory dir, String file, Class<T> type) {
@@ -132,15 +157,16 @@ public final class FittedRun {
     // through: each of them was built and converted to a Row and back for every row scored
     // (README, "Scoring speed").
     Column[] kept = Stream.concat(Arrays.stream(table.columns()), Stream.of(FEATURES))
-        .map(c -> col(quote(c))).toArray(Column[]::new);
+        .map(c -> col(quote(c)))
+        .toArray(Column[]::new);
     return model.predict(pipeline.transform(table).select(kept));
   }
 
   /** The training table of {@code input}: its rows after the SQL statements and the array conversion. */
   public Dataset<Row> table(Dataset<Row> input, boolean labelled, String inputName) {
     Dataset<Row> conformed = contract.conform(input, labelled, inputName);
-    Dataset<Row> table = FeaturePipeline.prepare(SqlFeatures.build(spark, conformed, settings.features()),
-        settings.features());
+    Dataset<Row> table = FeaturePipeline.prepare(
+        SqlFeatures.build(spark, conformed, settings.features()), settings.features());
     table = finite(table, inputName);
     return labelled ? table.withColumn(LABEL, TargetInference.labelColumn(target)) : table;
   }
@@ -160,8 +186,15 @@ public final class FittedRun {
       if (drop) {
         out = out.filter(functions.not(functions.coalesce(infinite, lit(false))));
       } else {
-        out = out.withColumn(c, when(infinite, raise_error(lit("Column '" + c + "' of " + inputName
-            + " has an infinite value: filter or cap it, or set source.malformed = drop"))).otherwise(value));
+        out = out.withColumn(
+            c,
+            when(
+                    infinite,
+                    raise_error(
+                        lit(
+                            "Column '" + c + "' of " + inputName
+                                + " has an infinite value: filter or cap it, or set source.malformed = drop")))
+                .otherwise(value));
       }
     }
     return out;

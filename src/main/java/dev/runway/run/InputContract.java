@@ -64,7 +64,8 @@ public record InputContract(
    * that survive column pruning under the feature (or label) columns are the ones read. The
    * statements' temp views are replaced by empty ones: call this after training used them.
    */
-  public static InputContract of(SparkSession spark, StructType source, FeatureSettings f, String labelColumn) {
+  public static InputContract of(
+      SparkSession spark, StructType source, FeatureSettings f, String labelColumn) {
     // An RDD the optimizer cannot see is empty (an empty local relation would be folded away,
     // and with it the very projections that say which columns are read).
     JavaRDD<Row> none = JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD();
@@ -105,7 +106,8 @@ public record InputContract(
     return out;
   }
 
-  private static void walk(LogicalPlan node, Map<ExprId, String> leaves, Set<ExprId> referenced, boolean top) {
+  private static void walk(
+      LogicalPlan node, Map<ExprId, String> leaves, Set<ExprId> referenced, boolean top) {
     List<LogicalPlan> children = JavaConverters.seqAsJavaList(node.children());
     if (children.isEmpty()) {
       for (Attribute a : JavaConverters.seqAsJavaList(node.output())) {
@@ -156,21 +158,24 @@ public record InputContract(
       if (have == null) {
         missing.add(want.name() + " " + want.type().toLowerCase(Locale.ROOT));
       } else if (!castsSafely(have.dataType(), want.dataType())) {
-        wrong.add(want.name() + " is " + have.dataType().sql().toLowerCase(Locale.ROOT) + ", the run was trained on "
-            + want.type().toLowerCase(Locale.ROOT));
+        wrong.add(want.name() + " is " + have.dataType().sql().toLowerCase(Locale.ROOT)
+            + ", the run was trained on " + want.type().toLowerCase(Locale.ROOT));
       } else if (!have.dataType().equals(want.dataType())) {
-        out = out.withColumn(have.name(), out.col("`" + have.name().replace("`", "``") + "`").cast(want.dataType()));
+        out = out.withColumn(
+            have.name(), out.col("`" + have.name().replace("`", "``") + "`").cast(want.dataType()));
       }
     }
     if (!missing.isEmpty() || !wrong.isEmpty()) {
       List<String> parts = new ArrayList<>();
       if (!missing.isEmpty()) {
-        parts.add("missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing));
+        parts.add(
+            "missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing));
       }
       if (!wrong.isEmpty()) {
         parts.add("wrong type" + (wrong.size() == 1 ? ": " : "s: ") + String.join("; ", wrong));
       }
-      throw new DataException("Input " + inputName + " does not fit the run: " + String.join("; ", parts));
+      throw new DataException(
+          "Input " + inputName + " does not fit the run: " + String.join("; ", parts));
     }
     if (!labelled) {
       for (Field l : label) {
@@ -207,7 +212,10 @@ public record InputContract(
   }
 
   private static boolean simple(DataType t) {
-    return t instanceof NumericType || t instanceof BooleanType || t instanceof StringType || t instanceof DateType
+    return t instanceof NumericType
+        || t instanceof BooleanType
+        || t instanceof StringType
+        || t instanceof DateType
         || t instanceof TimestampType;
   }
 }

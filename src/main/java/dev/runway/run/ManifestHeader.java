@@ -30,7 +30,8 @@ public record ManifestHeader(
 
   /** The header of a training run. */
   public static ManifestHeader run(String job, String runId, String modelFormat) {
-    return new ManifestHeader(RUN, job, runId, modelFormat, BuildInfo.version(), BuildInfo.gitCommit());
+    return new ManifestHeader(
+        RUN, job, runId, modelFormat, BuildInfo.version(), BuildInfo.gitCommit());
   }
 
   /** The header of an output derived from run {@code runId} of {@code job}. */
@@ -40,8 +41,13 @@ public record ManifestHeader(
 
   /** Reads the header fields of a manifest; a missing field is null. */
   public static ManifestHeader of(Map<String, Object> manifest) {
-    return new ManifestHeader(string(manifest, "format"), string(manifest, "job"), string(manifest, "run_id"),
-        string(manifest, "model_format"), string(manifest, "project_version"), string(manifest, "git_commit"));
+    return new ManifestHeader(
+        string(manifest, "format"),
+        string(manifest, "job"),
+        string(manifest, "run_id"),
+        string(manifest, "model_format"),
+        string(manifest, "project_version"),
+        string(manifest, "git_commit"));
   }
 
   /** The fields in manifest order, nulls left out. */

@@ -22,8 +22,18 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 // Jackson puts renamed record components first unless told the order: keep the file's order.
-@JsonPropertyOrder({"command", "run", "input", "malformed_rows", "rows_in", "rows_out", "columns", "started_at",
-    "finished_at", "spark"})
+@JsonPropertyOrder({
+  "command",
+  "run",
+  "input",
+  "malformed_rows",
+  "rows_in",
+  "rows_out",
+  "columns",
+  "started_at",
+  "finished_at",
+  "spark"
+})
 public record OutputLineage(
     String command,
     RunReference run,
@@ -49,7 +59,8 @@ public record OutputLineage(
       @JsonProperty("model_format") String modelFormat,
       @JsonProperty("manifest_sha256") String manifestSha256) {
     public static RunReference of(FittedRun run) {
-      return new RunReference(run.uri(), run.job(), run.runId(), run.header().modelFormat(), run.manifestSha256());
+      return new RunReference(
+          run.uri(), run.job(), run.runId(), run.header().modelFormat(), run.manifestSha256());
     }
   }
 }

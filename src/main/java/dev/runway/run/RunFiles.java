@@ -12,6 +12,7 @@ public final class RunFiles {
   public static final String FEATURE_PIPELINE = "feature-pipeline";
   /** The model, in the format the manifest's {@code model_format} names. */
   public static final String MODEL = "model";
+
   public static final String METRICS = "metrics.json";
   public static final String LINEAGE = "lineage.json";
   /** Per-row predictions of an evaluation (Parquet). */

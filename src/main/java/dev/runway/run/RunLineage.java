@@ -24,7 +24,27 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 // Jackson puts renamed record components first unless told the order: keep the file's order.
-@JsonPropertyOrder({"input", "malformed_rows", "preflight_warnings", "job", "run_id", "started_at", "finished_at", "project", "spark", "source_format", "source_filter", "source_schema", "sql", "training_table_schema", "split", "target", "feature_vector_size", "model", "timings_s"})
+@JsonPropertyOrder({
+  "input",
+  "malformed_rows",
+  "preflight_warnings",
+  "job",
+  "run_id",
+  "started_at",
+  "finished_at",
+  "project",
+  "spark",
+  "source_format",
+  "source_filter",
+  "source_schema",
+  "sql",
+  "training_table_schema",
+  "split",
+  "target",
+  "feature_vector_size",
+  "model",
+  "timings_s"
+})
 public record RunLineage(
     Map<String, Object> input,
     @JsonProperty("malformed_rows") Map<String, Object> malformedRows,

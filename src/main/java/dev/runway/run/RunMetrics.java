@@ -20,7 +20,21 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 // Jackson puts renamed record components first unless told the order: keep the file's order.
-@JsonPropertyOrder({"job", "run_id", "task", "model_type", "classes", "splits", "cross_validation", "model_selection", "training", "training_executors", "timings_s", "spark_work", "driver"})
+@JsonPropertyOrder({
+  "job",
+  "run_id",
+  "task",
+  "model_type",
+  "classes",
+  "splits",
+  "cross_validation",
+  "model_selection",
+  "training",
+  "training_executors",
+  "timings_s",
+  "spark_work",
+  "driver"
+})
 public record RunMetrics(
     String job,
     @JsonProperty("run_id") String runId,

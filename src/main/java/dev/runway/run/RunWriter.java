@@ -72,7 +72,8 @@ public final class RunWriter {
    * Writes and commits the output with {@code body}, which fills the (claimed, clean) directory
    * and returns the manifest header. The manifest is written after the body returns.
    */
-  public <T> Outcome<T> write(boolean overwrite, boolean resume, Function<RunDirectory, Commit<T>> body) {
+  public <T> Outcome<T> write(
+      boolean overwrite, boolean resume, Function<RunDirectory, Commit<T>> body) {
     if (dir.committed() && !overwrite) {
       LOG.info("The {} at {} is already committed: nothing to do", what, dir.uri());
       return new Outcome<>(true, null, dir.manifest());

@@ -43,7 +43,8 @@ public final class Bootstrap {
    */
   public Bootstrap(int replicates, double confidence, long seed) {
     if (replicates < 1) {
-      throw new IllegalArgumentException("Cannot bootstrap with " + replicates + " replicates: need at least 1");
+      throw new IllegalArgumentException(
+          "Cannot bootstrap with " + replicates + " replicates: need at least 1");
     }
     Normal.checkConfidence(confidence);
     this.replicates = replicates;
@@ -106,7 +107,8 @@ public final class Bootstrap {
           column[defined++] = replicate[s];
         }
       }
-      intervals.add(defined * 2 < replicates ? Optional.empty() : Optional.of(interval(column, defined)));
+      intervals.add(
+          defined * 2 < replicates ? Optional.empty() : Optional.of(interval(column, defined)));
     }
     return intervals;
   }
@@ -115,8 +117,11 @@ public final class Bootstrap {
   Interval interval(double[] values, int count) {
     Arrays.sort(values, 0, count);
     double tail = (1 - confidence) / 2;
-    return new Interval(percentile(values, count, tail), percentile(values, count, 1 - tail),
-        Interval.Method.BOOTSTRAP, count);
+    return new Interval(
+        percentile(values, count, tail),
+        percentile(values, count, 1 - tail),
+        Interval.Method.BOOTSTRAP,
+        count);
   }
 
   /**

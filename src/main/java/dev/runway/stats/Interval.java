@@ -27,8 +27,8 @@ public record Interval(double lower, double upper, Method method, int replicates
 
   public Interval {
     if (!(lower <= upper)) {
-      throw new IllegalArgumentException("Cannot make an interval [" + lower + ", " + upper + "]: lower must"
-          + " not exceed upper (and neither may be NaN)");
+      throw new IllegalArgumentException("Cannot make an interval [" + lower + ", " + upper
+          + "]: lower must" + " not exceed upper (and neither may be NaN)");
     }
   }
 

@@ -42,7 +42,8 @@ public final class Normal {
    */
   public static double quantile(double p) {
     if (!(p > 0 && p < 1)) {
-      throw new IllegalArgumentException("Cannot take the normal quantile of " + p + ": p must be in (0, 1)");
+      throw new IllegalArgumentException(
+          "Cannot take the normal quantile of " + p + ": p must be in (0, 1)");
     }
     if (p < 0.5) {
       return -quantile(1 - p);
@@ -66,8 +67,8 @@ public final class Normal {
 
   static void checkConfidence(double confidence) {
     if (!(confidence > 0 && confidence < 1)) {
-      throw new IllegalArgumentException("Cannot make an interval at confidence " + confidence
-          + ": it must be in (0, 1)");
+      throw new IllegalArgumentException(
+          "Cannot make an interval at confidence " + confidence + ": it must be in (0, 1)");
     }
   }
 }

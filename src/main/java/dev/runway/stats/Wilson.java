@@ -12,8 +12,8 @@ public final class Wilson {
   /** The interval for {@code successes} out of {@code n} trials at {@code confidence}. */
   public static Interval interval(long successes, long n, double confidence) {
     if (n <= 0 || successes < 0 || successes > n) {
-      throw new IllegalArgumentException("Cannot make a Wilson interval for " + successes + " successes out of "
-          + n + ": need 0 <= successes <= n and n > 0");
+      throw new IllegalArgumentException("Cannot make a Wilson interval for " + successes
+          + " successes out of " + n + ": need 0 <= successes <= n and n > 0");
     }
     double z = Normal.twoSidedZ(confidence);
     double p = (double) successes / n;

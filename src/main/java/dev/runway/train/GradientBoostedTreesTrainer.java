@@ -1,11 +1,11 @@
 package dev.runway.train;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
+import dev.runway.features.Columns;
 import dev.runway.features.Target;
 import java.util.Map;
 import org.apache.spark.ml.Model;
@@ -13,8 +13,14 @@ import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.regression.GBTRegressor;
 
 /** Spark MLlib gradient-boosted trees: binary classification or regression. */
-record GradientBoostedTreesTrainer(int maxIter, int maxDepth, double stepSize, int maxBins,
-    double subsampling, Map<String, Object> params) implements Trainer {
+record GradientBoostedTreesTrainer(
+    int maxIter,
+    int maxDepth,
+    double stepSize,
+    int maxBins,
+    double subsampling,
+    Map<String, Object> params)
+    implements Trainer {
   static final String TYPE = "gradient-boosted-trees";
 
   static Trainer read(ConfigReader r) {
@@ -36,9 +42,10 @@ record GradientBoostedTreesTrainer(int maxIter, int maxDepth, double stepSize, i
   @Override
   public void checkTarget(Target target) {
     if (target.classification() && !target.binary()) {
-      throw new JobConfigException("Cannot train model.type = " + TYPE + " on "
-          + target.classes().size() + " classes of '" + target.column()
-          + "': Spark's gradient-boosted trees classify two classes only; use random-forest or logistic-regression");
+      throw new JobConfigException(
+          "Cannot train model.type = " + TYPE + " on "
+              + target.classes().size() + " classes of '" + target.column()
+              + "': Spark's gradient-boosted trees classify two classes only; use random-forest or logistic-regression");
     }
   }
 
@@ -47,16 +54,29 @@ record GradientBoostedTreesTrainer(int maxIter, int maxDepth, double stepSize, i
     Model<?> model;
     if (data.target().classification()) {
       model = new GBTClassifier()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
-          .setProbabilityCol(Columns.PROBABILITY).setRawPredictionCol(Columns.RAW)
-          .setMaxIter(maxIter).setMaxDepth(maxDepth).setStepSize(stepSize).setMaxBins(maxBins)
-          .setSubsamplingRate(subsampling).setSeed(data.seed())
+          .setFeaturesCol(FEATURES)
+          .setLabelCol(LABEL)
+          .setPredictionCol(Columns.PREDICTION)
+          .setProbabilityCol(Columns.PROBABILITY)
+          .setRawPredictionCol(Columns.RAW)
+          .setMaxIter(maxIter)
+          .setMaxDepth(maxDepth)
+          .setStepSize(stepSize)
+          .setMaxBins(maxBins)
+          .setSubsamplingRate(subsampling)
+          .setSeed(data.seed())
           .fit(data.train());
     } else {
       model = new GBTRegressor()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
-          .setMaxIter(maxIter).setMaxDepth(maxDepth).setStepSize(stepSize).setMaxBins(maxBins)
-          .setSubsamplingRate(subsampling).setSeed(data.seed())
+          .setFeaturesCol(FEATURES)
+          .setLabelCol(LABEL)
+          .setPredictionCol(Columns.PREDICTION)
+          .setMaxIter(maxIter)
+          .setMaxDepth(maxDepth)
+          .setStepSize(stepSize)
+          .setMaxBins(maxBins)
+          .setSubsamplingRate(subsampling)
+          .setSeed(data.seed())
           .fit(data.train());
     }
     return new SparkMlModel(model, Map.of("trees", maxIter));

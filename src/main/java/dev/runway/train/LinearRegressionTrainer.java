@@ -1,11 +1,11 @@
 package dev.runway.train;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 
 import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
+import dev.runway.features.Columns;
 import dev.runway.features.Target;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +14,15 @@ import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.ml.regression.LinearRegressionModel;
 
 /** Spark MLlib linear regression with optional elastic-net regularization. */
-record LinearRegressionTrainer(int maxIter, double regParam, List<Double> regGrid, double elasticNet, double tol,
-    boolean fitIntercept, Map<String, Object> params) implements Trainer {
+record LinearRegressionTrainer(
+    int maxIter,
+    double regParam,
+    List<Double> regGrid,
+    double elasticNet,
+    double tol,
+    boolean fitIntercept,
+    Map<String, Object> params)
+    implements Trainer {
   static final String TYPE = "linear-regression";
 
   static Trainer read(ConfigReader r) {
@@ -36,8 +43,17 @@ record LinearRegressionTrainer(int maxIter, double regParam, List<Double> regGri
     if (!Double.isNaN(regParam)) {
       return Optional.empty();
     }
-    return Optional.of(Grid.of("model." + TYPE + ".reg-param", regGrid, v -> new LinearRegressionTrainer(maxIter, v, List.of(),
-        elasticNet, tol, fitIntercept, Grid.with(params, "reg-param", v))));
+    return Optional.of(Grid.of(
+        "model." + TYPE + ".reg-param",
+        regGrid,
+        v -> new LinearRegressionTrainer(
+            maxIter,
+            v,
+            List.of(),
+            elasticNet,
+            tol,
+            fitIntercept,
+            Grid.with(params, "reg-param", v))));
   }
 
   @Override
@@ -48,8 +64,9 @@ record LinearRegressionTrainer(int maxIter, double regParam, List<Double> regGri
   @Override
   public void checkTarget(Target target) {
     if (target.classification()) {
-      throw new JobConfigException("Cannot train model.type = " + TYPE + " on a classification target '"
-          + target.column() + "': use logistic-regression, or set features.task = regression");
+      throw new JobConfigException(
+          "Cannot train model.type = " + TYPE + " on a classification target '" + target.column()
+              + "': use logistic-regression, or set features.task = regression");
     }
   }
 
@@ -59,12 +76,19 @@ record LinearRegressionTrainer(int maxIter, double regParam, List<Double> regGri
       throw new IllegalStateException("reg-param = auto: fit one of grid()'s trainers");
     }
     LinearRegressionModel model = new LinearRegression()
-        .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
-        .setMaxIter(maxIter).setRegParam(regParam).setElasticNetParam(elasticNet).setTol(tol)
+        .setFeaturesCol(FEATURES)
+        .setLabelCol(LABEL)
+        .setPredictionCol(Columns.PREDICTION)
+        .setMaxIter(maxIter)
+        .setRegParam(regParam)
+        .setElasticNetParam(elasticNet)
+        .setTol(tol)
         .setFitIntercept(fitIntercept)
         .fit(data.train());
-    return new SparkMlModel(model, Map.of(
-        "iterations", model.summary().totalIterations(),
-        "train_rmse", model.summary().rootMeanSquaredError()));
+    return new SparkMlModel(
+        model,
+        Map.of(
+            "iterations", model.summary().totalIterations(),
+            "train_rmse", model.summary().rootMeanSquaredError()));
   }
 }

@@ -16,8 +16,16 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 
 /** Spark MLlib logistic regression, binomial or multinomial. */
-record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regGrid, double elasticNet, double tol,
-    boolean fitIntercept, Family family, Map<String, Object> params) implements Trainer {
+record LogisticRegressionTrainer(
+    int maxIter,
+    double regParam,
+    List<Double> regGrid,
+    double elasticNet,
+    double tol,
+    boolean fitIntercept,
+    Family family,
+    Map<String, Object> params)
+    implements Trainer {
   static final String TYPE = "logistic-regression";
 
   static Trainer read(ConfigReader r) {
@@ -39,8 +47,18 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
     if (!Double.isNaN(regParam)) {
       return Optional.empty();
     }
-    return Optional.of(Grid.of("model." + TYPE + ".reg-param", regGrid, v -> new LogisticRegressionTrainer(maxIter, v, List.of(),
-        elasticNet, tol, fitIntercept, family, Grid.with(params, "reg-param", v))));
+    return Optional.of(Grid.of(
+        "model." + TYPE + ".reg-param",
+        regGrid,
+        v -> new LogisticRegressionTrainer(
+            maxIter,
+            v,
+            List.of(),
+            elasticNet,
+            tol,
+            fitIntercept,
+            family,
+            Grid.with(params, "reg-param", v))));
   }
 
   @Override
@@ -66,11 +84,17 @@ record LogisticRegressionTrainer(int maxIter, double regParam, List<Double> regG
       throw new IllegalStateException("reg-param = auto: fit one of grid()'s trainers");
     }
     LogisticRegressionModel model = new LogisticRegression()
-        .setFeaturesCol(FEATURES).setLabelCol(LABEL)
-        .setPredictionCol(Columns.PREDICTION).setProbabilityCol(Columns.PROBABILITY)
+        .setFeaturesCol(FEATURES)
+        .setLabelCol(LABEL)
+        .setPredictionCol(Columns.PREDICTION)
+        .setProbabilityCol(Columns.PROBABILITY)
         .setRawPredictionCol(Columns.RAW)
-        .setMaxIter(maxIter).setRegParam(regParam).setElasticNetParam(elasticNet).setTol(tol)
-        .setFitIntercept(fitIntercept).setFamily(family.configName())
+        .setMaxIter(maxIter)
+        .setRegParam(regParam)
+        .setElasticNetParam(elasticNet)
+        .setTol(tol)
+        .setFitIntercept(fitIntercept)
+        .setFamily(family.configName())
         .fit(data.train());
     Map<String, Object> summary = new LinkedHashMap<>();
     if (model.hasSummary()) {

@@ -37,7 +37,11 @@ public final class ModelLoader {
    *     their outputs)
    * @param scoringBatch rows per minibatch when a network scores
    */
-  public static TrainedModel load(SparkSession spark, String format, String directory, boolean classification,
+  public static TrainedModel load(
+      SparkSession spark,
+      String format,
+      String directory,
+      boolean classification,
       int scoringBatch) {
     Function<String, Model<?>> sparkMl = SPARK_ML.get(format);
     if (sparkMl != null) {
@@ -46,7 +50,8 @@ public final class ModelLoader {
     if (NetworkModels.FORMAT.equals(format)) {
       return NetworkModels.load(spark, directory, classification, scoringBatch);
     }
-    throw new JobConfigException("Cannot load a model of format '" + format + "': this runway reads "
-        + String.join(", ", new TreeSet<>(SPARK_ML.keySet())) + " and " + NetworkModels.FORMAT);
+    throw new JobConfigException(
+        "Cannot load a model of format '" + format + "': this runway reads "
+            + String.join(", ", new TreeSet<>(SPARK_ML.keySet())) + " and " + NetworkModels.FORMAT);
   }
 }

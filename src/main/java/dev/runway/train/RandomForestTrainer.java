@@ -13,8 +13,15 @@ import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.regression.RandomForestRegressor;
 
 /** Spark MLlib random forest: a classifier or a regressor, following the target. */
-record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInstances,
-    double subsampling, FeatureSubset featureSubset, Map<String, Object> params) implements Trainer {
+record RandomForestTrainer(
+    int numTrees,
+    int maxDepth,
+    int maxBins,
+    int minInstances,
+    double subsampling,
+    FeatureSubset featureSubset,
+    Map<String, Object> params)
+    implements Trainer {
   static final String TYPE = "random-forest";
 
   static Trainer read(ConfigReader r) {
@@ -44,18 +51,31 @@ record RandomForestTrainer(int numTrees, int maxDepth, int maxBins, int minInsta
     Model<?> model;
     if (data.target().classification()) {
       model = new RandomForestClassifier()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
-          .setProbabilityCol(Columns.PROBABILITY).setRawPredictionCol(Columns.RAW)
-          .setNumTrees(numTrees).setMaxDepth(maxDepth).setMaxBins(maxBins)
-          .setMinInstancesPerNode(minInstances).setSubsamplingRate(subsampling)
-          .setFeatureSubsetStrategy(featureSubset.configName()).setSeed(data.seed())
+          .setFeaturesCol(FEATURES)
+          .setLabelCol(LABEL)
+          .setPredictionCol(Columns.PREDICTION)
+          .setProbabilityCol(Columns.PROBABILITY)
+          .setRawPredictionCol(Columns.RAW)
+          .setNumTrees(numTrees)
+          .setMaxDepth(maxDepth)
+          .setMaxBins(maxBins)
+          .setMinInstancesPerNode(minInstances)
+          .setSubsamplingRate(subsampling)
+          .setFeatureSubsetStrategy(featureSubset.configName())
+          .setSeed(data.seed())
           .fit(data.train());
     } else {
       model = new RandomForestRegressor()
-          .setFeaturesCol(FEATURES).setLabelCol(LABEL).setPredictionCol(Columns.PREDICTION)
-          .setNumTrees(numTrees).setMaxDepth(maxDepth).setMaxBins(maxBins)
-          .setMinInstancesPerNode(minInstances).setSubsamplingRate(subsampling)
-          .setFeatureSubsetStrategy(featureSubset.configName()).setSeed(data.seed())
+          .setFeaturesCol(FEATURES)
+          .setLabelCol(LABEL)
+          .setPredictionCol(Columns.PREDICTION)
+          .setNumTrees(numTrees)
+          .setMaxDepth(maxDepth)
+          .setMaxBins(maxBins)
+          .setMinInstancesPerNode(minInstances)
+          .setSubsamplingRate(subsampling)
+          .setFeatureSubsetStrategy(featureSubset.configName())
+          .setSeed(data.seed())
           .fit(data.train());
     }
     return new SparkMlModel(model, Map.of("trees", numTrees));

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * reading its own section {@code model.<type>}, so its problems are reported with the rest.
  */
 public final class Trainers {
-  private static final Map<String, Function<ConfigReader, Trainer>> REGISTRY = new LinkedHashMap<>();
+  private static final Map<String, Function<ConfigReader, Trainer>> REGISTRY =
+      new LinkedHashMap<>();
 
   static {
     REGISTRY.put(LogisticRegressionTrainer.TYPE, LogisticRegressionTrainer::read);

@@ -15,5 +15,9 @@ import org.apache.spark.sql.Row;
  * @param seed the job's seed, for every random choice a trainer makes
  * @param checkpoints where an iterative trainer saves its state after each epoch
  */
-public record TrainingData(Dataset<Row> train, Dataset<Row> validation, Target target, long seed,
+public record TrainingData(
+    Dataset<Row> train,
+    Dataset<Row> validation,
+    Target target,
+    long seed,
     Checkpoints checkpoints) {}

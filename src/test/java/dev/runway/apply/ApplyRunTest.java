@@ -52,12 +52,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApplyRunTest {
   private static final List<String> CLASSES = List.of("drizzle", "fog", "rain", "snow", "sun");
-  private static final List<String> PROBABILITIES = CLASSES.stream().map(c -> "probability_" + c).toList();
+  private static final List<String> PROBABILITIES =
+      CLASSES.stream().map(c -> "probability_" + c).toList();
 
-  @TempDir static Path tmp;
+  @TempDir
+  static Path tmp;
+
   private static String run;
   /** The weather CSV's 1,461 rows without the label column, as Parquet. */
   private static String unlabelled;
+
   private static SparkSession spark;
 
   @BeforeAll
@@ -92,13 +96,24 @@ class ApplyRunTest {
         }
         evaluate { bootstrap-replicates = 200 }
         """.formatted(TestData.require(TestData.SEATTLE_WEATHER)));
-    Cli.Result trained = Cli.run("train", "--job", job.toString(), "--master", "local[2]", "--run-id", "r1",
-        "--set", "output.root=\"" + tmp.resolve("runs") + "\"");
+    Cli.Result trained = Cli.run(
+        "train",
+        "--job",
+        job.toString(),
+        "--master",
+        "local[2]",
+        "--run-id",
+        "r1",
+        "--set",
+        "output.root=\"" + tmp.resolve("runs") + "\"");
     assertEquals(0, trained.code(), trained.err());
     run = (String) Json.parse(trained.out()).get("run_uri");
 
-    Dataset<Row> weather = spark.read().option("header", "true")
-        .schema("date STRING, precipitation DOUBLE, temp_max DOUBLE, temp_min DOUBLE, wind DOUBLE, weather STRING")
+    Dataset<Row> weather = spark
+        .read()
+        .option("header", "true")
+        .schema(
+            "date STRING, precipitation DOUBLE, temp_max DOUBLE, temp_min DOUBLE, wind DOUBLE, weather STRING")
         .csv(TestData.SEATTLE_WEATHER.toString());
     unlabelled = parquet("unlabelled", weather.drop("weather"));
   }
@@ -109,9 +124,10 @@ class ApplyRunTest {
     return path;
   }
 
-  private static Cli.Result cli(String command, String runUri, String input, String output, String... more) {
-    List<String> args = new ArrayList<>(List.of(command, "--master", "local[2]", "--run", runUri, "--input", input,
-        "--output", output));
+  private static Cli.Result cli(
+      String command, String runUri, String input, String output, String... more) {
+    List<String> args = new ArrayList<>(List.of(
+        command, "--master", "local[2]", "--run", runUri, "--input", input, "--output", output));
     args.addAll(List.of(more));
     return Cli.run(args.toArray(String[]::new));
   }
@@ -153,10 +169,11 @@ class ApplyRunTest {
     assertTrue(Files.isRegularFile(Path.of(output, "lineage.json")));
 
     Dataset<Row> data = spark.read().parquet(output + "/data");
-    List<String> columns = new ArrayList<>(List.of("date", "precipitation", "temp_max", "temp_min", "wind",
-        "prediction"));
+    List<String> columns = new ArrayList<>(
+        List.of("date", "precipitation", "temp_max", "temp_min", "wind", "prediction"));
     columns.addAll(PROBABILITIES);
-    assertEquals(columns, List.of(data.columns()), "by default every input column the SQL passes through");
+    assertEquals(
+        columns, List.of(data.columns()), "by default every input column the SQL passes through");
     List<Row> all = data.collectAsList();
     assertEquals(1461, all.size());
     Set<String> predicted = new HashSet<>();
@@ -180,7 +197,10 @@ class ApplyRunTest {
       assertEquals(argmax, p, "the prediction is the most probable class: " + r);
     }
     assertTrue(predicted.containsAll(List.of("rain", "sun")), predicted.toString());
-    assertEquals(1461, all.stream().map(r -> r.<String>getAs("date")).distinct().count(), "every input row once");
+    assertEquals(
+        1461,
+        all.stream().map(r -> r.<String>getAs("date")).distinct().count(),
+        "every input row once");
 
     // The output verifies like a run: every file listed in its manifest.
     Cli.Result verified = Cli.run("verify", "--run", output);
@@ -192,19 +212,22 @@ class ApplyRunTest {
     assertEquals(1461L, ((Number) lineage.get("rows_in")).longValue());
     assertEquals(1461L, ((Number) lineage.get("rows_out")).longValue());
     assertEquals(run, ((Map<?, ?>) lineage.get("run")).get("uri"));
-    assertEquals(RunDirectory.at(new Configuration(), run).sha256("manifest.json"),
-        ((Map<?, ?>) lineage.get("run")).get("manifest_sha256"), "lineage names the run's exact content");
+    assertEquals(
+        RunDirectory.at(new Configuration(), run).sha256("manifest.json"),
+        ((Map<?, ?>) lineage.get("run")).get("manifest_sha256"),
+        "lineage names the run's exact content");
 
     // A retry (a scheduler's) is a no-op that still reports the output.
     String committed = Files.readString(Path.of(output, "manifest.json"));
-    Map<String, Object> again = scored(cli("score", run, unlabelled, output, "--format", "parquet"));
+    Map<String, Object> again =
+        scored(cli("score", run, unlabelled, output, "--format", "parquet"));
     assertEquals("already-committed", again.get("status"));
     assertEquals(1461L, rows(again));
     assertEquals(committed, Files.readString(Path.of(output, "manifest.json")), "untouched");
 
     // --overwrite replaces it: here with only the kept id column next to the predictions.
-    Map<String, Object> replaced = scored(cli("score", run, unlabelled, output, "--format", "parquet",
-        "--keep", "date", "--overwrite"));
+    Map<String, Object> replaced = scored(cli(
+        "score", run, unlabelled, output, "--format", "parquet", "--keep", "date", "--overwrite"));
     assertEquals("committed", replaced.get("status"));
     assertNotEquals(committed, Files.readString(Path.of(output, "manifest.json")), "a new commit");
     Dataset<Row> kept = spark.read().parquet(output + "/data");
@@ -223,24 +246,28 @@ class ApplyRunTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void evaluateGivesTrainingsMetricsOnItsTestRowsCountsUnseenLabelsAndKeysRowsStably() throws Exception {
+  void evaluateGivesTrainingsMetricsOnItsTestRowsCountsUnseenLabelsAndKeysRowsStably()
+      throws Exception {
     // The test split's source rows, found as training found them: the seeded hash of each
     // source row as read with the run's own source settings.
     RunDirectory dir = RunDirectory.at(new Configuration(), run);
-    ConfigReader r = new ConfigReader(JobConfigLoader.loadSaved(dir.readText("job.conf"), run, List.of()));
+    ConfigReader r =
+        new ConfigReader(JobConfigLoader.loadSaved(dir.readText("job.conf"), run, List.of()));
     JobSettings settings = JobSettings.read(r);
     r.throwIfProblems();
     String testRows;
     try (Source source = SourceReader.read(spark, settings.source())) {
-      testRows = parquet("test-rows", Splitter.part(Splitter.assign(source.rows(), settings.split()), "test"));
+      testRows = parquet(
+          "test-rows", Splitter.part(Splitter.assign(source.rows(), settings.split()), "test"));
     }
     Dataset<Row> test = spark.read().parquet(testRows);
-    Map<String, Object> trainedOn = (Map<String, Object>) ((Map<String, Object>) Json.parse(
-        dir.readText("metrics.json")).get("splits")).get("test");
+    Map<String, Object> trainedOn = (Map<String, Object>)
+        ((Map<String, Object>) Json.parse(dir.readText("metrics.json")).get("splits")).get("test");
     long n = ((Number) trainedOn.get("rows")).longValue();
 
     String output = out("evaluate-test");
-    Map<String, Object> line = evaluated(cli("evaluate", run, testRows, output, "--format", "parquet"));
+    Map<String, Object> line =
+        evaluated(cli("evaluate", run, testRows, output, "--format", "parquet"));
     assertEquals("committed", line.get("status"));
     assertEquals(n, rows(line));
     Map<String, Object> metrics = Json.parse(Files.readString(Path.of(output, "metrics.json")));
@@ -249,8 +276,10 @@ class ApplyRunTest {
     assertEquals(Map.of("rows", 0, "values", Map.of()), metrics.get("unseen_labels"));
     // Every metric, its confusion matrix and its (seeded, canonically ordered) intervals.
     assertSameNumbers(trainedOn, metrics.get("metrics"), "metrics");
-    assertEquals(trainedOn.get("accuracy"), ((Map<String, Object>) line.get("metrics")).get("accuracy"));
-    assertTrue(((String) metrics.get("row_key")).startsWith("xxhash64 of the training-table row"),
+    assertEquals(
+        trainedOn.get("accuracy"), ((Map<String, Object>) line.get("metrics")).get("accuracy"));
+    assertTrue(
+        ((String) metrics.get("row_key")).startsWith("xxhash64 of the training-table row"),
         "the SQL drops the input's columns: " + metrics.get("row_key"));
     assertEquals(0, Cli.run("verify", "--run", output).code());
 
@@ -263,25 +292,39 @@ class ApplyRunTest {
 
     // The same rows again, in another order and other files, two of them with a label training
     // never saw: counted apart, left out of the metrics, and no failure.
-    List<String> relabel = test.orderBy("date").limit(2).collectAsList().stream().map(d -> d.<String>getAs("date"))
+    List<String> relabel = test.orderBy("date").limit(2).collectAsList().stream()
+        .map(d -> d.<String>getAs("date"))
         .toList();
-    String changed = parquet("relabelled", test.withColumn("weather",
-        when(col("date").isin(relabel.toArray()), lit("hail")).otherwise(col("weather")))
-        .orderBy(col("date").desc()).repartition(3));
+    String changed = parquet(
+        "relabelled",
+        test.withColumn(
+                "weather",
+                when(col("date").isin(relabel.toArray()), lit("hail")).otherwise(col("weather")))
+            .orderBy(col("date").desc())
+            .repartition(3));
     String second = out("evaluate-relabelled");
     assertEquals(n, rows(evaluated(cli("evaluate", run, changed, second, "--format", "parquet"))));
     Map<String, Object> again = Json.parse(Files.readString(Path.of(second, "metrics.json")));
     assertEquals(Map.of("rows", 2, "values", Map.of("hail", 2)), again.get("unseen_labels"));
-    assertEquals((int) n - 2, ((Map<String, Object>) again.get("metrics")).get("rows"), "scored on known labels");
+    assertEquals(
+        (int) n - 2,
+        ((Map<String, Object>) again.get("metrics")).get("rows"),
+        "scored on known labels");
     Map<Long, Row> rekeyed = keyed(spark.read().parquet(second + "/predictions"), "row_key");
     Set<Long> moved = new HashSet<>(rekeyed.keySet());
     moved.removeAll(byKey.keySet());
-    assertEquals(Set.of(), moved, "the same row has the same key whatever its order, its file, or its label");
+    assertEquals(
+        Set.of(),
+        moved,
+        "the same row has the same key whatever its order, its file, or its label");
     assertEquals(n, rekeyed.size());
     int hail = 0;
     for (Map.Entry<Long, Row> e : rekeyed.entrySet()) {
       Row before = byKey.get(e.getKey());
-      assertEquals(before.<String>getAs("prediction"), e.getValue().getAs("prediction"), "the same row's prediction");
+      assertEquals(
+          before.<String>getAs("prediction"),
+          e.getValue().getAs("prediction"),
+          "the same row's prediction");
       if ("hail".equals(e.getValue().getAs("label"))) {
         hail++;
       } else {
@@ -294,7 +337,8 @@ class ApplyRunTest {
   /** Equal maps and lists, numbers equal to 1e-9 (sums may run in another order). */
   private static void assertSameNumbers(Object expected, Object actual, String where) {
     if (expected instanceof Number e && actual instanceof Number a) {
-      assertEquals(e.doubleValue(), a.doubleValue(), 1e-9 * Math.max(1, Math.abs(e.doubleValue())), where);
+      assertEquals(
+          e.doubleValue(), a.doubleValue(), 1e-9 * Math.max(1, Math.abs(e.doubleValue())), where);
     } else if (expected instanceof Map<?, ?> e && actual instanceof Map<?, ?> a) {
       assertEquals(e.keySet(), a.keySet(), where);
       e.forEach((k, v) -> assertSameNumbers(v, a.get(k), where + "." + k));
@@ -332,28 +376,43 @@ class ApplyRunTest {
 
     // Every problem column named at once, each with what the run needs: a missing one, a string
     // where a number was trained, and a struct.
-    String wrong = parquet("wrong", rows.drop("temp_max")
-        .withColumn("precipitation", col("precipitation").cast("string"))
-        .withColumn("wind", struct(col("wind").as("speed"))));
-    assertEquals("error: Input " + wrong + " does not fit the run: missing column temp_max double; wrong types:"
+    String wrong = parquet(
+        "wrong",
+        rows.drop("temp_max")
+            .withColumn("precipitation", col("precipitation").cast("string"))
+            .withColumn("wind", struct(col("wind").as("speed"))));
+    assertEquals(
+        "error: Input " + wrong
+            + " does not fit the run: missing column temp_max double; wrong types:"
             + " precipitation is string, the run was trained on double; wind is struct<speed: double>, the run was"
             + " trained on double",
         failed(cli("score", run, wrong, out("wrong"), "--format", "parquet"), 3, out("wrong")));
 
     String nowhere = tmp.resolve("in/no-such-input").toString();
-    String line = failed(cli("score", run, nowhere, out("nowhere"), "--format", "parquet"), 3, out("nowhere"));
+    String line = failed(
+        cli("score", run, nowhere, out("nowhere"), "--format", "parquet"), 3, out("nowhere"));
     assertTrue(line.contains(nowhere) && line.contains("no such file or directory"), line);
 
-    line = failed(cli("score", run, unlabelled, out("keep"), "--format", "parquet", "--keep", "date,station"), 3,
+    line = failed(
+        cli("score", run, unlabelled, out("keep"), "--format", "parquet", "--keep", "date,station"),
+        3,
         out("keep"));
-    assertTrue(line.startsWith("error: Cannot keep column station (--keep): input " + unlabelled
-        + " has no such column"), line);
+    assertTrue(
+        line.startsWith("error: Cannot keep column station (--keep): input " + unlabelled
+            + " has no such column"),
+        line);
 
     // A value that fails only while rows stream past: the Parquet files half written by then go.
-    String infinite = parquet("infinite", rows.withColumn("precipitation",
-        when(col("date").equalTo("2015/12/31"), lit(Double.POSITIVE_INFINITY)).otherwise(col("precipitation"))));
-    line = failed(cli("score", run, infinite, out("infinite"), "--format", "parquet"), 3, out("infinite"));
-    assertTrue(line.contains("Column 'precipitation' of " + infinite + " has an infinite value"), line);
+    String infinite = parquet(
+        "infinite",
+        rows.withColumn(
+            "precipitation",
+            when(col("date").equalTo("2015/12/31"), lit(Double.POSITIVE_INFINITY))
+                .otherwise(col("precipitation"))));
+    line = failed(
+        cli("score", run, infinite, out("infinite"), "--format", "parquet"), 3, out("infinite"));
+    assertTrue(
+        line.contains("Column 'precipitation' of " + infinite + " has an infinite value"), line);
   }
 
   /** A copy of the run under {@code name}, to break. */
@@ -379,10 +438,14 @@ class ApplyRunTest {
   void brokenRunsAreRefusedBeforeAnythingIsWritten() throws Exception {
     Path uncommitted = copyOfRun("uncommitted");
     delete(uncommitted, "manifest.json");
-    String line = failed(cli("score", uncommitted.toString(), unlabelled, out("uncommitted"), "--format", "parquet"),
-        5, out("uncommitted"));
-    assertEquals("error: Run file:" + uncommitted + " is not valid: no manifest.json in file:" + uncommitted
-        + ": the run is incomplete", line);
+    String line = failed(
+        cli("score", uncommitted.toString(), unlabelled, out("uncommitted"), "--format", "parquet"),
+        5,
+        out("uncommitted"));
+    assertEquals(
+        "error: Run file:" + uncommitted + " is not valid: no manifest.json in file:" + uncommitted
+            + ": the run is incomplete",
+        line);
 
     // One byte of metrics.json changed, its size kept. (Its local checksum file goes too: object
     // stores have none, and Hadoop's local file system would refuse the read before the manifest
@@ -392,13 +455,20 @@ class ApplyRunTest {
     metrics[metrics.length / 2] = (byte) (metrics[metrics.length / 2] == '1' ? '2' : '1');
     delete(tampered, "metrics.json");
     Files.write(tampered.resolve("metrics.json"), metrics);
-    line = failed(cli("evaluate", tampered.toString(), TestData.SEATTLE_WEATHER.toString(), out("tampered")), 5,
+    line = failed(
+        cli("evaluate", tampered.toString(), TestData.SEATTLE_WEATHER.toString(), out("tampered")),
+        5,
         out("tampered"));
-    assertEquals("error: Run file:" + tampered + " is not valid: SHA-256 of metrics.json does not match the manifest",
+    assertEquals(
+        "error: Run file:" + tampered
+            + " is not valid: SHA-256 of metrics.json does not match the manifest",
         line);
 
     Path missing = tmp.resolve("broken/never-trained");
-    line = failed(cli("score", missing.toString(), unlabelled, out("never"), "--format", "parquet"), 5, out("never"));
+    line = failed(
+        cli("score", missing.toString(), unlabelled, out("never"), "--format", "parquet"),
+        5,
+        out("never"));
     assertEquals("error: Cannot load run file:" + missing + ": no such directory", line);
 
     // A run committed before runs saved what applying needs: valid, but unusable.
@@ -410,7 +480,8 @@ class ApplyRunTest {
     RunDirectory oldRun = RunDirectory.at(new Configuration(), old.toString());
     oldRun.commit(ManifestHeader.of(manifest).toMap());
     assertEquals(List.of(), oldRun.verify(), "the manifest matches the files");
-    line = failed(cli("score", old.toString(), unlabelled, out("old"), "--format", "parquet"), 2, out("old"));
+    line = failed(
+        cli("score", old.toString(), unlabelled, out("old"), "--format", "parquet"), 2, out("old"));
     assertTrue(line.contains("retrain it"), line);
   }
 
@@ -418,12 +489,17 @@ class ApplyRunTest {
   private static void upload(String local, String uri) throws IOException {
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
     try (FileSystem fs = FileSystem.newInstance(target.toUri(), TestS3.hadoop())) {
-      fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(URI.create(
-          local.startsWith("file:") ? local : "file:" + local)), target);
+      fs.copyFromLocalFile(
+          false,
+          true,
+          new org.apache.hadoop.fs.Path(
+              URI.create(local.startsWith("file:") ? local : "file:" + local)),
+          target);
     }
   }
 
-  private static Cli.Result onS3(String command, String runUri, String input, String output, String... more) {
+  private static Cli.Result onS3(
+      String command, String runUri, String input, String output, String... more) {
     List<String> args = new ArrayList<>(List.of(more));
     for (String s : TestS3.settings()) {
       args.add("--set");
@@ -441,7 +517,8 @@ class ApplyRunTest {
     upload(TestData.SEATTLE_WEATHER.toString(), "s3a://runway-apply/in/labelled/weather.csv");
     String s3Run = "s3a://runway-apply/runs/weather/r1";
     // What a scorer that died mid-write leaves: objects under the output, no manifest.
-    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://runway-apply/"), TestS3.hadoop())) {
+    try (FileSystem fs =
+        FileSystem.newInstance(URI.create("s3a://runway-apply/"), TestS3.hadoop())) {
       for (String key : List.of("scores/data/part-00000-half.parquet", "scores/lineage.json")) {
         try (var out = fs.create(new org.apache.hadoop.fs.Path("s3a://runway-apply/" + key))) {
           out.write("half-written".getBytes(StandardCharsets.UTF_8));
@@ -449,32 +526,53 @@ class ApplyRunTest {
       }
     }
 
-    Map<String, Object> line = scored(onS3("score", s3Run, "s3a://runway-apply/in/unlabelled",
-        "s3a://runway-apply/scores", "--format", "parquet", "--keep", "date"));
+    Map<String, Object> line = scored(onS3(
+        "score",
+        s3Run,
+        "s3a://runway-apply/in/unlabelled",
+        "s3a://runway-apply/scores",
+        "--format",
+        "parquet",
+        "--keep",
+        "date"));
     assertEquals("committed", line.get("status"), "no manifest: not a result, so redone");
-    assertFalse(TestS3.keys("runway-apply", "scores/").contains("scores/data/part-00000-half.parquet"));
+    assertFalse(
+        TestS3.keys("runway-apply", "scores/").contains("scores/data/part-00000-half.parquet"));
     assertEquals(1461L, rows(line));
     assertEquals("s3a://runway-apply/scores", line.get("output_uri"));
     RunDirectory scores = RunDirectory.at(TestS3.hadoop(), "s3a://runway-apply/scores");
     assertEquals(List.of(), scores.verify(), "committed, every file read back from S3 matching");
     assertEquals(1461, spark.read().parquet("s3a://runway-apply/scores/data").count());
-    List<Map<String, Object>> files = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(
-        scores.readText("lineage.json")).get("input")).get("files");
+    List<Map<String, Object>> files = (List<Map<String, Object>>)
+        ((Map<String, Object>) Json.parse(scores.readText("lineage.json")).get("input"))
+            .get("files");
     assertFalse(files.isEmpty());
     for (Map<String, Object> f : files) {
-      assertTrue(((String) f.get("path")).startsWith("s3a://runway-apply/in/unlabelled/part-"), f.toString());
+      assertTrue(
+          ((String) f.get("path")).startsWith("s3a://runway-apply/in/unlabelled/part-"),
+          f.toString());
       assertTrue(((Number) f.get("size")).longValue() > 0, f.toString());
-      assertTrue(f.get("etag") instanceof String e && !e.isBlank(), "S3 inputs are recorded with their ETag: " + f);
+      assertTrue(
+          f.get("etag") instanceof String e && !e.isBlank(),
+          "S3 inputs are recorded with their ETag: " + f);
     }
-    assertEquals(s3Run, ((Map<String, Object>) Json.parse(scores.readText("lineage.json")).get("run")).get("uri"));
+    assertEquals(
+        s3Run,
+        ((Map<String, Object>) Json.parse(scores.readText("lineage.json")).get("run")).get("uri"));
 
     // --row-key: an input column the SQL passes through keys the rows instead of a hash.
-    Map<String, Object> evaluated = evaluated(onS3("evaluate", s3Run, "s3a://runway-apply/in/labelled/",
-        "s3a://runway-apply/evaluation", "--row-key", "date"));
+    Map<String, Object> evaluated = evaluated(onS3(
+        "evaluate",
+        s3Run,
+        "s3a://runway-apply/in/labelled/",
+        "s3a://runway-apply/evaluation",
+        "--row-key",
+        "date"));
     assertEquals(1461L, rows(evaluated));
     RunDirectory evaluation = RunDirectory.at(TestS3.hadoop(), "s3a://runway-apply/evaluation");
     assertEquals(List.of(), evaluation.verify());
-    Map<String, Object> input = (Map<String, Object>) Json.parse(evaluation.readText("lineage.json")).get("input");
+    Map<String, Object> input =
+        (Map<String, Object>) Json.parse(evaluation.readText("lineage.json")).get("input");
     Map<String, Object> file = ((List<Map<String, Object>>) input.get("files")).get(0);
     assertEquals("s3a://runway-apply/in/labelled/weather.csv", file.get("path"));
     assertEquals(Files.size(TestData.SEATTLE_WEATHER), ((Number) file.get("size")).longValue());

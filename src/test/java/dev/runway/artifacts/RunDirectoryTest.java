@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunDirectoryTest {
-  @TempDir Path root;
+  @TempDir
+  Path root;
 
   private RunDirectory run() {
     return RunDirectory.of(new Configuration(), root.toString(), "job", "r1");
@@ -45,7 +46,10 @@ class RunDirectoryTest {
     assertTrue(run.committed());
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> files = (List<Map<String, Object>>) manifest.get("files");
-    Map<String, Object> weights = files.stream().filter(f -> f.get("path").equals("model/weights.bin")).findFirst().orElseThrow();
+    Map<String, Object> weights = files.stream()
+        .filter(f -> f.get("path").equals("model/weights.bin"))
+        .findFirst()
+        .orElseThrow();
     assertEquals(3L, ((Number) weights.get("size")).longValue());
     assertEquals(sha256(new byte[] {1, 2, 3}), weights.get("sha256"));
     assertTrue(files.stream().anyMatch(f -> f.get("path").equals("metrics.json")));
@@ -65,14 +69,17 @@ class RunDirectoryTest {
     assertEquals(List.of("size of model/weights.bin is 2, manifest says 3"), run.verify());
     Files.delete(weights);
     Files.writeString(root.resolve("job/r1/model/other.bin"), "x");
-    assertEquals(List.of("missing file model/weights.bin", "file not in the manifest: model/other.bin"), run.verify());
+    assertEquals(
+        List.of("missing file model/weights.bin", "file not in the manifest: model/other.bin"),
+        run.verify());
   }
 
   @Test
   void anUncommittedRunIsNotValid() throws Exception {
     RunDirectory run = written();
     assertEquals(1, run.verify().size());
-    assertTrue(run.verify().get(0).contains("the run is incomplete"), run.verify().get(0));
+    assertTrue(
+        run.verify().get(0).contains("the run is incomplete"), run.verify().get(0));
   }
 
   @Test
@@ -107,7 +114,8 @@ class RunDirectoryTest {
     // A new job whose directory another run fills meanwhile: non-recursive, it stays.
     RunDirectory first = RunDirectory.of(new Configuration(), root.toString(), "other", "r1");
     first.writeText("metrics.json", "{}");
-    RunDirectory.of(new Configuration(), root.toString(), "other", "r2").writeText("metrics.json", "{}");
+    RunDirectory.of(new Configuration(), root.toString(), "other", "r2")
+        .writeText("metrics.json", "{}");
     first.deleteAllBut("checkpoints");
     first.deleteIfEmpty();
     assertFalse(Files.exists(root.resolve("other/r1")));
@@ -117,8 +125,11 @@ class RunDirectoryTest {
   @Test
   void filesAreNeverOverwritten() throws Exception {
     RunDirectory run = written();
-    StorageException e = assertThrows(StorageException.class, () -> run.writeText("metrics.json", "{}"));
-    assertTrue(e.getMessage().startsWith("Cannot write file:" + root + "/job/r1/metrics.json: "), e.getMessage());
+    StorageException e =
+        assertThrows(StorageException.class, () -> run.writeText("metrics.json", "{}"));
+    assertTrue(
+        e.getMessage().startsWith("Cannot write file:" + root + "/job/r1/metrics.json: "),
+        e.getMessage());
     assertEquals("{\"a\": 1}\n", run.readText("metrics.json"));
   }
 
@@ -137,5 +148,4 @@ class RunDirectoryTest {
   private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
-
 }

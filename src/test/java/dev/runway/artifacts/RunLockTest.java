@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunLockTest {
-  @TempDir Path root;
+  @TempDir
+  Path root;
 
   private RunDirectory run() {
     return RunDirectory.of(new Configuration(), root.toString(), "job", "r1");
@@ -30,7 +31,10 @@ class RunLockTest {
     try (RunLock mine = RunLock.acquire(run)) {
       run.writeText("metrics.json", "{}");
       StorageException e = assertThrows(StorageException.class, () -> RunLock.acquire(run()));
-      assertTrue(e.getMessage().startsWith("Run file:" + root + "/job/r1 is being written by another process (host "),
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "Run file:" + root + "/job/r1 is being written by another process (host "),
           e.getMessage());
       assertTrue(e.getMessage().endsWith("): refusing to touch it"), e.getMessage());
       assertEquals("{}", run.readText("metrics.json"));
@@ -45,7 +49,8 @@ class RunLockTest {
     gone.waitFor();
     Path lock = Files.createDirectories(root.resolve("job/r1")).resolve(RunDirectory.LOCK);
     String host = InetAddress.getLocalHost().getHostName();
-    Files.writeString(lock, Json.pretty(Map.of("host", host, "pid", gone.pid(), "since", "earlier")));
+    Files.writeString(
+        lock, Json.pretty(Map.of("host", host, "pid", gone.pid(), "since", "earlier")));
     RunLock.acquire(run()).close();
   }
 
@@ -54,7 +59,8 @@ class RunLockTest {
     Path lock = Files.createDirectories(root.resolve("job/r1")).resolve(RunDirectory.LOCK);
     Files.writeString(lock, Json.pretty(Map.of("host", "elsewhere", "pid", 1, "since", "earlier")));
     assertThrows(StorageException.class, () -> RunLock.acquire(run()), "fresh heartbeat: alive");
-    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(RunLock.STALE_AFTER).minusSeconds(5)));
+    Files.setLastModifiedTime(
+        lock, FileTime.from(Instant.now().minus(RunLock.STALE_AFTER).minusSeconds(5)));
     RunLock.acquire(run()).close();
   }
 

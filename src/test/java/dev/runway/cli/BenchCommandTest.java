@@ -23,15 +23,23 @@ class BenchCommandTest {
         new Measurement("runway", 10, 21_000, 0.88, true, 2, 1, "two workers"));
     StringWriter text = new StringWriter();
     BenchCommand.print(new PrintWriter(text), results, "local[2]", 2);
-    List<Map<String, Object>> lines = text.toString().lines().filter(l -> l.startsWith("{")).map(Json::parse).toList();
+    List<Map<String, Object>> lines =
+        text.toString().lines().filter(l -> l.startsWith("{")).map(Json::parse).toList();
     assertEquals(5, lines.size());
-    assertEquals(1.0, lines.get(0).get("ratio_to_plain_dl4j"), "18,000 is the baseline, not the 2-thread 16,000");
+    assertEquals(
+        1.0,
+        lines.get(0).get("ratio_to_plain_dl4j"),
+        "18,000 is the baseline, not the 2-thread 16,000");
     assertEquals(0.89, lines.get(1).get("ratio_to_plain_dl4j"));
     assertEquals("ceiling", lines.get(2).get("system"));
     assertEquals(2, ((Number) lines.get(2).get("workers")).intValue());
     assertTrue(!lines.get(2).containsKey("fraction_of_ceiling"), "only runway's lines carry it");
-    assertEquals(0.75, lines.get(3).get("fraction_of_ceiling"), "one worker against plain DL4J on one thread");
-    assertEquals(1.05, lines.get(4).get("fraction_of_ceiling"), "two workers against the two-JVM ceiling");
+    assertEquals(
+        0.75,
+        lines.get(3).get("fraction_of_ceiling"),
+        "one worker against plain DL4J on one thread");
+    assertEquals(
+        1.05, lines.get(4).get("fraction_of_ceiling"), "two workers against the two-JVM ceiling");
     assertEquals(1.17, lines.get(4).get("ratio_to_plain_dl4j"));
   }
 }

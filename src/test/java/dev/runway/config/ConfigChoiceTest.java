@@ -20,15 +20,25 @@ import org.junit.jupiter.api.Test;
 
 /** Closed choices: each constant has one spelling, and that spelling is what it prints as. */
 class ConfigChoiceTest {
-  private static final List<Class<? extends ConfigChoice>> CHOICES = List.of(Format.class, Malformed.class,
-      Task.class, ImputeStrategy.class, Method.class, HiddenActivation.class, Updater.class, LrSchedule.class,
-      Engine.class, StopMetric.class);
+  private static final List<Class<? extends ConfigChoice>> CHOICES = List.of(
+      Format.class,
+      Malformed.class,
+      Task.class,
+      ImputeStrategy.class,
+      Method.class,
+      HiddenActivation.class,
+      Updater.class,
+      LrSchedule.class,
+      Engine.class,
+      StopMetric.class);
 
   @Test
   void everyConstantPrintsAsItsUniqueConfigName() {
     for (Class<? extends ConfigChoice> type : CHOICES) {
       ConfigChoice[] constants = type.getEnumConstants();
-      assertEquals(constants.length, Arrays.stream(constants).map(ConfigChoice::configName).distinct().count(),
+      assertEquals(
+          constants.length,
+          Arrays.stream(constants).map(ConfigChoice::configName).distinct().count(),
           type.getName());
       for (ConfigChoice c : constants) {
         assertEquals(c.configName(), c.toString());

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Loading and validating job files: every kind of mistake, its message and where it was made. */
 class JobConfigTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private static final String VALID = """
       job.name = demo
@@ -45,8 +46,8 @@ class JobConfigTest {
 
   private JobConfigException invalid(String text, String... sets) throws IOException {
     Path file = job(text);
-    JobConfigException e = assertThrows(JobConfigException.class,
-        () -> JobDefinition.load(file.toString(), List.of(sets)));
+    JobConfigException e = assertThrows(
+        JobConfigException.class, () -> JobDefinition.load(file.toString(), List.of(sets)));
     assertEquals(ExitCode.CONFIG, e.exitCode());
     return e;
   }
@@ -70,23 +71,30 @@ class JobConfigTest {
   @Test
   void misspelledSectionIsSuggestedToo() throws IOException {
     JobConfigException e = invalid(VALID + "featurs.numeric = [a]\n");
-    assertTrue(relative(e).startsWith("Unknown key featurs (job.conf:7); did you mean features?"), relative(e));
+    assertTrue(
+        relative(e).startsWith("Unknown key featurs (job.conf:7); did you mean features?"),
+        relative(e));
   }
 
   @Test
   void wrongTypeNamesKeyValueAndLine() throws IOException {
     JobConfigException e = invalid(VALID + "split.seed = abc\n");
-    assertEquals("Cannot set split.seed = \"abc\" (job.conf:7): expected a whole number", relative(e));
+    assertEquals(
+        "Cannot set split.seed = \"abc\" (job.conf:7): expected a whole number", relative(e));
   }
 
   @Test
   void aBlockSizeTakesUnitsAndIsBounded() throws IOException {
     String network = VALID + "model.type = neural-network\n";
-    JobDefinition job = JobDefinition.load(job(network + "train.block-size = 8 MiB\n").toString(), List.of());
+    JobDefinition job =
+        JobDefinition.load(job(network + "train.block-size = 8 MiB\n").toString(), List.of());
     assertEquals(8L << 20, ((NeuralNetworkTrainer) job.trainer()).settings().blockBytes());
-    assertEquals("Cannot set train.block-size = \"1k\" (job.conf:8): the size must be between 65536 and"
-        + " 1073741824 bytes", relative(invalid(network + "train.block-size = 1k\n")));
-    assertEquals("Cannot set train.block-size = \"lots\" (job.conf:8): expected a size in bytes, e.g. 32 MiB",
+    assertEquals(
+        "Cannot set train.block-size = \"1k\" (job.conf:8): the size must be between 65536 and"
+            + " 1073741824 bytes",
+        relative(invalid(network + "train.block-size = 1k\n")));
+    assertEquals(
+        "Cannot set train.block-size = \"lots\" (job.conf:8): expected a size in bytes, e.g. 32 MiB",
         relative(invalid(network + "train.block-size = lots\n")));
   }
 
@@ -94,53 +102,68 @@ class JobConfigTest {
   void regularizationIsAutoByDefaultANumberOrAuto() throws IOException {
     JobDefinition job = JobDefinition.load(job(VALID).toString(), List.of());
     assertEquals("auto", job.trainer().params().get("reg-param"));
-    assertEquals(List.of(0.0, 0.001, 0.01, 0.1), job.trainer().grid().orElseThrow().values());
-    JobDefinition fixed = JobDefinition.load(job(VALID + "model.logistic-regression.reg-param = 0.05\n").toString(),
-        List.of());
+    assertEquals(
+        List.of(0.0, 0.001, 0.01, 0.1), job.trainer().grid().orElseThrow().values());
+    JobDefinition fixed = JobDefinition.load(
+        job(VALID + "model.logistic-regression.reg-param = 0.05\n").toString(), List.of());
     assertTrue(fixed.trainer().grid().isEmpty());
-    assertEquals("Cannot set model.logistic-regression.reg-param = \"lots\" (job.conf:7): expected a number or auto",
+    assertEquals(
+        "Cannot set model.logistic-regression.reg-param = \"lots\" (job.conf:7): expected a number or auto",
         relative(invalid(VALID + "model.logistic-regression.reg-param = lots\n")));
-    assertEquals("Cannot set model.logistic-regression.reg-param-grid = [-1] (job.conf:7): expected a non-empty"
-        + " list of numbers, each at least 0",
+    assertEquals(
+        "Cannot set model.logistic-regression.reg-param-grid = [-1] (job.conf:7): expected a non-empty"
+            + " list of numbers, each at least 0",
         relative(invalid(VALID + "model.logistic-regression.reg-param-grid = [-1]\n")));
   }
 
   @Test
   void kFoldSettingsAreChecked() throws IOException {
-    JobDefinition job = JobDefinition.load(job(VALID + "split { method = k-fold, folds = 3, repeats = 2, key = a }\n")
-        .toString(), List.of());
+    JobDefinition job = JobDefinition.load(
+        job(VALID + "split { method = k-fold, folds = 3, repeats = 2, key = a }\n")
+            .toString(),
+        List.of());
     assertEquals(3, job.settings().split().folds());
     assertEquals(2, job.settings().split().repeats());
     assertEquals("a", job.settings().split().key());
-    assertEquals("Cannot set split.folds = 1 (job.conf:7): the value must be between 2 and 100",
+    assertEquals(
+        "Cannot set split.folds = 1 (job.conf:7): the value must be between 2 and 100",
         relative(invalid(VALID + "split { method = k-fold, folds = 1 }\n")));
   }
 
   @Test
   void missingRequiredKeySaysHowToSetIt() throws IOException {
     JobConfigException e = invalid("source.path = x\nfeatures { label = y, numeric = [a] }\n");
-    assertEquals("Missing required key job.name: set it in the job file or with --set job.name=...", e.getMessage());
+    assertEquals(
+        "Missing required key job.name: set it in the job file or with --set job.name=...",
+        e.getMessage());
   }
 
   @Test
   void outOfRangeValueStatesTheRange() throws IOException {
     JobConfigException e = invalid(VALID + "model.logistic-regression.max-iter = -5\n");
-    assertEquals("Cannot set model.logistic-regression.max-iter = -5 (job.conf:7): the value must be"
-        + " between 1 and 1000000", relative(e));
+    assertEquals(
+        "Cannot set model.logistic-regression.max-iter = -5 (job.conf:7): the value must be"
+            + " between 1 and 1000000",
+        relative(e));
   }
 
   @Test
   void unknownEnumValueListsChoicesAndSuggests() throws IOException {
     JobConfigException e = invalid(VALID + "model.type = random-forrest\n");
-    assertEquals("Cannot set model.type = \"random-forrest\" (job.conf:7): must be one of logistic-regression,"
-        + " random-forest, gradient-boosted-trees, linear-regression, neural-network; did you mean random-forest?", relative(e));
+    assertEquals(
+        "Cannot set model.type = \"random-forrest\" (job.conf:7): must be one of logistic-regression,"
+            + " random-forest, gradient-boosted-trees, linear-regression, neural-network; did you mean random-forest?",
+        relative(e));
   }
 
   @Test
   void choicesAreParsedOnceAndWrittenOutAsTheJobFileSpellsThem() throws IOException {
-    JobDefinition job = JobDefinition.load(job(VALID + "split.method = k-fold\nsource.malformed = drop\n"
-        + "features.impute-strategy = median\nmodel.type = neural-network\n"
-        + "model.neural-network.updater = sgd\ntrain.engine = dl4j-spark\n").toString(), List.of());
+    JobDefinition job = JobDefinition.load(
+        job(VALID + "split.method = k-fold\nsource.malformed = drop\n"
+                + "features.impute-strategy = median\nmodel.type = neural-network\n"
+                + "model.neural-network.updater = sgd\ntrain.engine = dl4j-spark\n")
+            .toString(),
+        List.of());
     assertEquals(Method.K_FOLD, job.settings().split().method());
     assertTrue(job.settings().split().kFold());
     assertEquals(Format.CSV, job.settings().source().format());
@@ -154,23 +177,32 @@ class JobConfigTest {
     assertEquals("k-fold", job.settings().split().method().configName());
     assertEquals("sgd", ((Map<?, ?>) network.params().get("network")).get("updater"));
     assertEquals("dl4j-spark", ((Map<?, ?>) network.params().get("train")).get("engine"));
-    assertEquals("auto", JobDefinition.load(job(VALID).toString(), List.of()).trainer().params().get("family"));
+    assertEquals(
+        "auto",
+        JobDefinition.load(job(VALID).toString(), List.of()).trainer().params().get("family"));
   }
 
   @Test
   void aMistypedChoiceNamesTheKeyTheChoicesAndTheClosestOne() throws IOException {
-    JobConfigException e = invalid(VALID + "split.method = kfold\n",
-        "model.type=neural-network", "model.neural-network.activation=Relu");
-    assertEquals("Cannot set split.method = \"kfold\" (job.conf:7): must be one of random, k-fold, column;"
-        + " did you mean k-fold?" + System.lineSeparator()
-        + "Cannot set model.neural-network.activation = \"Relu\" (--set model.neural-network.activation=Relu):"
-        + " must be one of relu, leakyrelu, elu, tanh, sigmoid; did you mean relu?", relative(e));
+    JobConfigException e = invalid(
+        VALID + "split.method = kfold\n",
+        "model.type=neural-network",
+        "model.neural-network.activation=Relu");
+    assertEquals(
+        "Cannot set split.method = \"kfold\" (job.conf:7): must be one of random, k-fold, column;"
+            + " did you mean k-fold?" + System.lineSeparator()
+            + "Cannot set model.neural-network.activation = \"Relu\" (--set model.neural-network.activation=Relu):"
+            + " must be one of relu, leakyrelu, elu, tanh, sigmoid; did you mean relu?",
+        relative(e));
   }
 
   @Test
   void unknownFormatIsRejected() throws IOException {
     JobConfigException e = invalid(VALID + "source.format = xlsx\n");
-    assertTrue(relative(e).startsWith("Cannot set source.format = \"xlsx\" (job.conf:7): must be one of parquet, csv, json"),
+    assertTrue(
+        relative(e)
+            .startsWith(
+                "Cannot set source.format = \"xlsx\" (job.conf:7): must be one of parquet, csv, json"),
         relative(e));
   }
 
@@ -191,16 +223,23 @@ class JobConfigTest {
   @Test
   void optionalEnvironmentSubstitutionOverridesWhenSet() throws IOException {
     String home = System.getenv("HOME");
-    JobDefinition job = JobDefinition.load(job(VALID + "output.root = \"/fallback\"\noutput.root = ${?HOME}\n"
-        + "job.description = ${?RUNWAY_TEST_SURELY_UNSET_VAR}\n").toString(), List.of());
+    JobDefinition job = JobDefinition.load(
+        job(VALID + "output.root = \"/fallback\"\noutput.root = ${?HOME}\n"
+                + "job.description = ${?RUNWAY_TEST_SURELY_UNSET_VAR}\n")
+            .toString(),
+        List.of());
     assertEquals(home, job.settings().outputRoot());
     assertEquals("", job.settings().description());
   }
 
   @Test
   void commandLineOverridesWinOverTheJobFileInOrder() throws IOException {
-    JobDefinition job = JobDefinition.load(job(VALID + "model.type = random-forest\n").toString(),
-        List.of("model.type=gradient-boosted-trees", "split.seed=7", "split.seed=8",
+    JobDefinition job = JobDefinition.load(
+        job(VALID + "model.type = random-forest\n").toString(),
+        List.of(
+            "model.type=gradient-boosted-trees",
+            "split.seed=7",
+            "split.seed=8",
             "features.categorical=[c, d]"));
     assertEquals("gradient-boosted-trees", job.trainer().type());
     assertEquals(8, job.settings().split().seed());
@@ -227,23 +266,33 @@ class JobConfigTest {
     List<String> lines = e.getMessage().lines().toList();
     assertEquals(5, lines.size(), e.getMessage());
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set job.name")), e.getMessage());
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set source.format")), e.getMessage());
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set features.task")), e.getMessage());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("Cannot set source.format")), e.getMessage());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("Cannot set features.task")), e.getMessage());
     assertTrue(lines.stream().anyMatch(l -> l.contains("they must sum to 1")), e.getMessage());
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Cannot set model.type = \"svm\"")), e.getMessage());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("Cannot set model.type = \"svm\"")),
+        e.getMessage());
   }
 
   @Test
   void splitFractionsMustSumToOne() throws IOException {
-    JobConfigException e = invalid(VALID + "split.fractions { train = 0.8, validation = 0.1, test = 0.2 }\n");
-    assertTrue(relative(e).matches("Cannot split with fractions train=0.8, validation=0.1, test=0.2"
-        + " \\(job.conf:\\d+\\): they must sum to 1"), relative(e));
+    JobConfigException e =
+        invalid(VALID + "split.fractions { train = 0.8, validation = 0.1, test = 0.2 }\n");
+    assertTrue(
+        relative(e)
+            .matches("Cannot split with fractions train=0.8, validation=0.1, test=0.2"
+                + " \\(job.conf:\\d+\\): they must sum to 1"),
+        relative(e));
   }
 
   @Test
   void sqlThatDoesNotParseIsCaughtWithoutData() throws IOException {
-    JobConfigException e = invalid(VALID + "features.sql = [{ name = t, sql = \"SELEC a FROM source\" }]\n");
-    assertTrue(relative(e).startsWith("Cannot parse features.sql[0] 't' (job.conf:7): "), relative(e));
+    JobConfigException e =
+        invalid(VALID + "features.sql = [{ name = t, sql = \"SELEC a FROM source\" }]\n");
+    assertTrue(
+        relative(e).startsWith("Cannot parse features.sql[0] 't' (job.conf:7): "), relative(e));
     assertTrue(e.getMessage().contains("SELEC"), e.getMessage());
   }
 
@@ -258,10 +307,13 @@ class JobConfigTest {
 
   @Test
   void openMapsTakeAnyKey() throws IOException {
-    JobDefinition job = JobDefinition.load(job(VALID
-        + "source.options { header = true, \"dateFormat\" = \"yyyy/MM/dd\" }\n"
-        + "storage.hadoop { \"fs.s3a.endpoint\" = \"http://127.0.0.1:9000\" }\n"
-        + "spark.conf { \"spark.sql.shuffle.partitions\" = 3 }\n").toString(), List.of());
+    JobDefinition job = JobDefinition.load(
+        job(VALID
+                + "source.options { header = true, \"dateFormat\" = \"yyyy/MM/dd\" }\n"
+                + "storage.hadoop { \"fs.s3a.endpoint\" = \"http://127.0.0.1:9000\" }\n"
+                + "spark.conf { \"spark.sql.shuffle.partitions\" = 3 }\n")
+            .toString(),
+        List.of());
     assertEquals("true", job.settings().source().options().get("header"));
     assertEquals("http://127.0.0.1:9000", job.settings().hadoopConf().get("fs.s3a.endpoint"));
     assertEquals("3", job.settings().sparkConf().get("spark.sql.shuffle.partitions"));
@@ -269,8 +321,10 @@ class JobConfigTest {
 
   @Test
   void savedConfigurationHasSecretsRedacted() throws IOException {
-    JobDefinition job = JobDefinition.load(job(VALID
-        + "storage.hadoop { \"fs.s3a.access.key\" = AKIAEXAMPLEKEY, \"fs.s3a.secret.key\" = s3cr3tValue }\n").toString(),
+    JobDefinition job = JobDefinition.load(
+        job(VALID
+                + "storage.hadoop { \"fs.s3a.access.key\" = AKIAEXAMPLEKEY, \"fs.s3a.secret.key\" = s3cr3tValue }\n")
+            .toString(),
         List.of());
     assertFalse(job.resolvedConfig().contains("AKIAEXAMPLEKEY"), job.resolvedConfig());
     assertFalse(job.resolvedConfig().contains("s3cr3tValue"), job.resolvedConfig());
@@ -283,26 +337,38 @@ class JobConfigTest {
     JobConfigException e = invalid("job.name = j\nsource.path = x\nfeatures.label = y\n");
     assertTrue(e.getMessage().startsWith("No feature columns"), e.getMessage());
     JobConfigException both = invalid(VALID + "features.categorical = [y]\n");
-    assertTrue(both.getMessage().startsWith("Cannot set features.label = \"y\""), both.getMessage());
+    assertTrue(
+        both.getMessage().startsWith("Cannot set features.label = \"y\""), both.getMessage());
   }
 
   @Test
   void intervalSettingsHaveDefaultsAndAreChecked() throws IOException {
-    assertEquals(new JobSettings.EvaluateSettings(0.95, 1000, 200_000),
+    assertEquals(
+        new JobSettings.EvaluateSettings(0.95, 1000, 200_000),
         JobDefinition.load(job(VALID).toString(), List.of()).settings().evaluate());
-    assertEquals("Cannot set evaluate.confidence = 95 (job.conf:7): the value must be between 0.5 and 0.999",
+    assertEquals(
+        "Cannot set evaluate.confidence = 95 (job.conf:7): the value must be between 0.5 and 0.999",
         relative(invalid(VALID + "evaluate.confidence = 95\n")));
-    assertEquals("Cannot set evaluate.bootstrap-replicates = 50 (job.conf:7): use 0 (no bootstrap intervals)"
-        + " or at least 100", relative(invalid(VALID + "evaluate.bootstrap-replicates = 50\n")));
-    assertEquals("Cannot set evaluate.bootstrap-max-rows = 10 (job.conf:7): the value must be between 1000 and"
-        + " 10000000", relative(invalid(VALID + "evaluate.bootstrap-max-rows = 10\n")));
-    assertEquals(0, JobDefinition.load(job(VALID).toString(), List.of("evaluate.bootstrap-replicates=0"))
-        .settings().evaluate().bootstrapReplicates());
+    assertEquals(
+        "Cannot set evaluate.bootstrap-replicates = 50 (job.conf:7): use 0 (no bootstrap intervals)"
+            + " or at least 100",
+        relative(invalid(VALID + "evaluate.bootstrap-replicates = 50\n")));
+    assertEquals(
+        "Cannot set evaluate.bootstrap-max-rows = 10 (job.conf:7): the value must be between 1000 and"
+            + " 10000000",
+        relative(invalid(VALID + "evaluate.bootstrap-max-rows = 10\n")));
+    assertEquals(
+        0,
+        JobDefinition.load(job(VALID).toString(), List.of("evaluate.bootstrap-replicates=0"))
+            .settings()
+            .evaluate()
+            .bootstrapReplicates());
   }
 
   @Test
   void missingJobFileIsAConfigError() {
-    JobConfigException e = assertThrows(JobConfigException.class,
+    JobConfigException e = assertThrows(
+        JobConfigException.class,
         () -> JobDefinition.load(dir.resolve("nope.conf").toString(), List.of()));
     assertTrue(e.getMessage().startsWith("Cannot read job file "), e.getMessage());
     assertTrue(e.getMessage().endsWith("nope.conf: no such file"), e.getMessage());

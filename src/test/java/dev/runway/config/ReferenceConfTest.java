@@ -26,7 +26,8 @@ class ReferenceConfTest {
   void everyKeyHasACommentLine() throws IOException {
     List<String> undocumented = new ArrayList<>();
     try (InputStream in = getClass().getClassLoader().getResourceAsStream("reference.conf")) {
-      List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      List<String> lines =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i).strip();
         boolean setsValue = line.matches("\"?[a-z][\\w.\"-]*\"?\\s*=.*");
@@ -42,8 +43,14 @@ class ReferenceConfTest {
   void everyJobKeyIsReadForSomeModelType() {
     Set<String> read = new TreeSet<>();
     for (String type : Trainers.types()) {
-      ConfigReader r = new ConfigReader(JobConfigLoader.load(null, List.of(
-          "job.name=j", "source.path=x", "features.label=y", "features.numeric=[a]", "model.type=" + type)));
+      ConfigReader r = new ConfigReader(JobConfigLoader.load(
+          null,
+          List.of(
+              "job.name=j",
+              "source.path=x",
+              "features.label=y",
+              "features.numeric=[a]",
+              "model.type=" + type)));
       JobSettings.read(r);
       Trainers.read(r);
       r.throwIfProblems();
@@ -53,7 +60,10 @@ class ReferenceConfTest {
     for (var entry : REFERENCE.entrySet()) {
       String path = entry.getKey();
       boolean open = JobSettings.OPEN_MAPS.stream().anyMatch(m -> path.startsWith(m + "."));
-      if (!open && !path.startsWith("datasets.") && !path.startsWith("bench.") && !read.contains(path)) {
+      if (!open
+          && !path.startsWith("datasets.")
+          && !path.startsWith("bench.")
+          && !read.contains(path)) {
         unread.add(path);
       }
     }

@@ -28,12 +28,17 @@ class CsvSourceTest {
   private static final String WEATHER_DDL =
       "date STRING, precipitation DOUBLE, temp_max DOUBLE, temp_min DOUBLE, wind DOUBLE, weather STRING";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /** The source settings of the weather job with {@code sets} on top, as a job reads them. */
   private static SourceSettings weather(String... sets) {
-    List<String> all = new ArrayList<>(List.of("job.name=j", "features.label=weather", "features.numeric=[wind]",
-        "source.path=\"" + TestData.require(TestData.SEATTLE_WEATHER) + "\"", "source.format=csv",
+    List<String> all = new ArrayList<>(List.of(
+        "job.name=j",
+        "features.label=weather",
+        "features.numeric=[wind]",
+        "source.path=\"" + TestData.require(TestData.SEATTLE_WEATHER) + "\"",
+        "source.format=csv",
         "source.options.header=true"));
     all.addAll(List.of(sets));
     ConfigReader r = new ConfigReader(JobConfigLoader.load(null, all));
@@ -54,16 +59,31 @@ class CsvSourceTest {
     StructType text = read(weather("source.infer-schema=false"));
     assertEquals(DataTypes.StringType, text.apply("wind").dataType());
     // Spark's own option, when a job sets it (in any spelling), wins over source.infer-schema.
-    assertEquals(DataTypes.StringType, read(weather("source.options.inferSchema=false")).apply("wind").dataType());
-    assertEquals(DataTypes.DoubleType,
-        read(weather("source.infer-schema=false", "source.options.inferschema=true")).apply("wind").dataType());
+    assertEquals(
+        DataTypes.StringType,
+        read(weather("source.options.inferSchema=false")).apply("wind").dataType());
+    assertEquals(
+        DataTypes.DoubleType,
+        read(weather("source.infer-schema=false", "source.options.inferschema=true"))
+            .apply("wind")
+            .dataType());
   }
 
   private Cli.Result trainWeather(String... sets) {
-    List<String> args = new ArrayList<>(List.of("train", "--job",
-        TestData.repo().resolve("conf/jobs/seattle-weather.conf").toString(), "--master", "local[2]",
-        "--run-id", "r", "--set", "output.root=\"" + dir.resolve("runs") + "\"",
-        "--set", "source.path=\"" + TestData.require(TestData.SEATTLE_WEATHER) + "\"", "--set", "source.schema=\"\""));
+    List<String> args = new ArrayList<>(List.of(
+        "train",
+        "--job",
+        TestData.repo().resolve("conf/jobs/seattle-weather.conf").toString(),
+        "--master",
+        "local[2]",
+        "--run-id",
+        "r",
+        "--set",
+        "output.root=\"" + dir.resolve("runs") + "\"",
+        "--set",
+        "source.path=\"" + TestData.require(TestData.SEATTLE_WEATHER) + "\"",
+        "--set",
+        "source.schema=\"\""));
     for (String s : sets) {
       args.add("--set");
       args.add(s);
@@ -77,19 +97,21 @@ class CsvSourceTest {
     // two statements; each one that should be a number gets the source's fixes in its line.
     Cli.Result r = trainWeather("source.options.inferSchema=false");
     assertEquals(3, r.code(), r.err());
-    assertEquals(List.of(
-        "error: Column 'precipitation' (features.numeric) is string, not a number: cast it in features.sql or list it in"
-            + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
-            + " --schema prints them) or set source.options.inferSchema = true",
-        "error: Column 'temp_max' (features.numeric) is string, not a number: cast it in features.sql or list it in"
-            + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
-            + " --schema prints them) or set source.options.inferSchema = true",
-        "error: Column 'temp_min' (features.numeric) is string, not a number: cast it in features.sql or list it in"
-            + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
-            + " --schema prints them) or set source.options.inferSchema = true",
-        "error: Column 'wind' (features.numeric) is string, not a number: cast it in features.sql or list it in"
-            + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
-            + " --schema prints them) or set source.options.inferSchema = true"), r.errLines());
+    assertEquals(
+        List.of(
+            "error: Column 'precipitation' (features.numeric) is string, not a number: cast it in features.sql or list it in"
+                + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
+                + " --schema prints them) or set source.options.inferSchema = true",
+            "error: Column 'temp_max' (features.numeric) is string, not a number: cast it in features.sql or list it in"
+                + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
+                + " --schema prints them) or set source.options.inferSchema = true",
+            "error: Column 'temp_min' (features.numeric) is string, not a number: cast it in features.sql or list it in"
+                + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
+                + " --schema prints them) or set source.options.inferSchema = true",
+            "error: Column 'wind' (features.numeric) is string, not a number: cast it in features.sql or list it in"
+                + " features.categorical; the csv source was read without types: give them in source.schema (runway scan"
+                + " --schema prints them) or set source.options.inferSchema = true"),
+        r.errLines());
     Cli.Result off = trainWeather("source.infer-schema=false", "features.numeric=[wind]");
     assertEquals(3, off.code(), off.err());
     assertTrue(off.err().endsWith("or set source.infer-schema = true\n"), off.err());
@@ -97,37 +119,75 @@ class CsvSourceTest {
 
   @Test
   void aColumnThatStaysTextWhenInferredSaysWhichValuesAreNotNumbers() throws Exception {
-    List<String> lines = new ArrayList<>(Files.readAllLines(TestData.require(TestData.SEATTLE_WEATHER)));
+    List<String> lines =
+        new ArrayList<>(Files.readAllLines(TestData.require(TestData.SEATTLE_WEATHER)));
     lines.set(5, lines.get(5).replaceFirst(",[^,]+,([^,]+)$", ",NA,$1"));
     Path withNa = Files.write(dir.resolve("weather-na.csv"), lines);
     StructType schema = read(weather("source.path=\"" + withNa + "\""));
     assertEquals(DataTypes.StringType, schema.apply("wind").dataType());
-    assertTrue(CsvColumns.fix(schema.apply("wind")).orElseThrow().contains("source.options.nullValue"));
+    assertTrue(
+        CsvColumns.fix(schema.apply("wind")).orElseThrow().contains("source.options.nullValue"));
     assertTrue(CsvColumns.fix(schema.apply("temp_max")).isEmpty(), "numbers carry no note");
     // The fix it names works: NA is a missing value, the column a number again.
-    assertEquals(DataTypes.DoubleType,
-        read(weather("source.path=\"" + withNa + "\"", "source.options.nullValue=NA")).apply("wind").dataType());
+    assertEquals(
+        DataTypes.DoubleType,
+        read(weather("source.path=\"" + withNa + "\"", "source.options.nullValue=NA"))
+            .apply("wind")
+            .dataType());
   }
 
   @Test
   void scanPrintsASchemaThatAJobCanUseAsItIs() {
-    Cli.Result r = Cli.run("scan", "--master", "local[2]", "--path", TestData.require(TestData.SEATTLE_WEATHER).toString(),
-        "--format", "csv", "--option", "header=true", "--schema");
+    Cli.Result r = Cli.run(
+        "scan",
+        "--master",
+        "local[2]",
+        "--path",
+        TestData.require(TestData.SEATTLE_WEATHER).toString(),
+        "--format",
+        "csv",
+        "--option",
+        "header=true",
+        "--schema");
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of(WEATHER_DDL), r.out().lines().toList());
     // Pasted into source.schema, it reads the same columns with the same types and no inference.
-    StructType declared = read(weather("source.schema=\"" + r.out().strip() + "\"", "source.infer-schema=false"));
+    StructType declared =
+        read(weather("source.schema=\"" + r.out().strip() + "\"", "source.infer-schema=false"));
     assertEquals(WEATHER_DDL, SchemaDdl.of(declared));
 
-    Cli.Result text = Cli.run("scan", "--master", "local[2]", "--path", TestData.SEATTLE_WEATHER.toString(),
-        "--format", "csv", "--option", "header=true", "--schema", "--set", "source.infer-schema=false");
-    assertEquals("date STRING, precipitation STRING, temp_max STRING, temp_min STRING, wind STRING, weather STRING",
+    Cli.Result text = Cli.run(
+        "scan",
+        "--master",
+        "local[2]",
+        "--path",
+        TestData.SEATTLE_WEATHER.toString(),
+        "--format",
+        "csv",
+        "--option",
+        "header=true",
+        "--schema",
+        "--set",
+        "source.infer-schema=false");
+    assertEquals(
+        "date STRING, precipitation STRING, temp_max STRING, temp_min STRING, wind STRING, weather STRING",
         text.out().strip());
-    Cli.Result typo = Cli.run("scan", "--master", "local[2]", "--path", TestData.SEATTLE_WEATHER.toString(),
-        "--schema", "--set", "source.infer-schemas=false");
+    Cli.Result typo = Cli.run(
+        "scan",
+        "--master",
+        "local[2]",
+        "--path",
+        TestData.SEATTLE_WEATHER.toString(),
+        "--schema",
+        "--set",
+        "source.infer-schemas=false");
     assertEquals(2, typo.code());
-    assertTrue(typo.err().startsWith("error: Unknown key source.infer-schemas (--set source.infer-schemas=false);"
-        + " did you mean source.infer-schema?"), typo.err());
+    assertTrue(
+        typo.err()
+            .startsWith(
+                "error: Unknown key source.infer-schemas (--set source.infer-schemas=false);"
+                    + " did you mean source.infer-schema?"),
+        typo.err());
   }
 
   @Test
@@ -142,16 +202,25 @@ class CsvSourceTest {
         .add("prices", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
         .add("day", DataTypes.DateType);
     String ddl = SchemaDdl.of(schema);
-    assertEquals("plain_name INT, `with space` DOUBLE, `a.b` STRING, `odd``tick` BIGINT, `2nd` BOOLEAN,"
-        + " tags ARRAY<STRING>, prices MAP<STRING, DOUBLE>, day DATE", ddl);
+    assertEquals(
+        "plain_name INT, `with space` DOUBLE, `a.b` STRING, `odd``tick` BIGINT, `2nd` BOOLEAN,"
+            + " tags ARRAY<STRING>, prices MAP<STRING, DOUBLE>, day DATE",
+        ddl);
     assertEquals(schema.fields().length, StructType.fromDDL(ddl).fields().length);
     for (int i = 0; i < schema.fields().length; i++) {
-      assertEquals(schema.fields()[i].name(), StructType.fromDDL(ddl).fields()[i].name());
-      assertEquals(schema.fields()[i].dataType(), StructType.fromDDL(ddl).fields()[i].dataType());
+      assertEquals(
+          schema.fields()[i].name(), StructType.fromDDL(ddl).fields()[i].name());
+      assertEquals(
+          schema.fields()[i].dataType(), StructType.fromDDL(ddl).fields()[i].dataType());
     }
     // A keyword as a column name: whatever the parser makes of it, the line reads back the same.
-    StructType keywords = new StructType().add("select", DataTypes.IntegerType).add("from", DataTypes.StringType)
-        .add("x", DataTypes.createStructType(List.of(DataTypes.createStructField("inner one", DataTypes.IntegerType, true))));
+    StructType keywords = new StructType()
+        .add("select", DataTypes.IntegerType)
+        .add("from", DataTypes.StringType)
+        .add(
+            "x",
+            DataTypes.createStructType(
+                List.of(DataTypes.createStructField("inner one", DataTypes.IntegerType, true))));
     StructType back = StructType.fromDDL(SchemaDdl.of(keywords));
     assertEquals(List.of("select", "from", "x"), List.of(back.fieldNames()));
     assertEquals(keywords.apply("x").dataType(), back.apply("x").dataType());

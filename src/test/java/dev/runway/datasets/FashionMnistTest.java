@@ -1,6 +1,5 @@
 package dev.runway.datasets;
 
-import dev.runway.TestSpark;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -13,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.runway.TestSpark;
 import dev.runway.error.DataException;
 import dev.runway.error.StorageException;
 import java.io.IOException;
@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FashionMnistTest {
   private static final Path LOCAL = Path.of("/usr/share/datasets/fashion-mnist");
 
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
 
   private static SparkSession spark;
   private static String output;
@@ -52,11 +53,10 @@ class FashionMnistTest {
     data = spark.read().parquet(output);
   }
 
-
   @Test
   void holdsTrainingThenTestImagesByIndex() {
-    Row stats =
-        data.agg(count("*"), min("index"), max("index"), countDistinct(col("index"))).first();
+    Row stats = data.agg(count("*"), min("index"), max("index"), countDistinct(col("index")))
+        .first();
 
     assertEquals(70_000, prepared);
     assertEquals(70_000L, stats.getLong(0));
@@ -82,14 +82,13 @@ class FashionMnistTest {
 
   @Test
   void imagesAreRawPixelVectors() {
-    Row stats =
-        data.select(vector_to_array(col("image"), "float64").as("pixels"))
-            .selectExpr(
-                "min(size(pixels))",
-                "max(size(pixels))",
-                "min(array_min(pixels))",
-                "max(array_max(pixels))")
-            .first();
+    Row stats = data.select(vector_to_array(col("image"), "float64").as("pixels"))
+        .selectExpr(
+            "min(size(pixels))",
+            "max(size(pixels))",
+            "min(array_min(pixels))",
+            "max(array_max(pixels))")
+        .first();
 
     assertEquals(FashionMnist.PIXELS, stats.getInt(0));
     assertEquals(FashionMnist.PIXELS, stats.getInt(1));
@@ -126,10 +125,9 @@ class FashionMnistTest {
   void missingFilesWithoutDownloadUrlAreReported() throws IOException {
     Path empty = Files.createDirectory(dir.resolve("empty"));
 
-    DataException e =
-        assertThrows(
-            DataException.class,
-            () -> FashionMnist.prepare(spark, empty, null, dir.resolve("none").toString(), false));
+    DataException e = assertThrows(
+        DataException.class,
+        () -> FashionMnist.prepare(spark, empty, null, dir.resolve("none").toString(), false));
 
     assertEquals(
         "Cannot find Fashion-MNIST in "
@@ -174,10 +172,9 @@ class FashionMnistTest {
       String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/fmnist";
       Path empty = Files.createDirectories(dir.resolve("nothing-here"));
 
-      DataException corrupt =
-          assertThrows(
-              DataException.class,
-              () -> FashionMnist.prepare(spark, empty, URI.create(base), output + "-x", false));
+      DataException corrupt = assertThrows(
+          DataException.class,
+          () -> FashionMnist.prepare(spark, empty, URI.create(base), output + "-x", false));
       assertEquals(
           "Cannot read "
               + base
@@ -185,12 +182,10 @@ class FashionMnistTest {
               + " input stream)",
           corrupt.getMessage());
 
-      StorageException missing =
-          assertThrows(
-              StorageException.class,
-              () ->
-                  FashionMnist.prepare(
-                      spark, null, URI.create(base + "/gone/"), output + "-y", false));
+      StorageException missing = assertThrows(
+          StorageException.class,
+          () ->
+              FashionMnist.prepare(spark, null, URI.create(base + "/gone/"), output + "-y", false));
       assertEquals(
           "Cannot download " + base + "/gone/train-images-idx3-ubyte.gz: HTTP 404",
           missing.getMessage());
@@ -202,17 +197,15 @@ class FashionMnistTest {
   /** An HTTP server on loopback that serves {@code files} by path and 404 for anything else. */
   private static HttpServer serve(Map<String, byte[]> files) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          byte[] body = files.get(exchange.getRequestURI().getPath());
-          exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            if (body != null) {
-              out.write(body);
-            }
-          }
-        });
+    server.createContext("/", exchange -> {
+      byte[] body = files.get(exchange.getRequestURI().getPath());
+      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        if (body != null) {
+          out.write(body);
+        }
+      }
+    });
     server.start();
     return server;
   }

@@ -20,11 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class IdxTest {
   private static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void readsPlainAndGzippedFilesAlike() throws IOException {
-    byte[] pixels = {0, 1, 2, 3, 4, 5, (byte) 250, (byte) 251, (byte) 252, (byte) 253, 0, (byte) 255};
+    byte[] pixels = {0, 1, 2, 3, 4, 5, (byte) 250, (byte) 251, (byte) 252, (byte) 253, 0, (byte) 255
+    };
     byte[] plain = idx(Idx.IMAGES_MAGIC, new int[] {2, 2, 3}, pixels);
 
     for (byte[] content : new byte[][] {plain, gzip(plain)}) {
@@ -76,24 +78,20 @@ class IdxTest {
     DataException e = assertThrows(DataException.class, () -> Idx.readImages(labels));
 
     assertEquals(
-        "Cannot read "
-            + labels
-            + ": bad magic number 0x00000801, expected 0x00000803 (IDX images)",
+        "Cannot read " + labels + ": bad magic number 0x00000801, expected 0x00000803 (IDX images)",
         e.getMessage());
   }
 
   @Test
   void rejectsShortHeaderTrailingDataAndMissingFile() {
-    DataException header =
-        assertThrows(
-            DataException.class,
-            () -> Idx.readLabels(new ByteArrayInputStream(new byte[] {0, 0, 8, 1, 0}), "x"));
+    DataException header = assertThrows(
+        DataException.class,
+        () -> Idx.readLabels(new ByteArrayInputStream(new byte[] {0, 0, 8, 1, 0}), "x"));
     assertEquals("Cannot read x: file ends inside the IDX header", header.getMessage());
 
     byte[] trailing = Arrays.copyOf(idx(Idx.LABELS_MAGIC, new int[] {1}, new byte[] {7}), 10);
-    DataException extra =
-        assertThrows(
-            DataException.class, () -> Idx.readLabels(new ByteArrayInputStream(trailing), "y"));
+    DataException extra = assertThrows(
+        DataException.class, () -> Idx.readLabels(new ByteArrayInputStream(trailing), "y"));
     assertEquals(
         "Cannot read y: unexpected data after the 1 label bytes the header promises",
         extra.getMessage());

@@ -1,11 +1,11 @@
 package dev.runway.datasets;
 
-import dev.runway.TestSpark;
 import static org.apache.spark.sql.functions.avg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runway.TestSpark;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +26,8 @@ class SyntheticTabularTest {
   private static final long SEED = 42;
   private static final int PARTITIONS = 4;
 
-  @TempDir static Path dir;
+  @TempDir
+  static Path dir;
 
   private static SparkSession spark;
   private static long generated;
@@ -38,7 +39,6 @@ class SyntheticTabularTest {
     generated = SyntheticTabular.generate(spark, ROWS, SEED, PARTITIONS, path("seed-42"));
     data = spark.read().parquet(path("seed-42")).cache();
   }
-
 
   @Test
   void writesTheDocumentedColumns() {
@@ -57,18 +57,17 @@ class SyntheticTabularTest {
 
   @Test
   void valuesHaveTheDocumentedShape() {
-    Row stats =
-        data.selectExpr(
-                "avg(CASE WHEN age IS NULL THEN 1D ELSE 0D END)",
-                "count(DISTINCT region)",
-                "count(DISTINCT plan)",
-                "count(DISTINCT device)",
-                "count(DISTINCT user_agent)",
-                "min(signup_date) >= DATE'2022-01-01' AND max(signup_date) <= DATE'2024-12-31'",
-                "min(tenure_months)",
-                "max(tenure_months)",
-                "avg(support_calls)")
-            .first();
+    Row stats = data.selectExpr(
+            "avg(CASE WHEN age IS NULL THEN 1D ELSE 0D END)",
+            "count(DISTINCT region)",
+            "count(DISTINCT plan)",
+            "count(DISTINCT device)",
+            "count(DISTINCT user_agent)",
+            "min(signup_date) >= DATE'2022-01-01' AND max(signup_date) <= DATE'2024-12-31'",
+            "min(tenure_months)",
+            "max(tenure_months)",
+            "avg(support_calls)")
+        .first();
 
     assertEquals(0.05, stats.getDouble(0), 0.01, "share of null ages");
     assertEquals(8L, stats.getLong(1));
@@ -95,9 +94,8 @@ class SyntheticTabularTest {
 
   @Test
   void premiumPlansChurnMoreThanBasicAsPlanted() {
-    Map<String, Double> rates =
-        data.groupBy("plan").agg(avg("churned")).collectAsList().stream()
-            .collect(Collectors.toMap(r -> r.getString(0), r -> r.getDouble(1)));
+    Map<String, Double> rates = data.groupBy("plan").agg(avg("churned")).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getDouble(1)));
 
     assertTrue(SyntheticTabular.PLANTED.get("plan=premium") > 0);
     assertTrue(rates.get("premium") - rates.get("basic") > 0.2, "churn rates by plan " + rates);
@@ -106,22 +104,20 @@ class SyntheticTabularTest {
   @Test
   void logisticRegressionRecoversThePlantedCoefficients() {
     List<String> terms = List.copyOf(SyntheticTabular.PLANTED.keySet()).subList(1, 7);
-    Dataset<Row> features =
-        data.selectExpr(
-            "CASE WHEN plan = 'premium' THEN 1.0 ELSE 0.0 END AS premium",
-            "CASE WHEN plan = 'standard' THEN 1.0 ELSE 0.0 END AS standard",
-            "CASE WHEN region = 'north' THEN 1.0 ELSE 0.0 END AS north",
-            "(tenure_months - 36.5) / sqrt((72 * 72 - 1) / 12.0) AS tenure",
-            "(monthly_usage - 50) / 15 AS usage",
-            "(support_calls - 1.5) / sqrt(1.5) AS calls",
-            "noise_1",
-            "CAST(churned AS DOUBLE) AS label");
-    Dataset<Row> assembled =
-        new VectorAssembler()
-            .setInputCols(
-                new String[] {"premium", "standard", "north", "tenure", "usage", "calls", "noise_1"})
-            .setOutputCol("features")
-            .transform(features);
+    Dataset<Row> features = data.selectExpr(
+        "CASE WHEN plan = 'premium' THEN 1.0 ELSE 0.0 END AS premium",
+        "CASE WHEN plan = 'standard' THEN 1.0 ELSE 0.0 END AS standard",
+        "CASE WHEN region = 'north' THEN 1.0 ELSE 0.0 END AS north",
+        "(tenure_months - 36.5) / sqrt((72 * 72 - 1) / 12.0) AS tenure",
+        "(monthly_usage - 50) / 15 AS usage",
+        "(support_calls - 1.5) / sqrt(1.5) AS calls",
+        "noise_1",
+        "CAST(churned AS DOUBLE) AS label");
+    Dataset<Row> assembled = new VectorAssembler()
+        .setInputCols(
+            new String[] {"premium", "standard", "north", "tenure", "usage", "calls", "noise_1"})
+        .setOutputCol("features")
+        .transform(features);
 
     LogisticRegressionModel model =
         new LogisticRegression().setRegParam(0).setStandardization(false).fit(assembled);
@@ -136,10 +132,9 @@ class SyntheticTabularTest {
 
   @Test
   void rejectsNonPositiveSizes() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> SyntheticTabular.generate(spark, 0, SEED, PARTITIONS, path("never")));
+    IllegalArgumentException e = assertThrows(
+        IllegalArgumentException.class,
+        () -> SyntheticTabular.generate(spark, 0, SEED, PARTITIONS, path("never")));
     assertEquals(
         "Cannot generate synthetic data with rows=0: the value must be positive", e.getMessage());
   }

@@ -1,6 +1,5 @@
 package dev.runway.eval;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.LABEL;
 import static dev.runway.features.Columns.PREDICTION;
 import static dev.runway.features.Columns.PROBABILITY;
@@ -49,8 +48,9 @@ class MetricsTest {
 
   @Test
   void regressionMetricsMatchTheirDefinitions() {
-    Dataset<Row> p = TestSpark.session().sql(
-        "SELECT * FROM VALUES (1.0D, 1.5D), (2.0D, 2.0D), (3.0D, 2.0D), (6.0D, 7.0D) AS t(_label, _prediction)");
+    Dataset<Row> p = TestSpark.session()
+        .sql(
+            "SELECT * FROM VALUES (1.0D, 1.5D), (2.0D, 2.0D), (3.0D, 2.0D), (6.0D, 7.0D) AS t(_label, _prediction)");
     Map<String, Object> m = Metrics.of(p, REGRESSION);
     double mse = (0.25 + 0 + 1 + 1) / 4;
     double mean = 3.0;
@@ -89,10 +89,14 @@ class MetricsTest {
         double margin = Math.round((p[1] - p[0]) * 100) / 100.0;
         raw = new double[] {-margin, margin};
       }
-      list.add(RowFactory.create((double) label, (double) prediction, Vectors.dense(p), Vectors.dense(raw)));
+      list.add(RowFactory.create(
+          (double) label, (double) prediction, Vectors.dense(p), Vectors.dense(raw)));
     }
-    StructType schema = new StructType().add(LABEL, DataTypes.DoubleType).add(PREDICTION, DataTypes.DoubleType)
-        .add(PROBABILITY, SQLDataTypes.VectorType()).add(RAW, SQLDataTypes.VectorType());
+    StructType schema = new StructType()
+        .add(LABEL, DataTypes.DoubleType)
+        .add(PREDICTION, DataTypes.DoubleType)
+        .add(PROBABILITY, SQLDataTypes.VectorType())
+        .add(RAW, SQLDataTypes.VectorType());
     return TestSpark.session().createDataFrame(list, schema);
   }
 
@@ -103,13 +107,18 @@ class MetricsTest {
       double y = 1000 + 50 * random.nextDouble();
       list.add(RowFactory.create(y, y + 10 * (random.nextDouble() - 0.4)));
     }
-    StructType schema = new StructType().add(LABEL, DataTypes.DoubleType).add(PREDICTION, DataTypes.DoubleType);
+    StructType schema =
+        new StructType().add(LABEL, DataTypes.DoubleType).add(PREDICTION, DataTypes.DoubleType);
     return TestSpark.session().createDataFrame(list, schema);
   }
 
   private static double spark(Dataset<Row> p, String metric) {
-    return new MulticlassClassificationEvaluator().setMetricName(metric).setLabelCol(LABEL)
-        .setPredictionCol(PREDICTION).setProbabilityCol(PROBABILITY).evaluate(p);
+    return new MulticlassClassificationEvaluator()
+        .setMetricName(metric)
+        .setLabelCol(LABEL)
+        .setPredictionCol(PREDICTION)
+        .setProbabilityCol(PROBABILITY)
+        .evaluate(p);
   }
 
   /** The array metrics the bootstrap resamples, counted once each, are today's Spark metrics. */
@@ -122,8 +131,15 @@ class MetricsTest {
     assertFalse(a.sampled());
     int[] ones = WeightedMetrics.ones(a.size());
     double auc = WeightedMetrics.auc(a.label(), a.score(), a.ascendingScore(), ones);
-    assertEquals(new BinaryClassificationEvaluator().setMetricName("areaUnderROC").setLabelCol(LABEL)
-        .setRawPredictionCol(RAW).setNumBins(0).evaluate(p), auc, 1e-12);
+    assertEquals(
+        new BinaryClassificationEvaluator()
+            .setMetricName("areaUnderROC")
+            .setLabelCol(LABEL)
+            .setRawPredictionCol(RAW)
+            .setNumBins(0)
+            .evaluate(p),
+        auc,
+        1e-12);
     assertEquals((double) today.get("auc"), auc, 1e-12);
     double accuracy = WeightedMetrics.accuracy(a.label(), a.prediction(), ones);
     assertEquals(spark(p, "accuracy"), accuracy, 1e-12);
@@ -131,7 +147,8 @@ class MetricsTest {
     double f1 = WeightedMetrics.weightedF1(a.label(), a.prediction(), 2, ones);
     assertEquals(spark(p, "weightedFMeasure"), f1, 1e-12);
     assertEquals((double) today.get("weighted_f1"), f1, 1e-12);
-    double logLoss = WeightedMetrics.mean(WeightedMetrics.logLosses(a.trueClassProbability()), ones);
+    double logLoss =
+        WeightedMetrics.mean(WeightedMetrics.logLosses(a.trueClassProbability()), ones);
     assertEquals((double) today.get("log_loss"), logLoss, 1e-12);
     p.unpersist();
   }
@@ -143,10 +160,18 @@ class MetricsTest {
     PredictionArrays a = PredictionArrays.collect(p, THREE, 2_000, 1_000_000, 2);
     assertNull(a.score());
     int[] ones = WeightedMetrics.ones(a.size());
-    assertEquals((double) today.get("accuracy"), WeightedMetrics.accuracy(a.label(), a.prediction(), ones), 1e-12);
-    assertEquals(spark(p, "weightedFMeasure"), WeightedMetrics.weightedF1(a.label(), a.prediction(), 3, ones), 1e-12);
-    assertEquals((double) today.get("log_loss"),
-        WeightedMetrics.mean(WeightedMetrics.logLosses(a.trueClassProbability()), ones), 1e-12);
+    assertEquals(
+        (double) today.get("accuracy"),
+        WeightedMetrics.accuracy(a.label(), a.prediction(), ones),
+        1e-12);
+    assertEquals(
+        spark(p, "weightedFMeasure"),
+        WeightedMetrics.weightedF1(a.label(), a.prediction(), 3, ones),
+        1e-12);
+    assertEquals(
+        (double) today.get("log_loss"),
+        WeightedMetrics.mean(WeightedMetrics.logLosses(a.trueClassProbability()), ones),
+        1e-12);
     p.unpersist();
   }
 
@@ -155,8 +180,10 @@ class MetricsTest {
     Dataset<Row> p = regressor(2_000, 3).cache();
     Map<String, Object> today = Metrics.of(p, REGRESSION);
     PredictionArrays a = PredictionArrays.collect(p, REGRESSION, 2_000, 1_000_000, 3);
-    double[] m = WeightedMetrics.regression(a.label(), a.prediction(), WeightedMetrics.ones(a.size()));
-    RegressionEvaluator spark = new RegressionEvaluator().setLabelCol(LABEL).setPredictionCol(PREDICTION);
+    double[] m =
+        WeightedMetrics.regression(a.label(), a.prediction(), WeightedMetrics.ones(a.size()));
+    RegressionEvaluator spark =
+        new RegressionEvaluator().setLabelCol(LABEL).setPredictionCol(PREDICTION);
     String[] names = {"rmse", "mae", "r2"};
     for (int i = 0; i < 3; i++) {
       assertEquals(spark.setMetricName(names[i]).evaluate(p), m[i], 1e-9, names[i]);
@@ -184,19 +211,25 @@ class MetricsTest {
     assertEquals(Map.of("replicates", 1000, "seed", 42L, "rows", 600), intervals.get("bootstrap"));
     long correct = Math.round((double) m.get("accuracy") * 600);
     var wilson = Wilson.interval(correct, 600, 0.95);
-    assertEquals(Map.of("lower", wilson.lower(), "upper", wilson.upper(), "method", "wilson"), interval(m, "accuracy"));
+    assertEquals(
+        Map.of("lower", wilson.lower(), "upper", wilson.upper(), "method", "wilson"),
+        interval(m, "accuracy"));
     for (String name : List.of("weighted_f1", "log_loss", "auc")) {
       Map<String, Object> i = interval(m, name);
       double point = (double) m.get(name);
       assertEquals("bootstrap", i.get("method"), name);
       assertEquals(1000, i.get("replicates"), name);
-      assertTrue((double) i.get("lower") < point && point < (double) i.get("upper"), name + " " + point + " " + i);
+      assertTrue(
+          (double) i.get("lower") < point && point < (double) i.get("upper"),
+          name + " " + point + " " + i);
       // 600 rows: a 95% interval of these metrics is hundredths wide, not 0; log loss is wider
       // (one row in 50 has a clipped loss of 34.5).
-      assertTrue(width(i) > 0.01 && width(i) < (name.equals("log_loss") ? 1.0 : 0.3), name + " " + i);
+      assertTrue(
+          width(i) > 0.01 && width(i) < (name.equals("log_loss") ? 1.0 : 0.3), name + " " + i);
     }
     // The same seed gives the same intervals, whatever the partitioning; another seed does not.
-    assertClose(m.get("intervals"), Metrics.of(p.repartition(5), BINARY, INTERVALS, 42).get("intervals"));
+    assertClose(
+        m.get("intervals"), Metrics.of(p.repartition(5), BINARY, INTERVALS, 42).get("intervals"));
     assertFalse(m.get("intervals").equals(Metrics.of(p, BINARY, INTERVALS, 43).get("intervals")));
     p.unpersist();
   }
@@ -205,7 +238,8 @@ class MetricsTest {
   void noReplicatesLeavesOnlyWilson() {
     Dataset<Row> p = classifier(100, 3, 5);
     Map<String, Object> m = Metrics.of(p, THREE, new EvaluateSettings(0.9, 0, 1_000_000), 1);
-    assertEquals(List.of("confidence", "accuracy"), List.copyOf(((Map<?, ?>) m.get("intervals")).keySet()));
+    assertEquals(
+        List.of("confidence", "accuracy"), List.copyOf(((Map<?, ?>) m.get("intervals")).keySet()));
   }
 
   @Test
@@ -215,7 +249,8 @@ class MetricsTest {
     for (String name : List.of("rmse", "mae", "r2")) {
       double point = (double) m.get(name);
       Map<String, Object> i = interval(m, name);
-      assertTrue((double) i.get("lower") < point && point < (double) i.get("upper"), name + " " + i);
+      assertTrue(
+          (double) i.get("lower") < point && point < (double) i.get("upper"), name + " " + i);
     }
     assertNull(interval(m, "accuracy"));
   }
@@ -231,7 +266,8 @@ class MetricsTest {
     Map<String, Object> all = Metrics.of(p, BINARY, INTERVALS, 9);
     Map<String, Object> capped = Metrics.of(p, BINARY, new EvaluateSettings(0.95, 1000, 5_000), 9);
     @SuppressWarnings("unchecked")
-    Map<String, Object> bootstrap = (Map<String, Object>) ((Map<String, Object>) capped.get("intervals")).get("bootstrap");
+    Map<String, Object> bootstrap =
+        (Map<String, Object>) ((Map<String, Object>) capped.get("intervals")).get("bootstrap");
     int sampled = (int) bootstrap.get("rows");
     assertTrue(Math.abs(sampled - 5_000) < 300, "about 5,000 rows sampled: " + sampled);
     assertEquals(20_000L, bootstrap.get("sampled_from"));
@@ -239,15 +275,19 @@ class MetricsTest {
     for (String name : List.of("weighted_f1", "log_loss", "auc")) {
       double point = (double) capped.get(name);
       Map<String, Object> i = interval(capped, name);
-      assertTrue((double) i.get("lower") < point && point < (double) i.get("upper"), name + " " + i);
+      assertTrue(
+          (double) i.get("lower") < point && point < (double) i.get("upper"), name + " " + i);
       double ratio = width(i) / width(interval(all, name));
-      assertTrue(ratio > 0.8 && ratio < 1.25, name + ": capped " + i + " vs all " + interval(all, name));
+      assertTrue(
+          ratio > 0.8 && ratio < 1.25, name + ": capped " + i + " vs all " + interval(all, name));
     }
     // Wilson needs no sample: the confusion matrix counts every row.
     assertEquals(interval(all, "accuracy"), interval(capped, "accuracy"));
     // The sample is drawn by a hash of each row, so partitioning does not change it either.
-    assertClose(capped.get("intervals"),
-        Metrics.of(p.repartition(3), BINARY, new EvaluateSettings(0.95, 1000, 5_000), 9).get("intervals"));
+    assertClose(
+        capped.get("intervals"),
+        Metrics.of(p.repartition(3), BINARY, new EvaluateSettings(0.95, 1000, 5_000), 9)
+            .get("intervals"));
     p.unpersist();
   }
 

@@ -2,7 +2,6 @@ package dev.runway.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.stats.Bootstrap;
 import dev.runway.stats.Coverage;
@@ -66,18 +65,30 @@ class WeightedMetricsTest {
       }
     }
     int[] ones = WeightedMetrics.ones(total);
-    assertEquals(WeightedMetrics.accuracy(repeated[0], repeated[1], ones),
-        WeightedMetrics.accuracy(label, prediction, counts), 1e-12);
-    assertEquals(WeightedMetrics.weightedF1(repeated[0], repeated[1], classes, ones),
-        WeightedMetrics.weightedF1(label, prediction, classes, counts), 1e-12);
-    assertEquals(WeightedMetrics.mean(WeightedMetrics.logLosses(repeated[2]), ones),
-        WeightedMetrics.mean(WeightedMetrics.logLosses(probability), counts), 1e-12);
+    assertEquals(
+        WeightedMetrics.accuracy(repeated[0], repeated[1], ones),
+        WeightedMetrics.accuracy(label, prediction, counts),
+        1e-12);
+    assertEquals(
+        WeightedMetrics.weightedF1(repeated[0], repeated[1], classes, ones),
+        WeightedMetrics.weightedF1(label, prediction, classes, counts),
+        1e-12);
+    assertEquals(
+        WeightedMetrics.mean(WeightedMetrics.logLosses(repeated[2]), ones),
+        WeightedMetrics.mean(WeightedMetrics.logLosses(probability), counts),
+        1e-12);
     double[] binary = Arrays.stream(label).map(l -> l == 1 ? 1 : 0).toArray();
-    double[] repeatedBinary = Arrays.stream(repeated[0]).map(l -> l == 1 ? 1 : 0).toArray();
-    assertEquals(WeightedMetrics.auc(repeatedBinary, repeated[3], WeightedMetrics.ascendingOrder(repeated[3]), ones),
-        WeightedMetrics.auc(binary, score, WeightedMetrics.ascendingOrder(score), counts), 1e-12);
-    assertArrayEquals(WeightedMetrics.regression(repeated[4], repeated[5], ones),
-        WeightedMetrics.regression(value, estimate, counts), 1e-9);
+    double[] repeatedBinary =
+        Arrays.stream(repeated[0]).map(l -> l == 1 ? 1 : 0).toArray();
+    assertEquals(
+        WeightedMetrics.auc(
+            repeatedBinary, repeated[3], WeightedMetrics.ascendingOrder(repeated[3]), ones),
+        WeightedMetrics.auc(binary, score, WeightedMetrics.ascendingOrder(score), counts),
+        1e-12);
+    assertArrayEquals(
+        WeightedMetrics.regression(repeated[4], repeated[5], ones),
+        WeightedMetrics.regression(value, estimate, counts),
+        1e-9);
   }
 
   @Test
@@ -90,7 +101,8 @@ class WeightedMetricsTest {
 
   @Test
   void rSquaredOfAConstantLabelIsUndefined() {
-    double[] m = WeightedMetrics.regression(new double[] {2, 2, 2}, new double[] {1, 2, 3}, WeightedMetrics.ones(3));
+    double[] m = WeightedMetrics.regression(
+        new double[] {2, 2, 2}, new double[] {1, 2, 3}, WeightedMetrics.ones(3));
     assertEquals(Math.sqrt(2.0 / 3), m[0], 1e-15);
     assertEquals(2.0 / 3, m[1], 1e-15);
     assertEquals(Double.NaN, m[2]);
@@ -120,7 +132,8 @@ class WeightedMetricsTest {
       int[] order = WeightedMetrics.ascendingOrder(score);
       Interval interval = new Bootstrap(1_000, 0.95, random.nextLong())
           .intervals(n, counts -> new double[] {WeightedMetrics.auc(label, score, order, counts)})
-          .get(0).orElseThrow();
+          .get(0)
+          .orElseThrow();
       coverage.add(interval, truth);
     }
     coverage.assertNominal95("AUC (binormal, n=200)");

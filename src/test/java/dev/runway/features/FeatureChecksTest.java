@@ -22,41 +22,63 @@ class FeatureChecksTest {
   @Test
   void missingColumnsAreNamedWithTheirKey() {
     FeatureSettings f = features(List.of(), "labl", List.of("colour"), List.of("size"));
-    DataException e = assertThrows(DataException.class, () -> FeatureChecks.checkColumns(SCHEMA, f));
-    assertEquals(List.of(
-        "Cannot use column 'labl' from features.label: the training table has no such column (it has: color, size, count, label)",
-        "Cannot use column 'colour' from features.categorical: the training table has no such column (it has: color, size, count, label)"),
+    DataException e =
+        assertThrows(DataException.class, () -> FeatureChecks.checkColumns(SCHEMA, f));
+    assertEquals(
+        List.of(
+            "Cannot use column 'labl' from features.label: the training table has no such column (it has: color, size, count, label)",
+            "Cannot use column 'colour' from features.categorical: the training table has no such column (it has: color, size, count, label)"),
         e.getMessage().lines().toList());
   }
 
   @Test
   void aStringInNumericIsADataError() {
     FeatureSettings f = features(List.of(), "label", List.of(), List.of("color"));
-    DataException e = assertThrows(DataException.class, () -> FeatureChecks.checkColumns(SCHEMA, f));
-    assertEquals("Column 'color' (features.numeric) is string, not a number: cast it in features.sql or"
-        + " list it in features.categorical", e.getMessage());
+    DataException e =
+        assertThrows(DataException.class, () -> FeatureChecks.checkColumns(SCHEMA, f));
+    assertEquals(
+        "Column 'color' (features.numeric) is string, not a number: cast it in features.sql or"
+            + " list it in features.categorical",
+        e.getMessage());
   }
 
   @Test
   void aCategoricalColumnWithTooManyValuesIsRefusedBeforeAnythingIsCollected() {
-    Dataset<Row> t = spark.range(1000).selectExpr("CAST(id AS STRING) AS color", "id * 1.0 AS size",
-        "CAST(id % 5 AS INT) AS count", "CAST(id % 2 AS STRING) AS label");
-    DataException e = assertThrows(DataException.class, () -> FeatureChecks.checkValues(t,
-        features(List.of(), "label", List.of("count", "color"), List.of())));
-    assertTrue(e.getMessage().matches("Column 'color' \\(features.categorical\\) has about \\d+ distinct values,"
-        + " more than features.max-categories = 100: list it in features.hashed.columns instead"), e.getMessage());
+    Dataset<Row> t = spark
+        .range(1000)
+        .selectExpr(
+            "CAST(id AS STRING) AS color",
+            "id * 1.0 AS size",
+            "CAST(id % 5 AS INT) AS count",
+            "CAST(id % 2 AS STRING) AS label");
+    DataException e = assertThrows(
+        DataException.class,
+        () -> FeatureChecks.checkValues(
+            t, features(List.of(), "label", List.of("count", "color"), List.of())));
+    assertTrue(
+        e.getMessage()
+            .matches(
+                "Column 'color' \\(features.categorical\\) has about \\d+ distinct values,"
+                    + " more than features.max-categories = 100: list it in features.hashed.columns instead"),
+        e.getMessage());
     FeatureChecks.checkValues(t, features(List.of(), "label", List.of("count"), List.of()));
   }
 
   @Test
   void infiniteNumbersAreRefusedAndNaNIsImputed() {
-    Dataset<Row> t = spark.sql("SELECT * FROM VALUES ('a', 1.0D, 1, 'x'), ('b', double('Infinity'), 2, 'y'),"
-        + " ('c', double('NaN'), 3, 'x'), ('d', double('-Infinity'), 4, 'y') AS t(color, size, count, label)");
-    DataException e = assertThrows(DataException.class,
-        () -> FeatureChecks.checkValues(t, features(List.of(), "label", List.of(), List.of("size", "count"))));
-    assertEquals("Column 'size' (features.numeric) has 2 infinite values in the training split: filter or cap"
-        + " them in features.sql", e.getMessage());
-    FeatureChecks.checkValues(t.filter("abs(size) != double('Infinity')"),
+    Dataset<Row> t = spark.sql(
+        "SELECT * FROM VALUES ('a', 1.0D, 1, 'x'), ('b', double('Infinity'), 2, 'y'),"
+            + " ('c', double('NaN'), 3, 'x'), ('d', double('-Infinity'), 4, 'y') AS t(color, size, count, label)");
+    DataException e = assertThrows(
+        DataException.class,
+        () -> FeatureChecks.checkValues(
+            t, features(List.of(), "label", List.of(), List.of("size", "count"))));
+    assertEquals(
+        "Column 'size' (features.numeric) has 2 infinite values in the training split: filter or cap"
+            + " them in features.sql",
+        e.getMessage());
+    FeatureChecks.checkValues(
+        t.filter("abs(size) != double('Infinity')"),
         features(List.of(), "label", List.of(), List.of("size", "count")));
   }
 }

@@ -25,14 +25,22 @@ class FeaturePipelineTest {
 
   @Test
   void unseenAndNullCategoriesShareTheirOwnBucketAndNumbersAreImputed() {
-    Dataset<Row> train = rows(spark,
-        new Object[] {"red", 1.0, 1, "a"}, new Object[] {"red", 3.0, 2, "b"},
-        new Object[] {"blue", null, 3, "a"}, new Object[] {"green", 5.0, 4, "b"});
+    Dataset<Row> train = rows(
+        spark,
+        new Object[] {"red", 1.0, 1, "a"},
+        new Object[] {"red", 3.0, 2, "b"},
+        new Object[] {"blue", null, 3, "a"},
+        new Object[] {"green", 5.0, 4, "b"});
     FeatureSettings f = features(List.of(), "label", List.of("color"), List.of("size", "count"));
     PipelineModel model = FeaturePipeline.pipeline(f, Map.of()).fit(train);
-    Dataset<Row> scored = model.transform(rows(spark,
-        new Object[] {"purple", null, 1, "a"}, new Object[] {null, 3.0, 1, "a"}, new Object[] {"red", 3.0, 1, "a"}));
-    List<Vector> v = scored.select(Columns.FEATURES).collectAsList().stream().map(r -> r.<Vector>getAs(0)).toList();
+    Dataset<Row> scored = model.transform(rows(
+        spark,
+        new Object[] {"purple", null, 1, "a"},
+        new Object[] {null, 3.0, 1, "a"},
+        new Object[] {"red", 3.0, 1, "a"}));
+    List<Vector> v = scored.select(Columns.FEATURES).collectAsList().stream()
+        .map(r -> r.<Vector>getAs(0))
+        .toList();
     // 2 standardized numbers, then red, blue, green and one bucket for anything else.
     assertEquals(6, v.get(0).size());
     assertEquals(1.0, v.get(0).apply(5), "unseen value in the extra bucket");
@@ -45,26 +53,60 @@ class FeaturePipelineTest {
 
   @Test
   void arraysOfNumbersBecomeVectors() {
-    Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings("source", List.of(), "y", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN,
-        false, List.of("pixels"), List.of(), 64);
+    Dataset<Row> t =
+        spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings(
+        "source",
+        List.of(),
+        "y",
+        Task.AUTO,
+        20,
+        List.of(),
+        100,
+        List.of(),
+        ImputeStrategy.MEAN,
+        false,
+        List.of("pixels"),
+        List.of(),
+        64);
     FeatureChecks.checkColumns(t.schema(), f);
     Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
-    Vector v = FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared).transform(prepared).orderBy("y", "pixels")
-        .select(Columns.FEATURES).collectAsList().get(3).getAs(0);
+    Vector v = FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f))
+        .fit(prepared)
+        .transform(prepared)
+        .orderBy("y", "pixels")
+        .select(Columns.FEATURES)
+        .collectAsList()
+        .get(3)
+        .getAs(0);
     assertEquals(2, v.size());
     assertEquals(6.0, v.apply(1));
   }
 
   @Test
   void anEmptySplitTransformsAndAVectorOfAnotherSizeIsRejected() {
-    Dataset<Row> t = spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings("source", List.of(), "y", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN,
-        true, List.of("pixels"), List.of(), 64);
+    Dataset<Row> t =
+        spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings(
+        "source",
+        List.of(),
+        "y",
+        Task.AUTO,
+        20,
+        List.of(),
+        100,
+        List.of(),
+        ImputeStrategy.MEAN,
+        true,
+        List.of("pixels"),
+        List.of(),
+        64);
     Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
-    PipelineModel model = FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    PipelineModel model =
+        FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
     assertEquals(0, model.transform(prepared.limit(0)).count());
-    Dataset<Row> wider = FeaturePipeline.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
+    Dataset<Row> wider =
+        FeaturePipeline.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
     Exception e = assertThrows(Exception.class, () -> model.transform(wider).collect());
     assertTrue(String.valueOf(e.getMessage()).contains("size"), e.getMessage());
   }

@@ -29,9 +29,21 @@ final class FeatureTables {
   }
 
   /** Features with task auto, mean imputation, standardizing, and no vector or hashed columns. */
-  static FeatureSettings features(List<SqlStatement> sql, String label, List<String> categorical,
-      List<String> numeric) {
-    return new FeatureSettings("source", sql, label, Task.AUTO, 20, categorical, 100, numeric, ImputeStrategy.MEAN,
-        true, List.of(), List.of(), 64);
+  static FeatureSettings features(
+      List<SqlStatement> sql, String label, List<String> categorical, List<String> numeric) {
+    return new FeatureSettings(
+        "source",
+        sql,
+        label,
+        Task.AUTO,
+        20,
+        categorical,
+        100,
+        numeric,
+        ImputeStrategy.MEAN,
+        true,
+        List.of(),
+        List.of(),
+        64);
   }
 }

@@ -8,19 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
+import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
 import dev.runway.config.JobSettings.FeatureSettings.Task;
-import dev.runway.config.JobSettings.FeatureSettings;
-import dev.runway.config.JobSettings.SplitSettings.Method;
 import dev.runway.config.JobSettings.SplitSettings;
+import dev.runway.config.JobSettings.SplitSettings.Method;
 import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.JobConfigException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,8 +31,12 @@ class SplitterTest {
   private final SparkSession spark = TestSpark.session();
 
   private Dataset<Row> table(int partitions) {
-    return spark.range(0, 20_000, 1, partitions)
-        .selectExpr("id", "CAST(id % 7 AS STRING) AS category", "id * 0.5 AS x",
+    return spark
+        .range(0, 20_000, 1, partitions)
+        .selectExpr(
+            "id",
+            "CAST(id % 7 AS STRING) AS category",
+            "id * 0.5 AS x",
             "date_add(DATE'2024-01-01', CAST(id % 365 AS INT)) AS day");
   }
 
@@ -51,7 +55,8 @@ class SplitterTest {
   @Test
   void randomSplitIsTheSameWhateverThePartitioningAndOrder() {
     Map<Long, String> one = assignment(Splitter.assign(table(1), random(42)));
-    Map<Long, String> many = assignment(Splitter.assign(table(7).orderBy(functions.rand(3)), random(42)));
+    Map<Long, String> many =
+        assignment(Splitter.assign(table(7).orderBy(functions.rand(3)), random(42)));
     assertEquals(one, many);
   }
 
@@ -76,27 +81,38 @@ class SplitterTest {
 
   @Test
   void columnSplitUsesTheCutPoints() {
-    SplitSettings byDay = new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "2024-10-01", "2024-12-01", "", 5, 1);
+    SplitSettings byDay =
+        new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "2024-10-01", "2024-12-01", "", 5, 1);
     for (Row r : Splitter.assign(table(2), byDay).select("day", Columns.SPLIT).collectAsList()) {
       String day = r.getDate(0).toString();
-      String expected = day.compareTo("2024-12-01") >= 0 ? "test" : day.compareTo("2024-10-01") >= 0 ? "validation" : "train";
+      String expected = day.compareTo("2024-12-01") >= 0
+          ? "test"
+          : day.compareTo("2024-10-01") >= 0 ? "validation" : "train";
       assertEquals(expected, r.getString(1), day);
     }
   }
 
   @Test
   void columnSplitRejectsACutPointOfTheWrongType() {
-    SplitSettings bad = new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "", "next year", "", 5, 1);
-    JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), bad));
-    assertEquals("Cannot set split.test-start = \"next year\": not a valid date for split column 'day'", e.getMessage());
+    SplitSettings bad =
+        new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "", "next year", "", 5, 1);
+    JobConfigException e =
+        assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), bad));
+    assertEquals(
+        "Cannot set split.test-start = \"next year\": not a valid date for split column 'day'",
+        e.getMessage());
   }
 
   @Test
   void columnSplitNamesAMissingColumn() {
-    SplitSettings bad = new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "when", "", "2024-01-01", "", 5, 1);
-    JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), bad));
-    assertEquals("Cannot split on column 'when' (split.column): the training table has no such column"
-        + " (it has: id, category, x, day)", e.getMessage());
+    SplitSettings bad =
+        new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "when", "", "2024-01-01", "", 5, 1);
+    JobConfigException e =
+        assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), bad));
+    assertEquals(
+        "Cannot split on column 'when' (split.column): the training table has no such column"
+            + " (it has: id, category, x, day)",
+        e.getMessage());
   }
 
   private static FeatureSettings features(String... sql) {
@@ -104,13 +120,26 @@ class SplitterTest {
     for (int i = 0; i < sql.length; i++) {
       statements.add(new SqlStatement("step" + i, sql[i]));
     }
-    return new FeatureSettings("source", statements, "x", Task.AUTO, 20, List.of(), 100, List.of(), ImputeStrategy.MEAN, true,
-        List.of(), List.of(), 64);
+    return new FeatureSettings(
+        "source",
+        statements,
+        "x",
+        Task.AUTO,
+        20,
+        List.of(),
+        100,
+        List.of(),
+        ImputeStrategy.MEAN,
+        true,
+        List.of(),
+        List.of(),
+        64);
   }
 
   private static Set<Long> testIds(Dataset<Row> withSplit) {
     Set<Long> ids = new TreeSet<>();
-    for (Row r : withSplit.filter(col(Columns.SPLIT).equalTo("test")).select("id").collectAsList()) {
+    for (Row r :
+        withSplit.filter(col(Columns.SPLIT).equalTo("test")).select("id").collectAsList()) {
       ids.add(r.getLong(0));
     }
     return ids;
@@ -120,23 +149,34 @@ class SplitterTest {
   void theTestRowsDoNotMoveWhenOnlyTheFeaturesChange() {
     Dataset<Row> source = table(3);
     Set<Long> asRead = testIds(Splitter.trainingTable(spark, source, features(), random(42)));
-    Set<Long> derived = testIds(Splitter.trainingTable(spark, source,
-        features("SELECT *, x * x AS x2, length(category) AS n FROM source"), random(42)));
-    Set<Long> dropped = testIds(Splitter.trainingTable(spark, source,
-        features("SELECT id, x FROM source", "SELECT id, x, x + 1 AS y FROM step0"), random(42)));
+    Set<Long> derived = testIds(Splitter.trainingTable(
+        spark,
+        source,
+        features("SELECT *, x * x AS x2, length(category) AS n FROM source"),
+        random(42)));
+    Set<Long> dropped = testIds(Splitter.trainingTable(
+        spark,
+        source,
+        features("SELECT id, x FROM source", "SELECT id, x, x + 1 AS y FROM step0"),
+        random(42)));
     assertEquals(4_000, asRead.size(), 300);
     assertEquals(asRead, derived);
     assertEquals(asRead, dropped);
     // Hashing the training table (what runway did before) would move rows: the guard that this
     // test can fail.
-    assertNotEquals(asRead, testIds(Splitter.assign(
-        source.selectExpr("*", "x * x AS x2", "length(category) AS n"), random(42))));
+    assertNotEquals(
+        asRead,
+        testIds(Splitter.assign(
+            source.selectExpr("*", "x * x AS x2", "length(category) AS n"), random(42))));
   }
 
   @Test
   void sqlAggregatesSeeOneSplitAtATime() {
-    Dataset<Row> rows = Splitter.trainingTable(spark, table(2),
-        features("SELECT category, count(*) AS n, min(id) AS id FROM source GROUP BY category"), random(42));
+    Dataset<Row> rows = Splitter.trainingTable(
+        spark,
+        table(2),
+        features("SELECT category, count(*) AS n, min(id) AS id FROM source GROUP BY category"),
+        random(42));
     // One row per category and split: no aggregate spans train and test.
     assertEquals(7 * 3, rows.count());
     assertEquals(20_000, rows.agg(functions.sum("n")).first().getLong(0));
@@ -144,12 +184,16 @@ class SplitterTest {
 
   @Test
   void aSplitKeyKeepsAnEntitysRowsTogether() {
-    SplitSettings byCategory = new SplitSettings(Method.RANDOM, 0.5, 0.0, 0.5, 42, "", "", "", "category", 5, 1);
+    SplitSettings byCategory =
+        new SplitSettings(Method.RANDOM, 0.5, 0.0, 0.5, 42, "", "", "", "category", 5, 1);
     Dataset<Row> rows = Splitter.assign(table(2), byCategory);
     assertEquals(7, rows.select("category", Columns.SPLIT).distinct().count());
-    SplitSettings missing = new SplitSettings(Method.RANDOM, 0.5, 0.0, 0.5, 42, "", "", "", "customer", 5, 1);
-    JobConfigException e = assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), missing));
-    assertEquals("Cannot split on split.key 'customer': the source has no such column (it has: id, category, x, day)",
+    SplitSettings missing =
+        new SplitSettings(Method.RANDOM, 0.5, 0.0, 0.5, 42, "", "", "", "customer", 5, 1);
+    JobConfigException e =
+        assertThrows(JobConfigException.class, () -> Splitter.assign(table(1), missing));
+    assertEquals(
+        "Cannot split on split.key 'customer': the source has no such column (it has: id, category, x, day)",
         e.getMessage());
   }
 
@@ -161,12 +205,14 @@ class SplitterTest {
     // The same test rows as the random split with the same fractions and seed.
     assertEquals(testIds(Splitter.assign(table(3), random(42))), testIds(placed));
 
-    Dataset<Row> train = Splitter.part(placed, "train").withColumn("label", expr("CAST(id % 3 = 0 AS DOUBLE)"));
+    Dataset<Row> train =
+        Splitter.part(placed, "train").withColumn("label", expr("CAST(id % 3 = 0 AS DOUBLE)"));
     Dataset<Row> folds = Splitter.folds(train, "label", 5, 42, 0);
     long rows = train.count();
     for (Row r : folds.groupBy(Columns.FOLD, "label").count().collectAsList()) {
       long classRows = train.filter(col("label").equalTo(r.getDouble(1))).count();
-      assertEquals(classRows / 5.0, r.getLong(2), 1.0, "fold " + r.getInt(0) + " class " + r.getDouble(1));
+      assertEquals(
+          classRows / 5.0, r.getLong(2), 1.0, "fold " + r.getInt(0) + " class " + r.getDouble(1));
     }
     assertEquals(rows, folds.count());
     // Another repeat deals other folds; the same repeat the same ones, whatever the partitioning.
@@ -174,7 +220,9 @@ class SplitterTest {
     assertEquals(foldOf(folds), foldOf(again));
     Map<Long, Integer> first = foldOf(folds);
     Map<Long, Integer> second = foldOf(Splitter.folds(train, "label", 5, 42, 1));
-    long moved = first.keySet().stream().filter(id -> !first.get(id).equals(second.get(id))).count();
+    long moved = first.keySet().stream()
+        .filter(id -> !first.get(id).equals(second.get(id)))
+        .count();
     assertTrue(moved > rows / 2, "a repeat deals new folds, moved " + moved);
   }
 

@@ -24,16 +24,25 @@ class SqlFeaturesTest {
   @Test
   void sqlStatementsChainAndAnalysisErrorsNameTheStatement() {
     Dataset<Row> source = rows(spark, new Object[] {"r", 2.0, 3, "a"});
-    FeatureSettings f = features(List.of(
-        new SqlStatement("doubled", "SELECT color, size * 2 AS size2, label FROM source"),
-        new SqlStatement("final", "SELECT *, size2 + 1 AS size3 FROM doubled")), "label", List.of(), List.of("size3"));
+    FeatureSettings f = features(
+        List.of(
+            new SqlStatement("doubled", "SELECT color, size * 2 AS size2, label FROM source"),
+            new SqlStatement("final", "SELECT *, size2 + 1 AS size3 FROM doubled")),
+        "label",
+        List.of(),
+        List.of("size3"));
     Row r = SqlFeatures.build(spark, source, f).first();
     assertEquals(5.0, r.getDouble(r.fieldIndex("size3")));
 
-    FeatureSettings bad = features(List.of(
-        new SqlStatement("ok", "SELECT * FROM source"),
-        new SqlStatement("broken", "SELECT colour FROM ok")), "label", List.of(), List.of("size"));
-    JobConfigException e = assertThrows(JobConfigException.class, () -> SqlFeatures.build(spark, source, bad));
+    FeatureSettings bad = features(
+        List.of(
+            new SqlStatement("ok", "SELECT * FROM source"),
+            new SqlStatement("broken", "SELECT colour FROM ok")),
+        "label",
+        List.of(),
+        List.of("size"));
+    JobConfigException e =
+        assertThrows(JobConfigException.class, () -> SqlFeatures.build(spark, source, bad));
     assertTrue(e.getMessage().startsWith("Cannot run features.sql[1] 'broken': "), e.getMessage());
     assertTrue(e.getMessage().contains("colour"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it validates and trains as written (fewer trees, to stay quick).
  */
 class AirportsJobTest {
-  @TempDir Path runs;
+  @TempDir
+  Path runs;
 
   @Test
   @SuppressWarnings("unchecked")
@@ -30,18 +31,34 @@ class AirportsJobTest {
     assertEquals(0, valid.code(), valid.err());
     assertEquals("airports", Json.parse(valid.out()).get("job"));
 
-    Cli.Result r = Cli.run("train", "--job", job, "--master", "local[2]", "--run-id", "t", "--set", source,
-        "--set", "output.root=\"" + runs + "\"", "--set", "model.random-forest.num-trees=10");
+    Cli.Result r = Cli.run(
+        "train",
+        "--job",
+        job,
+        "--master",
+        "local[2]",
+        "--run-id",
+        "t",
+        "--set",
+        source,
+        "--set",
+        "output.root=\"" + runs + "\"",
+        "--set",
+        "model.random-forest.num-trees=10");
     assertEquals(0, r.code(), r.err());
     Map<String, Object> line = Json.parse(r.out());
     RunDirectory run = RunDirectory.at(new Configuration(), (String) line.get("run_uri"));
     assertEquals(List.of(), run.verify());
     Map<String, Object> lineage = Json.parse(run.readText("lineage.json"));
     String schema = String.valueOf(lineage.get("source_schema"));
-    assertTrue(schema.matches("(?s).*latitude`? DOUBLE.*longitude`? DOUBLE.*"), "inferred, not text: " + schema);
+    assertTrue(
+        schema.matches("(?s).*latitude`? DOUBLE.*longitude`? DOUBLE.*"),
+        "inferred, not text: " + schema);
     Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
-    assertEquals(56, ((List<Object>) metrics.get("classes")).size(), "the states, DC and five territories");
-    Map<String, Object> test = (Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test");
+    assertEquals(
+        56, ((List<Object>) metrics.get("classes")).size(), "the states, DC and five territories");
+    Map<String, Object> test =
+        (Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test");
     // Two coordinates place most airports in their state; a class guessed from the largest
     // state (Alaska, 8% of rows) would score about 0.08.
     double accuracy = ((Number) test.get("accuracy")).doubleValue();

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * vector, a deterministic function of the row (the splits are not in any row order).
  */
 class ApplyExactnessTest {
-  @TempDir Path runs;
+  @TempDir
+  Path runs;
 
   private static String weatherJob() {
     return TestData.repo().resolve("conf/jobs/seattle-weather.conf").toString();
@@ -66,7 +67,8 @@ class ApplyExactnessTest {
    *
    * @return the test rows compared
    */
-  private int assertAppliedAsTrained(String runId, int scoringBatch, double tolerance, String... sets) {
+  private int assertAppliedAsTrained(
+      String runId, int scoringBatch, double tolerance, String... sets) {
     SparkSession spark = TestSpark.session();
     List<String> overrides = new ArrayList<>(List.of(sets));
     overrides.add("output.root=\"" + runs + "\"");
@@ -82,7 +84,8 @@ class ApplyExactnessTest {
     FittedRun run = FittedRun.load(spark, result.runUri(), List.of(), scoringBatch);
     Map<String, List<double[]>> applied;
     try (Source source = SourceReader.read(spark, job.settings().source())) {
-      Dataset<Row> testRows = Splitter.part(Splitter.assign(source.rows(), job.settings().split()), "test");
+      Dataset<Row> testRows =
+          Splitter.part(Splitter.assign(source.rows(), job.settings().split()), "test");
       applied = byFeatures(run.apply(testRows, true, "the test split"));
     }
 
@@ -95,7 +98,8 @@ class ApplyExactnessTest {
       for (int i = 0; i < want.size(); i++) {
         double[] w = want.get(i);
         double[] g = got.get(i);
-        String row = e.getKey() + ": trained " + Arrays.toString(w) + ", applied " + Arrays.toString(g);
+        String row =
+            e.getKey() + ": trained " + Arrays.toString(w) + ", applied " + Arrays.toString(g);
         assertEquals(w.length, g.length, row);
         assertEquals(w[0], g[0], row); // label
         assertEquals(w[1], g[1], row); // predicted class or value
@@ -107,8 +111,9 @@ class ApplyExactnessTest {
     }
     Map<String, Object> metrics = Json.parse(run.directory().readText("metrics.json"));
     @SuppressWarnings("unchecked")
-    Number testRows = (Number) ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
-        .get("rows");
+    Number testRows =
+        (Number) ((Map<String, Object>) ((Map<String, Object>) metrics.get("splits")).get("test"))
+            .get("rows");
     assertEquals(testRows.intValue(), rows, "every test row compared");
     return rows;
   }
@@ -117,16 +122,29 @@ class ApplyExactnessTest {
   void anMllibRunPredictsItsTestRowsExactlyAsTrainingDid() {
     // A random forest, with the job's SQL: the random split hashes source rows, so the test
     // split's rows are found from the source alone.
-    int rows = assertAppliedAsTrained("forest", 1024, 0.0, "split.method=random",
-        "model.random-forest.num-trees=10", "model.random-forest.max-depth=4", "evaluate.bootstrap-replicates=0");
+    int rows = assertAppliedAsTrained(
+        "forest",
+        1024,
+        0.0,
+        "split.method=random",
+        "model.random-forest.num-trees=10",
+        "model.random-forest.max-depth=4",
+        "evaluate.bootstrap-replicates=0");
     assertTrue(rows > 150, "a test split of " + rows + " rows");
   }
 
   @Test
   void aNetworkPredictsItsTestRowsAsTrainingDidToFloatPrecision() {
     // Scored in minibatches of 64 rows instead of training's 1024: batching must not matter.
-    int rows = assertAppliedAsTrained("mlp", 64, 1e-6, "split.method=random", "model.type=neural-network",
-        "model.neural-network.hidden-layers=[8]", "model.neural-network.learning-rate=0.01", "train.epochs=2",
+    int rows = assertAppliedAsTrained(
+        "mlp",
+        64,
+        1e-6,
+        "split.method=random",
+        "model.type=neural-network",
+        "model.neural-network.hidden-layers=[8]",
+        "model.neural-network.learning-rate=0.01",
+        "train.epochs=2",
         "evaluate.bootstrap-replicates=0");
     assertTrue(rows > 150, "a test split of " + rows + " rows");
   }

@@ -26,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest verifies, with metrics above what the data allows a working model to reach.
  */
 class TrainEndToEndTest {
-  @TempDir static Path shared;
-  @TempDir Path runs;
+  @TempDir
+  static Path shared;
+
+  @TempDir
+  Path runs;
 
   private static String synthetic;
 
@@ -42,8 +45,16 @@ class TrainEndToEndTest {
   }
 
   private Cli.Result train(String job, String runId, String... sets) {
-    List<String> args = new ArrayList<>(List.of("train", "--job", job, "--master", "local[2]",
-        "--run-id", runId, "--set", "output.root=\"" + runs + "\""));
+    List<String> args = new ArrayList<>(List.of(
+        "train",
+        "--job",
+        job,
+        "--master",
+        "local[2]",
+        "--run-id",
+        runId,
+        "--set",
+        "output.root=\"" + runs + "\""));
     for (String s : sets) {
       args.add("--set");
       args.add(s);
@@ -60,7 +71,9 @@ class TrainEndToEndTest {
 
   @SuppressWarnings("unchecked")
   private static double metric(Map<String, Object> line, String split, String name) {
-    return ((Number) ((Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get(split)).get(name)).doubleValue();
+    return ((Number) ((Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get(split))
+            .get(name))
+        .doubleValue();
   }
 
   private static RunDirectory runDir(Map<String, Object> line) {
@@ -70,8 +83,11 @@ class TrainEndToEndTest {
   @Test
   void seattleWeatherRandomForestCommitsAVerifiedRun() throws Exception {
     TestData.require(TestData.SEATTLE_WEATHER);
-    Map<String, Object> line = success(train(job("seattle-weather.conf"), "r1",
-        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"", "model.random-forest.num-trees=30"));
+    Map<String, Object> line = success(train(
+        job("seattle-weather.conf"),
+        "r1",
+        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"",
+        "model.random-forest.num-trees=30"));
     assertEquals("committed", line.get("status"));
     assertTrue(metric(line, "test", "accuracy") > 0.55, line.toString());
     RunDirectory run = runDir(line);
@@ -82,13 +98,18 @@ class TrainEndToEndTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> input = (Map<String, Object>) lineage.get("input");
     assertEquals(1, ((Number) input.get("file_count")).intValue());
-    assertEquals(Files.size(TestData.SEATTLE_WEATHER), ((Number) input.get("total_bytes")).longValue());
-    assertEquals(Map.of("train", 1096, "validation", 181, "test", 184),
+    assertEquals(
+        Files.size(TestData.SEATTLE_WEATHER), ((Number) input.get("total_bytes")).longValue());
+    assertEquals(
+        Map.of("train", 1096, "validation", 181, "test", 184),
         ((Map<?, ?>) lineage.get("split")).get("rows"));
     // Closed choices are written as the job file spells them.
     assertEquals("column", ((Map<?, ?>) lineage.get("split")).get("method"));
     assertEquals("csv", lineage.get("source_format"));
-    assertEquals("auto", ((Map<?, ?>) ((Map<?, ?>) lineage.get("model")).get("params")).get("feature-subset-strategy"));
+    assertEquals(
+        "auto",
+        ((Map<?, ?>) ((Map<?, ?>) lineage.get("model")).get("params"))
+            .get("feature-subset-strategy"));
     assertTrue(run.readText("job.conf").contains("num-trees=30"), "the resolved job is saved");
     assertTrue(Files.isDirectory(runs.resolve("seattle-weather/r1/feature-pipeline/stages")));
     assertTrue(Files.isDirectory(runs.resolve("seattle-weather/r1/model/metadata")));
@@ -98,34 +119,49 @@ class TrainEndToEndTest {
   @SuppressWarnings("unchecked")
   void carsLinearRegressionFromJson() {
     TestData.require(TestData.CARS);
-    Map<String, Object> line = success(train(job("cars-mpg.conf"), "r1", "source.path=\"" + TestData.CARS + "\"",
+    Map<String, Object> line = success(train(
+        job("cars-mpg.conf"),
+        "r1",
+        "source.path=\"" + TestData.CARS + "\"",
         "model.linear-regression.reg-param=auto"));
     assertTrue(metric(line, "test", "r2") > 0.7, line.toString());
     assertTrue(metric(line, "test", "rmse") < 4.5, line.toString());
     assertEquals(List.of(), runDir(line).verify());
     // reg-param = auto: every value of the grid fitted and scored on the validation rows, the
     // best kept, and lineage records the value trained with.
-    Map<String, Object> selection = (Map<String, Object>) Json.parse(runDir(line).readText("metrics.json"))
-        .get("model_selection");
+    Map<String, Object> selection = (Map<String, Object>)
+        Json.parse(runDir(line).readText("metrics.json")).get("model_selection");
     assertEquals("model.linear-regression.reg-param", selection.get("key"));
     assertEquals("validation", selection.get("on"));
     List<Map<String, Object>> candidates = (List<Map<String, Object>>) selection.get("candidates");
     assertEquals(4, candidates.size());
-    double best = candidates.stream().mapToDouble(c -> ((Number) c.get("rmse")).doubleValue()).min().orElseThrow();
-    Map<String, Object> chosen = candidates.stream().filter(c -> c.get("value").equals(selection.get("chosen")))
-        .findFirst().orElseThrow();
+    double best = candidates.stream()
+        .mapToDouble(c -> ((Number) c.get("rmse")).doubleValue())
+        .min()
+        .orElseThrow();
+    Map<String, Object> chosen = candidates.stream()
+        .filter(c -> c.get("value").equals(selection.get("chosen")))
+        .findFirst()
+        .orElseThrow();
     assertEquals(best, ((Number) chosen.get("rmse")).doubleValue());
-    Map<String, Object> model = (Map<String, Object>) Json.parse(runDir(line).readText("lineage.json")).get("model");
-    assertEquals(selection.get("chosen"), ((Map<String, Object>) model.get("params")).get("reg-param"));
+    Map<String, Object> model =
+        (Map<String, Object>) Json.parse(runDir(line).readText("lineage.json")).get("model");
+    assertEquals(
+        selection.get("chosen"), ((Map<String, Object>) model.get("params")).get("reg-param"));
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void kFoldCrossValidatesEveryCandidateThenRefitsOnAllNonTestRows() {
     TestData.require(TestData.SEATTLE_WEATHER);
-    Map<String, Object> line = success(train(job("seattle-weather.conf"), "kfold",
-        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"", "model.type=logistic-regression", "split.method=k-fold",
-        "split.folds=3", "model.logistic-regression.reg-param-grid=[0.0, 0.1]"));
+    Map<String, Object> line = success(train(
+        job("seattle-weather.conf"),
+        "kfold",
+        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"",
+        "model.type=logistic-regression",
+        "split.method=k-fold",
+        "split.folds=3",
+        "model.logistic-regression.reg-param-grid=[0.0, 0.1]"));
     RunDirectory run = runDir(line);
     assertEquals(List.of(), run.verify());
     Map<String, Object> metrics = Json.parse(run.readText("metrics.json"));
@@ -134,21 +170,35 @@ class TrainEndToEndTest {
     assertEquals(3, folds.size());
     // local[2]: two MLlib fits at a time, as the README says.
     assertEquals(2, ((Number) cv.get("concurrent_fits")).intValue());
-    Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) Json.parse(run.readText("lineage.json"))
-        .get("split")).get("rows");
+    Map<String, Object> rows = (Map<String, Object>)
+        ((Map<String, Object>) Json.parse(run.readText("lineage.json")).get("split")).get("rows");
     long pool = ((Number) rows.get("train")).longValue();
-    assertEquals(0L, ((Number) rows.get("validation")).longValue(), "k-fold deals the validation share into folds");
-    assertEquals(pool, folds.stream().mapToLong(f -> ((Number) f.get("rows")).longValue()).sum(),
+    assertEquals(
+        0L,
+        ((Number) rows.get("validation")).longValue(),
+        "k-fold deals the validation share into folds");
+    assertEquals(
+        pool,
+        folds.stream().mapToLong(f -> ((Number) f.get("rows")).longValue()).sum(),
         "every non-test row is held out exactly once");
-    Map<String, Object> accuracy = (Map<String, Object>) ((Map<String, Object>) cv.get("summary")).get("accuracy");
-    double mean = folds.stream().mapToDouble(f -> ((Number) f.get("accuracy")).doubleValue()).average().orElseThrow();
+    Map<String, Object> accuracy =
+        (Map<String, Object>) ((Map<String, Object>) cv.get("summary")).get("accuracy");
+    double mean = folds.stream()
+        .mapToDouble(f -> ((Number) f.get("accuracy")).doubleValue())
+        .average()
+        .orElseThrow();
     assertEquals(mean, ((Number) accuracy.get("mean")).doubleValue(), 1e-12);
-    assertTrue(((Number) accuracy.get("lower")).doubleValue() < mean && mean < ((Number) accuracy.get("upper")).doubleValue());
+    assertTrue(((Number) accuracy.get("lower")).doubleValue() < mean
+        && mean < ((Number) accuracy.get("upper")).doubleValue());
     Map<String, Object> selection = (Map<String, Object>) metrics.get("model_selection");
     assertTrue(((String) selection.get("on")).startsWith("cross-validation"), selection.toString());
     assertEquals(2, ((List<?>) selection.get("candidates")).size());
-    Map<String, Object> headline = (Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get("cross_validation");
-    assertEquals(mean, ((Number) ((Map<String, Object>) headline.get("accuracy")).get("mean")).doubleValue(), 1e-12);
+    Map<String, Object> headline =
+        (Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get("cross_validation");
+    assertEquals(
+        mean,
+        ((Number) ((Map<String, Object>) headline.get("accuracy")).get("mean")).doubleValue(),
+        1e-12);
     // The committed model is the refit on all non-test rows, scored on the untouched test split.
     assertTrue(metric(line, "test", "accuracy") > 0.5, line.toString());
   }
@@ -157,20 +207,29 @@ class TrainEndToEndTest {
   @SuppressWarnings("unchecked")
   void aNetworkCrossValidatesToo() {
     TestData.require(TestData.SEATTLE_WEATHER);
-    Map<String, Object> line = success(train(job("seattle-weather.conf"), "kfold-nn",
-        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"", "model.type=neural-network",
-        "model.neural-network.hidden-layers=[16]", "train.epochs=2", "split.method=k-fold", "split.folds=2"));
-    Map<String, Object> cv = (Map<String, Object>) Json.parse(runDir(line).readText("metrics.json")).get("cross_validation");
+    Map<String, Object> line = success(train(
+        job("seattle-weather.conf"),
+        "kfold-nn",
+        "source.path=\"" + TestData.SEATTLE_WEATHER + "\"",
+        "model.type=neural-network",
+        "model.neural-network.hidden-layers=[16]",
+        "train.epochs=2",
+        "split.method=k-fold",
+        "split.folds=2"));
+    Map<String, Object> cv = (Map<String, Object>)
+        Json.parse(runDir(line).readText("metrics.json")).get("cross_validation");
     assertEquals(2, ((List<?>) cv.get("per_fold")).size());
     assertTrue(((Map<String, Object>) cv.get("summary")).containsKey("log_loss"), cv.toString());
   }
 
   @Test
   void syntheticChurnFindsThePlantedSignalAndIsReproducible() {
-    Map<String, Object> first = success(train(job("synthetic-churn.conf"), "a", "source.path=\"" + synthetic + "\""));
+    Map<String, Object> first =
+        success(train(job("synthetic-churn.conf"), "a", "source.path=\"" + synthetic + "\""));
     // The planted logit bounds what any model can reach; 0.74 is well above chance (0.5).
     assertTrue(metric(first, "test", "auc") > 0.74, first.toString());
-    Map<String, Object> second = success(train(job("synthetic-churn.conf"), "b", "source.path=\"" + synthetic + "\""));
+    Map<String, Object> second =
+        success(train(job("synthetic-churn.conf"), "b", "source.path=\"" + synthetic + "\""));
     // Same job, same seed: the same split, so the same rows; MLlib's L-BFGS sums partition
     // results in the order tasks finish, so the model may differ in the last digits.
     for (String split : List.of("validation", "test")) {
@@ -180,7 +239,9 @@ class TrainEndToEndTest {
         // Each metric's interval is around it, and the seeded bootstrap repeats it (to the
         // model's last digits, which may reorder near-tied rows).
         List<Double> bounds = interval(first, split, m);
-        assertTrue(bounds.get(0) < metric(first, split, m) && metric(first, split, m) < bounds.get(1), split + " " + m);
+        assertTrue(
+            bounds.get(0) < metric(first, split, m) && metric(first, split, m) < bounds.get(1),
+            split + " " + m);
         assertEquals(bounds.get(0), interval(second, split, m).get(0), 1e-4, split + " " + m);
         assertEquals(bounds.get(1), interval(second, split, m).get(1), 1e-4, split + " " + m);
       }
@@ -189,16 +250,21 @@ class TrainEndToEndTest {
 
   @SuppressWarnings("unchecked")
   private static List<Double> interval(Map<String, Object> line, String split, String name) {
-    Map<String, Object> intervals = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
-        line.get("metrics")).get(split)).get("intervals");
+    Map<String, Object> intervals = (Map<String, Object>)
+        ((Map<String, Object>) ((Map<String, Object>) line.get("metrics")).get(split))
+            .get("intervals");
     assertEquals(0.95, intervals.get("confidence"));
     return (List<Double>) intervals.get(name);
   }
 
   @Test
   void gradientBoostedTreesOnTheBinaryTarget() {
-    Map<String, Object> line = success(train(job("synthetic-churn.conf"), "gbt", "source.path=\"" + synthetic + "\"",
-        "model.type=gradient-boosted-trees", "model.gradient-boosted-trees.max-iter=10",
+    Map<String, Object> line = success(train(
+        job("synthetic-churn.conf"),
+        "gbt",
+        "source.path=\"" + synthetic + "\"",
+        "model.type=gradient-boosted-trees",
+        "model.gradient-boosted-trees.max-iter=10",
         "model.gradient-boosted-trees.max-depth=3"));
     assertTrue(metric(line, "test", "auc") > 0.72, line.toString());
   }
@@ -207,9 +273,13 @@ class TrainEndToEndTest {
   void fashionMnistSubsetLogisticRegression() {
     String data = TestData.fashionMnistParquet();
     // 10,000 training images, 2,000 validation, the first 2,000 of the official test set.
-    Map<String, Object> line = success(train(job("fashion-mnist-logreg.conf"), "subset",
-        "source.path=\"" + data + "\"", "source.filter=\"index < 12000 OR index >= 68000\"",
-        "split.validation-start=\"10000\"", "model.logistic-regression.max-iter=40"));
+    Map<String, Object> line = success(train(
+        job("fashion-mnist-logreg.conf"),
+        "subset",
+        "source.path=\"" + data + "\"",
+        "source.filter=\"index < 12000 OR index >= 68000\"",
+        "split.validation-start=\"10000\"",
+        "model.logistic-regression.max-iter=40"));
     assertTrue(metric(line, "test", "accuracy") > 0.78, line.toString());
     assertEquals(2000, metric(line, "test", "rows"));
     assertEquals(List.of(), runDir(line).verify());
@@ -228,8 +298,19 @@ class TrainEndToEndTest {
     assertEquals(committed, Files.readString(manifest), "untouched");
 
     List<String> args = new ArrayList<>(List.of(sets));
-    Map<String, Object> redone = success(Cli.run("train", "--job", job("cars-mpg.conf"), "--master", "local[2]",
-        "--run-id", "again", "--overwrite", "--set", "output.root=\"" + runs + "\"", "--set", args.get(0)));
+    Map<String, Object> redone = success(Cli.run(
+        "train",
+        "--job",
+        job("cars-mpg.conf"),
+        "--master",
+        "local[2]",
+        "--run-id",
+        "again",
+        "--overwrite",
+        "--set",
+        "output.root=\"" + runs + "\"",
+        "--set",
+        args.get(0)));
     assertEquals("committed", redone.get("status"));
     assertFalse(committed.equals(Files.readString(manifest)), "a new commit");
     assertEquals(List.of(), runDir(redone).verify());
@@ -240,8 +321,8 @@ class TrainEndToEndTest {
     Path leftover = runs.resolve("cars-mpg/half");
     Files.createDirectories(leftover.resolve("model"));
     Files.writeString(leftover.resolve("model/partial.bin"), "half-written");
-    Map<String, Object> line = success(train(job("cars-mpg.conf"), "half",
-        "source.path=\"" + TestData.require(TestData.CARS) + "\""));
+    Map<String, Object> line = success(train(
+        job("cars-mpg.conf"), "half", "source.path=\"" + TestData.require(TestData.CARS) + "\""));
     assertEquals("committed", line.get("status"));
     assertFalse(Files.exists(leftover.resolve("model/partial.bin")));
     assertEquals(List.of(), runDir(line).verify());
@@ -249,8 +330,10 @@ class TrainEndToEndTest {
 
   private Cli.Result mlp(String runId, String... more) {
     String data = TestData.fashionMnistParquet();
-    List<String> sets = new ArrayList<>(List.of("source.path=\"" + data + "\"",
-        "source.filter=\"index < 12000 OR index >= 68000\"", "split.validation-start=\"10000\"",
+    List<String> sets = new ArrayList<>(List.of(
+        "source.path=\"" + data + "\"",
+        "source.filter=\"index < 12000 OR index >= 68000\"",
+        "split.validation-start=\"10000\"",
         "train.epochs=3"));
     sets.addAll(List.of(more));
     return train(job("fashion-mnist-mlp.conf"), runId, sets.toArray(String[]::new));
@@ -263,19 +346,22 @@ class TrainEndToEndTest {
     assertTrue(metric(line, "test", "accuracy") > 0.80, line.toString());
     RunDirectory run = runDir(line);
     assertEquals(List.of(), run.verify());
-    Map<String, Object> training = (Map<String, Object>) Json.parse(run.readText("metrics.json")).get("training");
+    Map<String, Object> training =
+        (Map<String, Object>) Json.parse(run.readText("metrics.json")).get("training");
     assertEquals("parameter-averaging", training.get("engine"));
     assertEquals(2, training.get("workers"), "local[2]: one worker per core");
     List<Map<String, Object>> epochs = (List<Map<String, Object>>) training.get("epochs");
     assertEquals(3, epochs.size());
     for (Map<String, Object> e : epochs) {
-      assertEquals(10_000, ((Number) e.get("examples")).intValue(), "every example once per epoch: " + e);
+      assertEquals(
+          10_000, ((Number) e.get("examples")).intValue(), "every example once per epoch: " + e);
       assertTrue(((Number) e.get("examples_per_s")).doubleValue() > 0, e.toString());
       assertTrue(((Number) e.get("replica_divergence")).doubleValue() > 0, e.toString());
       assertTrue(((Number) e.get("validation_accuracy")).doubleValue() > 0.7, e.toString());
     }
     assertTrue(Files.isRegularFile(runs.resolve("fashion-mnist-mlp/nn/model/network.zip")));
-    assertFalse(Files.exists(runs.resolve("fashion-mnist-mlp/nn/checkpoints")), "checkpoints go at commit");
+    assertFalse(
+        Files.exists(runs.resolve("fashion-mnist-mlp/nn/checkpoints")), "checkpoints go at commit");
     var restored = ModelSerializer.restoreMultiLayerNetwork(
         runs.resolve("fashion-mnist-mlp/nn/model/network.zip").toFile());
     assertEquals(784, restored.layerInputSize(0));
@@ -289,9 +375,11 @@ class TrainEndToEndTest {
     Map<String, Object> mb = Json.parse(runDir(b).readText("metrics.json"));
     assertEquals(ma.get("splits"), mb.get("splits"), "same job file and seed: identical metrics");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> ea = (List<Map<String, Object>>) ((Map<String, Object>) ma.get("training")).get("epochs");
+    List<Map<String, Object>> ea =
+        (List<Map<String, Object>>) ((Map<String, Object>) ma.get("training")).get("epochs");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> eb = (List<Map<String, Object>>) ((Map<String, Object>) mb.get("training")).get("epochs");
+    List<Map<String, Object>> eb =
+        (List<Map<String, Object>>) ((Map<String, Object>) mb.get("training")).get("epochs");
     for (int i = 0; i < ea.size(); i++) {
       assertEquals(ea.get(i).get("train_loss"), eb.get(i).get("train_loss"));
       assertEquals(ea.get(i).get("validation_loss"), eb.get(i).get("validation_loss"));
@@ -300,8 +388,13 @@ class TrainEndToEndTest {
 
   @Test
   void neuralNetworkOnABinaryTarget() {
-    Map<String, Object> line = success(train(job("synthetic-churn.conf"), "nn-binary", "source.path=\"" + synthetic + "\"",
-        "model.type=neural-network", "model.neural-network.hidden-layers=[32]", "train.epochs=3"));
+    Map<String, Object> line = success(train(
+        job("synthetic-churn.conf"),
+        "nn-binary",
+        "source.path=\"" + synthetic + "\"",
+        "model.type=neural-network",
+        "model.neural-network.hidden-layers=[32]",
+        "train.epochs=3"));
     assertTrue(metric(line, "test", "auc") > 0.75, line.toString());
   }
 
@@ -309,10 +402,13 @@ class TrainEndToEndTest {
   void aDivergingNetworkExits4() {
     // A learning rate of 100: NaN in the first averaging round, before any epoch completed, so
     // there is no checkpoint to keep (ParameterAveragingTest covers divergence after a good epoch).
-    Cli.Result r = mlp("nan", "model.neural-network.updater=sgd", "model.neural-network.learning-rate=100");
+    Cli.Result r =
+        mlp("nan", "model.neural-network.updater=sgd", "model.neural-network.learning-rate=100");
     assertEquals(4, r.code(), r.err());
-    assertEquals(List.of("error: Training diverged: the loss became NaN in epoch 1, round 1 (lower"
-        + " model.neural-network.learning-rate); no epoch had completed"), r.errLines());
+    assertEquals(
+        List.of("error: Training diverged: the loss became NaN in epoch 1, round 1 (lower"
+            + " model.neural-network.learning-rate); no epoch had completed"),
+        r.errLines());
     assertFalse(Files.exists(runs.resolve("fashion-mnist-mlp/nan")), "nothing of the run is left");
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pre-flight checks on settings alone, and as validate shows them. */
 class PreflightTest {
-  private static final String MLP = TestData.repo().resolve("conf/jobs/fashion-mnist-mlp.conf").toString();
+  private static final String MLP =
+      TestData.repo().resolve("conf/jobs/fashion-mnist-mlp.conf").toString();
 
   private static JobDefinition mlp(String... sets) {
     return JobDefinition.load(MLP, List.of(sets));
@@ -35,33 +36,65 @@ class PreflightTest {
   }
 
   private static List<String> checks(List<Finding> findings) {
-    return findings.stream().map(f -> f.check() + (f.blocking() ? ":error" : ":warning")).toList();
+    return findings.stream()
+        .map(f -> f.check() + (f.blocking() ? ":error" : ":warning"))
+        .toList();
   }
 
   @Test
   void whatScriptsSubmitSetsPassEveryCheck() {
-    SparkFacts submit = facts("spark.master", "spark://host:7077", "spark.executor.memory", "1g",
-        "spark.executor.memoryOverhead", "1g", "spark.executor.cores", "4",
-        "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=768m -Dorg.bytedeco.javacpp.maxphysicalbytes=2g",
-        "spark.executorEnv.OMP_NUM_THREADS", "1");
+    SparkFacts submit = facts(
+        "spark.master",
+        "spark://host:7077",
+        "spark.executor.memory",
+        "1g",
+        "spark.executor.memoryOverhead",
+        "1g",
+        "spark.executor.cores",
+        "4",
+        "spark.executor.extraJavaOptions",
+        "-Dorg.bytedeco.javacpp.maxbytes=768m -Dorg.bytedeco.javacpp.maxphysicalbytes=2g",
+        "spark.executorEnv.OMP_NUM_THREADS",
+        "1");
     assertEquals(List.of(), Preflight.check(submit, mlp()));
     assertEquals(List.of(), Preflight.check(facts(2, "spark.master", "local[2]"), mlp()));
   }
 
   @Test
   void kryoWithoutNd4jsRegistratorStopsTheJob() {
-    List<Finding> f = Preflight.check(facts("spark.master", "local[2]",
-        "spark.serializer", "org.apache.spark.serializer.KryoSerializer", "spark.kryo.registrator", "com.acme.Reg"), mlp());
+    List<Finding> f = Preflight.check(
+        facts(
+            "spark.master",
+            "local[2]",
+            "spark.serializer",
+            "org.apache.spark.serializer.KryoSerializer",
+            "spark.kryo.registrator",
+            "com.acme.Reg"),
+        mlp());
     assertEquals(List.of("kryo-registrator:error"), checks(f));
-    assertEquals("spark.serializer is Kryo but spark.kryo.registrator (com.acme.Reg) lacks org.nd4j.kryo.Nd4jRegistrator:"
-        + " ND4J arrays would not serialize; add spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator or leave"
-        + " spark.serializer unset", f.get(0).message());
-    assertEquals(List.of(), Preflight.check(facts("spark.master", "local[2]",
-        "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
-        "spark.kryo.registrator", "com.acme.Reg, org.nd4j.kryo.Nd4jRegistrator"), mlp()));
+    assertEquals(
+        "spark.serializer is Kryo but spark.kryo.registrator (com.acme.Reg) lacks org.nd4j.kryo.Nd4jRegistrator:"
+            + " ND4J arrays would not serialize; add spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator or leave"
+            + " spark.serializer unset",
+        f.get(0).message());
+    assertEquals(
+        List.of(),
+        Preflight.check(
+            facts(
+                "spark.master",
+                "local[2]",
+                "spark.serializer",
+                "org.apache.spark.serializer.KryoSerializer",
+                "spark.kryo.registrator",
+                "com.acme.Reg, org.nd4j.kryo.Nd4jRegistrator"),
+            mlp()));
     // The MLlib trainers have no ND4J arrays to serialize.
-    assertEquals(List.of(), Preflight.check(facts("spark.serializer", "org.apache.spark.serializer.KryoSerializer"),
-        JobDefinition.load(TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString(), List.of())));
+    assertEquals(
+        List.of(),
+        Preflight.check(
+            facts("spark.serializer", "org.apache.spark.serializer.KryoSerializer"),
+            JobDefinition.load(
+                TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString(), List.of())));
   }
 
   @Test
@@ -69,20 +102,46 @@ class PreflightTest {
     // Spark's defaults: 1 GiB heap, 384 MiB overhead; JavaCPP's default limit is the heap.
     List<Finding> yarn = Preflight.check(facts("spark.master", "yarn"), mlp());
     assertEquals(List.of("memory-overhead:error"), checks(yarn));
-    assertEquals("spark.executor.memoryOverhead (384 MiB) is smaller than ND4J's off-heap limit on executors"
-        + " (1024 MiB, the heap size: no -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions): the"
-        + " cluster manager would kill executors that use it; raise spark.executor.memoryOverhead or lower"
-        + " -Dorg.bytedeco.javacpp.maxbytes", yarn.get(0).message());
-    assertEquals(List.of("memory-overhead:error"), checks(Preflight.check(facts("spark.master", "k8s://https://api:6443",
-        "spark.executor.memory", "8g", "spark.executor.memoryOverhead", "2048",
-        "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=4g"), mlp())));
-    assertEquals(List.of(), Preflight.check(facts("spark.master", "k8s://https://api:6443",
-        "spark.executor.memory", "8g", "spark.executor.memoryOverhead", "4096",
-        "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=4g"), mlp()));
+    assertEquals(
+        "spark.executor.memoryOverhead (384 MiB) is smaller than ND4J's off-heap limit on executors"
+            + " (1024 MiB, the heap size: no -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions): the"
+            + " cluster manager would kill executors that use it; raise spark.executor.memoryOverhead or lower"
+            + " -Dorg.bytedeco.javacpp.maxbytes",
+        yarn.get(0).message());
+    assertEquals(
+        List.of("memory-overhead:error"),
+        checks(Preflight.check(
+            facts(
+                "spark.master",
+                "k8s://https://api:6443",
+                "spark.executor.memory",
+                "8g",
+                "spark.executor.memoryOverhead",
+                "2048",
+                "spark.executor.extraJavaOptions",
+                "-Dorg.bytedeco.javacpp.maxbytes=4g"),
+            mlp())));
+    assertEquals(
+        List.of(),
+        Preflight.check(
+            facts(
+                "spark.master",
+                "k8s://https://api:6443",
+                "spark.executor.memory",
+                "8g",
+                "spark.executor.memoryOverhead",
+                "4096",
+                "spark.executor.extraJavaOptions",
+                "-Dorg.bytedeco.javacpp.maxbytes=4g"),
+            mlp()));
     // Standalone does not enforce it: a warning. warn-only turns the error into one too.
-    assertEquals(List.of("memory-overhead:warning"), checks(Preflight.check(facts("spark.master", "spark://h:7077"), mlp())));
-    assertEquals(List.of("memory-overhead:warning"),
-        checks(Preflight.check(facts("spark.master", "yarn"), mlp("preflight.warn-only=[memory-overhead]"))));
+    assertEquals(
+        List.of("memory-overhead:warning"),
+        checks(Preflight.check(facts("spark.master", "spark://h:7077"), mlp())));
+    assertEquals(
+        List.of("memory-overhead:warning"),
+        checks(Preflight.check(
+            facts("spark.master", "yarn"), mlp("preflight.warn-only=[memory-overhead]"))));
   }
 
   @Test
@@ -90,49 +149,103 @@ class PreflightTest {
     // Both engines give each worker spark.task.cpus threads; local[8] on 2 cores still shares them.
     List<Finding> local = Preflight.check(facts(2, "spark.master", "local[8]"), mlp());
     assertEquals(List.of("blas-threads:warning"), checks(local));
-    assertEquals("local[8] runs 8 workers at once on this machine's 2 cores, each with spark.task.cpus = 1 BLAS"
-        + " threads: they would share cores; use local[2] or local[*]", local.get(0).message());
-    assertEquals(List.of(), Preflight.check(facts(2, "spark.master", "local[*]"), mlp("train.engine=dl4j-spark")));
+    assertEquals(
+        "local[8] runs 8 workers at once on this machine's 2 cores, each with spark.task.cpus = 1 BLAS"
+            + " threads: they would share cores; use local[2] or local[*]",
+        local.get(0).message());
+    assertEquals(
+        List.of(),
+        Preflight.check(facts(2, "spark.master", "local[*]"), mlp("train.engine=dl4j-spark")));
 
     // MLlib's native BLAS: one thread per core in every task unless OMP_NUM_THREADS says.
-    JobDefinition cars = JobDefinition.load(TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString(), List.of());
-    List<Finding> mllib = Preflight.check(facts("spark.master", "yarn", "spark.executor.cores", "4"), cars);
+    JobDefinition cars = JobDefinition.load(
+        TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString(), List.of());
+    List<Finding> mllib =
+        Preflight.check(facts("spark.master", "yarn", "spark.executor.cores", "4"), cars);
     assertEquals(List.of("blas-threads:warning"), checks(mllib));
-    assertEquals("4 tasks per executor each start a native BLAS thread per core (spark.executorEnv.OMP_NUM_THREADS"
-        + " is not set) on 4 cores: set spark.executorEnv.OMP_NUM_THREADS=1, as Spark's MLlib guide recommends",
+    assertEquals(
+        "4 tasks per executor each start a native BLAS thread per core (spark.executorEnv.OMP_NUM_THREADS"
+            + " is not set) on 4 cores: set spark.executorEnv.OMP_NUM_THREADS=1, as Spark's MLlib guide recommends",
         mllib.get(0).message());
-    assertEquals(List.of("blas-threads:warning"), checks(Preflight.check(facts("spark.master", "yarn",
-        "spark.executor.cores", "4", "spark.executorEnv.OMP_NUM_THREADS", "2"), cars)));
-    assertEquals(List.of(), Preflight.check(facts("spark.master", "yarn", "spark.executor.cores", "4",
-        "spark.executorEnv.OMP_NUM_THREADS", "1"), cars));
-    assertEquals(List.of(), Preflight.check(facts("spark.master", "yarn"), cars), "YARN's default: one core");
+    assertEquals(
+        List.of("blas-threads:warning"),
+        checks(Preflight.check(
+            facts(
+                "spark.master",
+                "yarn",
+                "spark.executor.cores",
+                "4",
+                "spark.executorEnv.OMP_NUM_THREADS",
+                "2"),
+            cars)));
+    assertEquals(
+        List.of(),
+        Preflight.check(
+            facts(
+                "spark.master",
+                "yarn",
+                "spark.executor.cores",
+                "4",
+                "spark.executorEnv.OMP_NUM_THREADS",
+                "1"),
+            cars));
+    assertEquals(
+        List.of(),
+        Preflight.check(facts("spark.master", "yarn"), cars),
+        "YARN's default: one core");
   }
 
   @Test
   void moreWorkersThanTaskSlotsIsAWarning() {
-    List<Finding> f = Preflight.check(facts(8, "spark.master", "local[4]", "spark.task.cpus", "2"),
-        mlp("train.workers=3"));
+    List<Finding> f = Preflight.check(
+        facts(8, "spark.master", "local[4]", "spark.task.cpus", "2"), mlp("train.workers=3"));
     assertEquals(List.of("worker-slots:warning"), checks(f));
-    assertEquals("train.workers = 3 but the job has 2 task slots: each averaging round would run in 2 waves;"
-        + " set train.workers = 0 (one per slot) or at most 2", f.get(0).message());
-    assertEquals(List.of(), Preflight.check(facts("spark.master", "yarn", "spark.executor.instances", "4",
-        "spark.executor.cores", "2", "spark.executor.memoryOverhead", "2g"), mlp("train.workers=8")));
+    assertEquals(
+        "train.workers = 3 but the job has 2 task slots: each averaging round would run in 2 waves;"
+            + " set train.workers = 0 (one per slot) or at most 2",
+        f.get(0).message());
+    assertEquals(
+        List.of(),
+        Preflight.check(
+            facts(
+                "spark.master",
+                "yarn",
+                "spark.executor.instances",
+                "4",
+                "spark.executor.cores",
+                "2",
+                "spark.executor.memoryOverhead",
+                "2g"),
+            mlp("train.workers=8")));
   }
 
   @Test
   void unreadableNumbersAreNamed() {
-    List<Finding> f = Preflight.check(facts("spark.master", "local[4]", "spark.task.cpus", "two"),
-        mlp("train.workers=2"));
+    List<Finding> f = Preflight.check(
+        facts("spark.master", "local[4]", "spark.task.cpus", "two"), mlp("train.workers=2"));
     assertEquals(1, f.size(), "reported once, by the first check that reads it: " + f);
     assertTrue(f.get(0).blocking());
-    assertEquals("Cannot read the Spark settings: spark.task.cpus = two is not a whole number", f.get(0).message());
+    assertEquals(
+        "Cannot read the Spark settings: spark.task.cpus = two is not a whole number",
+        f.get(0).message());
   }
 
   @Test
   void trainStopsBeforeReadingDataAndWritesNothing(@TempDir Path runs) {
-    Cli.Result r = Cli.run("train", "--job", MLP, "--master", "local[2]", "--run-id", "k",
-        "--set", "output.root=\"" + runs + "\"", "--set", "source.path=\"" + runs.resolve("no-data-needed") + "\"",
-        "--set", "spark.conf.\"spark.serializer\"=org.apache.spark.serializer.KryoSerializer");
+    Cli.Result r = Cli.run(
+        "train",
+        "--job",
+        MLP,
+        "--master",
+        "local[2]",
+        "--run-id",
+        "k",
+        "--set",
+        "output.root=\"" + runs + "\"",
+        "--set",
+        "source.path=\"" + runs.resolve("no-data-needed") + "\"",
+        "--set",
+        "spark.conf.\"spark.serializer\"=org.apache.spark.serializer.KryoSerializer");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("error: spark.serializer is Kryo"), r.err());
     assertEquals(0, runs.toFile().list().length, "nothing written");
@@ -140,21 +253,36 @@ class PreflightTest {
 
   @Test
   void validateRunsTheChecksWithItsMasterAndTheJobsSparkConf() {
-    Cli.Result bad = Cli.run("validate", "--job", MLP, "--master", "local[2]",
-        "--set", "spark.conf.\"spark.serializer\"=org.apache.spark.serializer.KryoSerializer");
+    Cli.Result bad = Cli.run(
+        "validate",
+        "--job",
+        MLP,
+        "--master",
+        "local[2]",
+        "--set",
+        "spark.conf.\"spark.serializer\"=org.apache.spark.serializer.KryoSerializer");
     assertEquals(2, bad.code(), bad.err());
-    assertEquals(List.of("error: spark.serializer is Kryo but spark.kryo.registrator is not set: ND4J arrays would not"
-        + " serialize; add spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator or leave spark.serializer unset"),
+    assertEquals(
+        List.of(
+            "error: spark.serializer is Kryo but spark.kryo.registrator is not set: ND4J arrays would not"
+                + " serialize; add spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator or leave spark.serializer unset"),
         bad.errLines());
 
     Cli.Result warned = Cli.run("validate", "--job", MLP, "--master", "spark://h:7077");
     assertEquals(0, warned.code(), warned.err());
-    assertTrue(warned.err().startsWith("warning: spark.executor.memoryOverhead (384 MiB)"), warned.err());
-    assertTrue(warned.out().contains("\"warnings\":[\"spark.executor.memoryOverhead (384 MiB)"), warned.out());
+    assertTrue(
+        warned.err().startsWith("warning: spark.executor.memoryOverhead (384 MiB)"), warned.err());
+    assertTrue(
+        warned.out().contains("\"warnings\":[\"spark.executor.memoryOverhead (384 MiB)"),
+        warned.out());
 
-    Cli.Result typo = Cli.run("validate", "--job", MLP, "--set", "preflight.warn-only=[memory-overheads]");
+    Cli.Result typo =
+        Cli.run("validate", "--job", MLP, "--set", "preflight.warn-only=[memory-overheads]");
     assertEquals(2, typo.code());
-    assertTrue(typo.err().contains("'memory-overheads' is not a check: the checks are kryo-registrator,"
-        + " memory-overhead, blas-threads, worker-slots"), typo.err());
+    assertTrue(
+        typo.err()
+            .contains("'memory-overheads' is not a check: the checks are kryo-registrator,"
+                + " memory-overhead, blas-threads, worker-slots"),
+        typo.err());
   }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * file system without Spark: what the commands' own tests then only need to show they go through.
  */
 class RunWriterTest {
-  @TempDir Path root;
+  @TempDir
+  Path root;
 
   private RunDirectory dir() {
     return RunDirectory.of(new Configuration(), root.toString(), "job", "r1");
@@ -30,14 +31,16 @@ class RunWriterTest {
 
   private static RunWriter.Commit<String> writes(RunDirectory d, String content) {
     d.writeText("result.txt", content);
-    return new RunWriter.Commit<>(ManifestHeader.derived(ManifestHeader.SCORES, "job", "r1"), content);
+    return new RunWriter.Commit<>(
+        ManifestHeader.derived(ManifestHeader.SCORES, "job", "r1"), content);
   }
 
   @Test
   void theBodyWritesAndTheManifestCommitsLastWithItsHeader() {
     RunWriter.Outcome<String> out = RunWriter.of(dir(), "scores").write(false, false, d -> {
       assertFalse(d.committed(), "no manifest while the body writes");
-      assertTrue(Files.exists(root.resolve("job/r1/" + RunDirectory.LOCK)), "claimed while it writes");
+      assertTrue(
+          Files.exists(root.resolve("job/r1/" + RunDirectory.LOCK)), "claimed while it writes");
       return writes(d, "first");
     });
     assertFalse(out.alreadyCommitted());
@@ -46,7 +49,9 @@ class RunWriterTest {
     assertEquals(ManifestHeader.SCORES, out.manifest().get("format"));
     assertEquals("r1", out.manifest().get("run_id"));
     assertEquals(List.of(), dir().verify());
-    assertFalse(Files.exists(root.resolve("job/r1/" + RunDirectory.LOCK)), "the claim goes after the commit");
+    assertFalse(
+        Files.exists(root.resolve("job/r1/" + RunDirectory.LOCK)),
+        "the claim goes after the commit");
   }
 
   @Test
@@ -64,7 +69,9 @@ class RunWriterTest {
     assertEquals("first", Files.readString(root.resolve("job/r1/result.txt")));
 
     RunWriter.Outcome<String> replaced = RunWriter.of(dir(), "scores").write(true, false, d -> {
-      assertFalse(Files.exists(root.resolve("job/r1/result.txt")), "the old output is gone before the body runs");
+      assertFalse(
+          Files.exists(root.resolve("job/r1/result.txt")),
+          "the old output is gone before the body runs");
       return writes(d, "second");
     });
     assertEquals("second", replaced.value());
@@ -86,16 +93,19 @@ class RunWriterTest {
   @Test
   void aFailureLeavesNothingVisibleButTheKeptDirectoryForResume() throws Exception {
     RuntimeException boom = new IllegalStateException("boom");
-    RuntimeException thrown = assertThrows(IllegalStateException.class, () -> RunWriter.of(dir(), "run")
-        .keeping("checkpoints").write(false, false, d -> {
+    RuntimeException thrown = assertThrows(
+        IllegalStateException.class,
+        () -> RunWriter.of(dir(), "run").keeping("checkpoints").write(false, false, d -> {
           d.writeText("metrics.json", "{}");
           d.writeBytes("checkpoints/epoch", new byte[] {1});
           throw boom;
         }));
     assertEquals(boom, thrown);
     assertFalse(dir().committed());
-    assertFalse(Files.exists(root.resolve("job/r1/metrics.json")), "what the body wrote is removed");
-    assertTrue(Files.exists(root.resolve("job/r1/checkpoints/epoch")), "checkpoints stay for --resume");
+    assertFalse(
+        Files.exists(root.resolve("job/r1/metrics.json")), "what the body wrote is removed");
+    assertTrue(
+        Files.exists(root.resolve("job/r1/checkpoints/epoch")), "checkpoints stay for --resume");
 
     // resume keeps them for the body; the commit then removes them
     RunWriter.of(dir(), "run").keeping("checkpoints").write(false, true, d -> {
@@ -118,11 +128,14 @@ class RunWriterTest {
 
   @Test
   void aFailedFirstOutputOfANewJobLeavesNoDirectoryBehind() {
-    assertThrows(IllegalStateException.class, () -> RunWriter.of(dir(), "scores").write(false, false, d -> {
-      d.writeText("result.txt", "partial");
-      throw new IllegalStateException("boom");
-    }));
-    assertFalse(Files.exists(root.resolve("job")), "neither the output nor its new job directory remains");
+    assertThrows(
+        IllegalStateException.class,
+        () -> RunWriter.of(dir(), "scores").write(false, false, d -> {
+          d.writeText("result.txt", "partial");
+          throw new IllegalStateException("boom");
+        }));
+    assertFalse(
+        Files.exists(root.resolve("job")), "neither the output nor its new job directory remains");
   }
 
   @Test
@@ -130,8 +143,9 @@ class RunWriterTest {
     RunDirectory d = dir();
     try (RunLock held = RunLock.acquire(d)) {
       // Claimed by this very process: a live claim, so a second writer refuses (exit code 5).
-      assertThrows(StorageException.class, () -> RunWriter.of(dir(), "scores").write(false, false,
-          x -> writes(x, "second")));
+      assertThrows(
+          StorageException.class,
+          () -> RunWriter.of(dir(), "scores").write(false, false, x -> writes(x, "second")));
     }
   }
 }

@@ -51,10 +51,14 @@ class BootstrapTest {
       double[] sorted = values.clone();
       Arrays.sort(sorted);
       for (double p : new double[] {0.005, 0.025, 0.5, 0.975, 0.995, 1.0}) {
-        assertEquals(reference.evaluate(values, p * 100), Bootstrap.percentile(sorted, n, p), 1e-12,
+        assertEquals(
+            reference.evaluate(values, p * 100),
+            Bootstrap.percentile(sorted, n, p),
+            1e-12,
             "n=" + n + " p=" + p);
       }
-      assertEquals(sorted[0], Bootstrap.percentile(sorted, n, 0.0)); // commons-math3 takes p > 0 only
+      assertEquals(
+          sorted[0], Bootstrap.percentile(sorted, n, 0.0)); // commons-math3 takes p > 0 only
     }
   }
 
@@ -85,8 +89,10 @@ class BootstrapTest {
     ForkJoinPool one = new ForkJoinPool(1);
     ForkJoinPool four = new ForkJoinPool(4);
     try {
-      double[][] single = one.submit(() -> bootstrap.replicateValues(x.length, mean(x))).get();
-      double[][] many = four.submit(() -> bootstrap.replicateValues(x.length, mean(x))).get();
+      double[][] single =
+          one.submit(() -> bootstrap.replicateValues(x.length, mean(x))).get();
+      double[][] many =
+          four.submit(() -> bootstrap.replicateValues(x.length, mean(x))).get();
       assertArrayEquals(single, many);
       assertArrayEquals(single, bootstrap.replicateValues(x.length, mean(x)));
     } finally {
@@ -110,7 +116,8 @@ class BootstrapTest {
     double mean = Arrays.stream(x).average().orElseThrow();
     double sd = Math.sqrt(Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / (n - 1));
     double half = Normal.twoSidedZ(0.95) * sd / Math.sqrt(n);
-    Interval interval = new Bootstrap(4_000, 0.95, 5).intervals(n, mean(x)).get(0).orElseThrow();
+    Interval interval =
+        new Bootstrap(4_000, 0.95, 5).intervals(n, mean(x)).get(0).orElseThrow();
     // 4,000 replicates place each 2.5% tail to about 3% of the half-width.
     assertEquals(mean - half, interval.lower(), 0.06 * half, interval.toString());
     assertEquals(mean + half, interval.upper(), 0.06 * half, interval.toString());
@@ -120,8 +127,8 @@ class BootstrapTest {
   void aStatisticUndefinedInMostReplicatesGetsNoInterval() {
     // NaN unless row 0 is drawn (about 65% of replicates); then always NaN, then always infinite
     // (a diverged model's RMSE: no interval, the diverged metric itself is reported).
-    Bootstrap.Statistics statistics = counts -> new double[] {
-        counts[0] > 0 ? counts[0] : Double.NaN, Double.NaN, Double.POSITIVE_INFINITY};
+    Bootstrap.Statistics statistics = counts ->
+        new double[] {counts[0] > 0 ? counts[0] : Double.NaN, Double.NaN, Double.POSITIVE_INFINITY};
     List<Optional<Interval>> intervals = new Bootstrap(1000, 0.9, 6).intervals(10, statistics);
     Interval first = intervals.get(0).orElseThrow();
     assertTrue(first.replicates() > 590 && first.replicates() < 710, first.toString());
@@ -132,9 +139,12 @@ class BootstrapTest {
 
   @Test
   void refusesNonsense() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Bootstrap(0, 0.95, 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new Bootstrap(0, 0.95, 1));
     assertEquals("Cannot bootstrap with 0 replicates: need at least 1", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new Bootstrap(10, 0.95, 1).intervals(0, c -> new double[0]));
+    e = assertThrows(
+        IllegalArgumentException.class,
+        () -> new Bootstrap(10, 0.95, 1).intervals(0, c -> new double[0]));
     assertEquals("Cannot bootstrap 0 rows: need at least 1", e.getMessage());
   }
 
@@ -153,9 +163,12 @@ class BootstrapTest {
     int samples = 1_000;
     Coverage coverage = new Coverage();
     for (int s = 0; s < samples; s++) {
-      double[] absoluteErrors = Arrays.stream(normals(random, 100, 0, sigma)).map(Math::abs).toArray();
-      Interval interval = new Bootstrap(1_000, 0.95, random.nextLong()).intervals(100, mean(absoluteErrors))
-          .get(0).orElseThrow();
+      double[] absoluteErrors =
+          Arrays.stream(normals(random, 100, 0, sigma)).map(Math::abs).toArray();
+      Interval interval = new Bootstrap(1_000, 0.95, random.nextLong())
+          .intervals(100, mean(absoluteErrors))
+          .get(0)
+          .orElseThrow();
       coverage.add(interval, truth);
     }
     coverage.assertNominal95("MAE (n=100)");

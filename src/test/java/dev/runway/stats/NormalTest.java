@@ -36,9 +36,11 @@ class NormalTest {
 
   @Test
   void refusesProbabilitiesOutsideTheOpenUnitInterval() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Normal.quantile(1.0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Normal.quantile(1.0));
     assertEquals("Cannot take the normal quantile of 1.0: p must be in (0, 1)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Normal.twoSidedZ(95));
-    assertEquals("Cannot make an interval at confidence 95.0: it must be in (0, 1)", e.getMessage());
+    assertEquals(
+        "Cannot make an interval at confidence 95.0: it must be in (0, 1)", e.getMessage());
   }
 }

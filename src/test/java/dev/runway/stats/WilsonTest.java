@@ -59,8 +59,10 @@ class WilsonTest {
 
   @Test
   void refusesImpossibleCounts() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wilson.interval(5, 4, 0.95));
-    assertEquals("Cannot make a Wilson interval for 5 successes out of 4: need 0 <= successes <= n and n > 0",
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Wilson.interval(5, 4, 0.95));
+    assertEquals(
+        "Cannot make a Wilson interval for 5 successes out of 4: need 0 <= successes <= n and n > 0",
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Wilson.interval(0, 0, 0.95));
   }
@@ -109,7 +111,8 @@ class WilsonTest {
     }
     double pooled = (double) covered / total;
     double half = (double) halfCovered / total;
-    System.out.printf("Wilson 95%% coverage: pooled %.4f, intervals half as wide %.4f%n%s", pooled, half, report);
+    System.out.printf(
+        "Wilson 95%% coverage: pooled %.4f, intervals half as wide %.4f%n%s", pooled, half, report);
     assertTrue(pooled >= 0.94 && pooled <= 0.965, "pooled coverage " + pooled);
     assertTrue(half < 0.80, "a half-width interval would pass: " + half);
   }

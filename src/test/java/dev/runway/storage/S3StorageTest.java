@@ -48,12 +48,21 @@ class S3StorageTest {
     return Cli.run(all.toArray(String[]::new));
   }
 
-  private static Cli.Result trainCars(String runId, String input, String root, List<String> storage) {
+  private static Cli.Result trainCars(
+      String runId, String input, String root, List<String> storage) {
     List<String> sets = new ArrayList<>(storage);
     sets.add("source.path=\"" + input + "\"");
     sets.add("output.root=\"" + root + "\"");
-    return cli(List.of("train", "--job", TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString(),
-        "--master", "local[2]", "--run-id", runId), sets);
+    return cli(
+        List.of(
+            "train",
+            "--job",
+            TestData.repo().resolve("conf/jobs/cars-mpg.conf").toString(),
+            "--master",
+            "local[2]",
+            "--run-id",
+            runId),
+        sets);
   }
 
   @Test
@@ -62,7 +71,8 @@ class S3StorageTest {
     TestS3.bucket("runway-out");
     upload(TestData.require(TestData.CARS), "s3a://runway-in/cars/cars.json");
 
-    Cli.Result r = trainCars("s3-1", "s3a://runway-in/cars/cars.json", "s3a://runway-out/runs", TestS3.settings());
+    Cli.Result r = trainCars(
+        "s3-1", "s3a://runway-in/cars/cars.json", "s3a://runway-out/runs", TestS3.settings());
     assertEquals(0, r.code(), r.err());
     Map<String, Object> line = Json.parse(r.out());
     assertEquals("s3a://runway-out/runs/cars-mpg/s3-1", line.get("run_uri"));
@@ -72,11 +82,15 @@ class S3StorageTest {
     assertEquals(List.of(), run.verify(), "every file read back from S3 matches its SHA-256");
     Map<String, Object> lineage = Json.parse(run.readText("lineage.json"));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> files = (List<Map<String, Object>>) ((Map<String, Object>) lineage.get("input")).get("files");
+    List<Map<String, Object>> files =
+        (List<Map<String, Object>>) ((Map<String, Object>) lineage.get("input")).get("files");
     assertEquals("s3a://runway-in/cars/cars.json", files.get(0).get("path"));
-    assertTrue(files.get(0).containsKey("etag"), "S3 inputs are recorded with their ETag: " + files.get(0));
+    assertTrue(
+        files.get(0).containsKey("etag"),
+        "S3 inputs are recorded with their ETag: " + files.get(0));
 
-    Cli.Result again = trainCars("s3-1", "s3a://runway-in/cars/cars.json", "s3a://runway-out/runs", TestS3.settings());
+    Cli.Result again = trainCars(
+        "s3-1", "s3a://runway-in/cars/cars.json", "s3a://runway-out/runs", TestS3.settings());
     assertEquals(0, again.code(), again.err());
     assertEquals("already-committed", Json.parse(again.out()).get("status"));
 
@@ -87,13 +101,15 @@ class S3StorageTest {
     while (it.hasNext()) {
       Path p = it.next().getPath();
       try (InputStream in = fs.open(p)) {
-        if (new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains(TestS3.SECRET_KEY)) {
+        if (new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)
+            .contains(TestS3.SECRET_KEY)) {
           leaks.add(p.toString());
         }
       }
     }
     java.nio.file.Path log = TestData.repo().resolve("target/test-logs/runway.log");
-    if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(TestS3.SECRET_KEY)) {
+    if (Files.exists(log)
+        && Files.readString(log, StandardCharsets.ISO_8859_1).contains(TestS3.SECRET_KEY)) {
       leaks.add(log.toString());
     }
     for (String printed : List.of(r.out(), r.err(), again.out(), again.err())) {
@@ -102,7 +118,8 @@ class S3StorageTest {
       }
     }
     assertEquals(List.of(), leaks);
-    assertTrue(run.readText("job.conf").contains("secret-key=\"<redacted>\""), "saved, but redacted");
+    assertTrue(
+        run.readText("job.conf").contains("secret-key=\"<redacted>\""), "saved, but redacted");
   }
 
   /**
@@ -116,7 +133,9 @@ class S3StorageTest {
     TestS3.bucket("runway-jobfile");
     TestS3.bucket("runway-verify");
     TestS3.bucket("runway-scan");
-    upload(TestData.repo().resolve("conf/jobs/cars-mpg.conf"), "s3a://runway-jobfile/jobs/cars-mpg.conf");
+    upload(
+        TestData.repo().resolve("conf/jobs/cars-mpg.conf"),
+        "s3a://runway-jobfile/jobs/cars-mpg.conf");
     String job = "s3a://runway-jobfile/jobs/cars-mpg.conf";
 
     Cli.Result valid = cli(List.of("validate", "--job", job), TestS3.settings());
@@ -127,25 +146,53 @@ class S3StorageTest {
     List<String> sets = new ArrayList<>(TestS3.settings());
     sets.add("source.path=\"" + TestData.require(TestData.CARS) + "\"");
     sets.add("output.root=\"" + local + "\"");
-    Cli.Result trained = cli(List.of("train", "--job", job, "--master", "local[2]", "--run-id", "v"), sets);
+    Cli.Result trained =
+        cli(List.of("train", "--job", job, "--master", "local[2]", "--run-id", "v"), sets);
     assertEquals(0, trained.code(), trained.err());
     assertEquals("cars-mpg", Json.parse(trained.out()).get("job"));
-    try (FileSystem fs = FileSystem.newInstance(URI.create("s3a://runway-verify/"), TestS3.hadoop())) {
-      fs.copyFromLocalFile(false, true, new Path(local.resolve("cars-mpg/v").toUri()),
+    try (FileSystem fs =
+        FileSystem.newInstance(URI.create("s3a://runway-verify/"), TestS3.hadoop())) {
+      fs.copyFromLocalFile(
+          false,
+          true,
+          new Path(local.resolve("cars-mpg/v").toUri()),
           new Path("s3a://runway-verify/runs/cars-mpg/v"));
     }
-    Cli.Result verified = cli(List.of("verify", "--run", "s3a://runway-verify/runs/cars-mpg/v"), TestS3.settings());
+    Cli.Result verified =
+        cli(List.of("verify", "--run", "s3a://runway-verify/runs/cars-mpg/v"), TestS3.settings());
     assertEquals(0, verified.code(), verified.err());
     assertEquals("valid", Json.parse(verified.out()).get("status"));
 
     upload(TestData.require(TestData.SEATTLE_WEATHER), "s3a://runway-scan/weather/weather.csv");
-    Cli.Result schema = cli(List.of("scan", "--master", "local[2]", "--path", "s3a://runway-scan/weather/",
-        "--format", "csv", "--option", "header=true", "--schema"), TestS3.settings());
+    Cli.Result schema = cli(
+        List.of(
+            "scan",
+            "--master",
+            "local[2]",
+            "--path",
+            "s3a://runway-scan/weather/",
+            "--format",
+            "csv",
+            "--option",
+            "header=true",
+            "--schema"),
+        TestS3.settings());
     assertEquals(0, schema.code(), schema.err());
-    assertEquals("date STRING, precipitation DOUBLE, temp_max DOUBLE, temp_min DOUBLE, wind DOUBLE, weather STRING",
+    assertEquals(
+        "date STRING, precipitation DOUBLE, temp_max DOUBLE, temp_min DOUBLE, wind DOUBLE, weather STRING",
         schema.out().strip());
-    Cli.Result scanned = cli(List.of("scan", "--master", "local[2]", "--path", "s3a://runway-scan/weather/",
-        "--format", "csv", "--option", "header=true"), TestS3.settings());
+    Cli.Result scanned = cli(
+        List.of(
+            "scan",
+            "--master",
+            "local[2]",
+            "--path",
+            "s3a://runway-scan/weather/",
+            "--format",
+            "csv",
+            "--option",
+            "header=true"),
+        TestS3.settings());
     assertEquals(0, scanned.code(), scanned.err());
     assertEquals(1461, ((Number) Json.parse(scanned.out()).get("rows")).longValue());
   }
@@ -156,25 +203,39 @@ class S3StorageTest {
     upload(TestData.require(TestData.CARS), "s3a://runway-failed/in/cars.json");
     List<String> storage = new ArrayList<>(TestS3.settings());
     storage.add("features.label=MPG");
-    Cli.Result r = trainCars("x", "s3a://runway-failed/in/cars.json", "s3a://runway-failed/runs", storage);
+    Cli.Result r =
+        trainCars("x", "s3a://runway-failed/in/cars.json", "s3a://runway-failed/runs", storage);
     assertEquals(3, r.code(), r.err());
     List<String> left = TestS3.keys("runway-failed", "runs/");
-    assertTrue(left.stream().noneMatch(k -> k.startsWith("runs/cars-mpg")), "no run and no job directory: " + left);
+    assertTrue(
+        left.stream().noneMatch(k -> k.startsWith("runs/cars-mpg")),
+        "no run and no job directory: " + left);
   }
 
   @Test
   void parquetDatasetsOnS3AreCommittedByTheMagicCommitter() throws Exception {
     TestS3.bucket("runway-datasets");
-    List<String> args = new ArrayList<>(List.of("generate-synthetic", "--master", "local[2]", "--rows", "5000",
-        "--partitions", "2", "--output", "s3a://runway-datasets/synthetic"));
+    List<String> args = new ArrayList<>(List.of(
+        "generate-synthetic",
+        "--master",
+        "local[2]",
+        "--rows",
+        "5000",
+        "--partitions",
+        "2",
+        "--output",
+        "s3a://runway-datasets/synthetic"));
     Cli.Result r = cli(args, TestS3.settings());
     assertEquals(0, r.code(), r.err());
     FileSystem fs = new Path("s3a://runway-datasets/").getFileSystem(TestS3.hadoop());
     try (InputStream in = fs.open(new Path("s3a://runway-datasets/synthetic/_SUCCESS"))) {
-      Map<String, Object> success = Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      assertEquals("magic", success.get("committer"), "S3A committers write a JSON _SUCCESS: " + success);
+      Map<String, Object> success =
+          Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      assertEquals(
+          "magic", success.get("committer"), "S3A committers write a JSON _SUCCESS: " + success);
     }
-    assertFalse(fs.exists(new Path("s3a://runway-datasets/synthetic/__magic")), "no pending uploads left");
+    assertFalse(
+        fs.exists(new Path("s3a://runway-datasets/synthetic/__magic")), "no pending uploads left");
   }
 
   @Test
@@ -185,16 +246,23 @@ class S3StorageTest {
     }
     List<String> storage = new ArrayList<>(TestS3.settings());
     storage.set(0, "storage.s3a.endpoint=\"http://127.0.0.1:" + port + "\"");
-    Cli.Result r = trainCars("x", "s3a://runway-unreachable/cars.json", "s3a://runway-unreachable/runs", storage);
+    Cli.Result r = trainCars(
+        "x", "s3a://runway-unreachable/cars.json", "s3a://runway-unreachable/runs", storage);
     assertEquals(5, r.code(), r.err());
     assertEquals("", r.out());
     assertEquals(1, r.errLines().size(), r.err());
-    assertTrue(r.err().startsWith("error: Cannot reach the storage endpoint for s3a://runway-unreachable/"), r.err());
+    assertTrue(
+        r.err()
+            .startsWith("error: Cannot reach the storage endpoint for s3a://runway-unreachable/"),
+        r.err());
   }
 
   @Test
   void aMissingBucketExits5() {
-    Cli.Result r = trainCars("x", "s3a://runway-no-such-bucket/cars.json", "s3a://runway-no-such-bucket/runs",
+    Cli.Result r = trainCars(
+        "x",
+        "s3a://runway-no-such-bucket/cars.json",
+        "s3a://runway-no-such-bucket/runs",
         TestS3.settings());
     assertEquals(5, r.code(), r.err());
     assertEquals(1, r.errLines().size(), r.err());
@@ -208,11 +276,11 @@ class S3StorageTest {
     upload(TestData.require(TestData.CARS), "s3a://runway-denied/cars.json");
     List<String> storage = new ArrayList<>(TestS3.settings());
     storage.set(4, "storage.s3a.secret-key=not-the-secret");
-    Cli.Result r = trainCars("x", "s3a://runway-denied/cars.json", "s3a://runway-denied/runs", storage);
+    Cli.Result r =
+        trainCars("x", "s3a://runway-denied/cars.json", "s3a://runway-denied/runs", storage);
     assertEquals(5, r.code(), r.err());
     assertEquals(1, r.errLines().size(), r.err());
     assertTrue(r.err().contains("access denied"), r.err());
     assertFalse(r.err().contains("not-the-secret"), r.err());
   }
-
 }

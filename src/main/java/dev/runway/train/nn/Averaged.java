@@ -7,8 +7,14 @@ import java.util.List;
  * the round tells about the workers: total loss, the slowest worker's compute time, and how far
  * the replicas had drifted apart (mean relative L2 distance from the average).
  */
-record Averaged(float[] params, float[] updater, long examples, double lossSum, int maxBatches,
-    long maxComputeNanos, double divergence) {
+record Averaged(
+    float[] params,
+    float[] updater,
+    long examples,
+    double lossSum,
+    int maxBatches,
+    long maxComputeNanos,
+    double divergence) {
 
   static Averaged of(List<RoundResult> results) {
     long examples = 0;
@@ -46,7 +52,8 @@ record Averaged(float[] params, float[] updater, long examples, double lossSum, 
         workers++;
       }
     }
-    return new Averaged(avgParams, avgUpdater, examples, lossSum, maxBatches, maxCompute, divergence / workers);
+    return new Averaged(
+        avgParams, avgUpdater, examples, lossSum, maxBatches, maxCompute, divergence / workers);
   }
 
   boolean finite() {

@@ -49,7 +49,8 @@ public final class Block implements Serializable {
     }
 
     long bytes() {
-      return 4L * labels.length + (sparse() ? 4L * rowStart.length + 8L * indices.length : 4L * dense.length);
+      return 4L * labels.length
+          + (sparse() ? 4L * rowStart.length + 8L * indices.length : 4L * dense.length);
     }
   }
 
@@ -128,7 +129,8 @@ public final class Block implements Serializable {
     for (int r = 0; r < rows; r++) {
       byte[] row = bySlot[from + r];
       if (row == null) {
-        throw new IllegalStateException("block slot " + (from + r) + " of " + bySlot.length + " received no row");
+        throw new IllegalStateException(
+            "block slot " + (from + r) + " of " + bySlot.length + " received no row");
       }
       nnz += nonZeros(row);
       labels[r] = ByteBuffer.wrap(row).getFloat(LABEL);
@@ -164,7 +166,8 @@ public final class Block implements Serializable {
     in.position(FEATURES);
     if (n < 0) {
       if (in.remaining() != nIn * 4) {
-        throw new IllegalStateException("feature vector of size " + in.remaining() / 4 + ", expected " + nIn);
+        throw new IllegalStateException(
+            "feature vector of size " + in.remaining() / 4 + ", expected " + nIn);
       }
       for (int j = 0; j < nIn; j++) {
         float v = in.getFloat();

@@ -1,6 +1,5 @@
 package dev.runway.train.nn;
 
-import dev.runway.features.Columns;
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
 
@@ -35,7 +34,13 @@ import scala.reflect.ClassTag$;
  * @param memoryBytes bytes Spark held in memory once they were cached
  * @param diskBytes bytes Spark put on local disk (evicted or never fitting in memory)
  */
-record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes, long memoryBytes, long diskBytes) {
+record Blocks(
+    JavaRDD<Block> rdd,
+    BlockLayout layout,
+    boolean sparse,
+    long bytes,
+    long memoryBytes,
+    long diskBytes) {
 
   /** Rows per input partition and their non-zero features: what sizing the blocks needs. */
   private record Census(long[] rows, long nonZeros) {
@@ -54,12 +59,20 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
    * {@code rowsPerRound} rows, as many as fit in about {@code blockBytes}; {@code blockBytes <= 0}
    * makes one block per worker. Worker w's blocks are built on {@code homes[w]} (null: anywhere).
    */
-  static Blocks cut(Dataset<Row> data, int workers, int nIn, int nOut, long seed, int rowsPerRound,
-      long blockBytes, String[] homes) {
+  static Blocks cut(
+      Dataset<Row> data,
+      int workers,
+      int nIn,
+      int nOut,
+      long seed,
+      int rowsPerRound,
+      long blockBytes,
+      String[] homes) {
     JavaRDD<Row> rows = data.select(FEATURES, LABEL).javaRDD();
     Census census = census(rows);
     long total = census.total();
-    int rowsPerBlock = rowsPerBlock(total, workers, nIn, census.nonZeros(), rowsPerRound, blockBytes);
+    int rowsPerBlock =
+        rowsPerBlock(total, workers, nIn, census.nonZeros(), rowsPerRound, blockBytes);
     BlockLayout layout = BlockLayout.of(total, workers, rowsPerBlock, seed);
     long[] offsets = new long[census.rows().length];
     for (int p = 1; p < offsets.length; p++) {
@@ -67,19 +80,25 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
     }
     JavaPairRDD<Integer, byte[]> placed = JavaPairRDD.fromJavaRDD(
         rows.mapPartitionsWithIndex((p, it) -> place(it, offsets[p], layout), true));
-    JavaRDD<Block> assembled = placed.partitionBy(new HashPartitioner(layout.partitions()))
-        .mapPartitionsWithIndex((q, it) -> List.of(OutOfMemory.inTask(
-            () -> assemble(it, layout.rowsOfPartition(q), nIn, nOut))).iterator(), true);
+    JavaRDD<Block> assembled = placed
+        .partitionBy(new HashPartitioner(layout.partitions()))
+        .mapPartitionsWithIndex(
+            (q, it) -> List.of(
+                    OutOfMemory.inTask(() -> assemble(it, layout.rowsOfPartition(q), nIn, nOut)))
+                .iterator(),
+            true);
     if (homes != null) {
       String[] where = new String[layout.partitions()];
       for (int q = 0; q < where.length; q++) {
         where[q] = homes[layout.worker(q)];
       }
-      assembled = Placement.at(assembled.rdd(), where, ClassTag$.MODULE$.apply(Block.class)).toJavaRDD();
+      assembled = Placement.at(assembled.rdd(), where, ClassTag$.MODULE$.apply(Block.class))
+          .toJavaRDD();
     }
     JavaRDD<Block> blocks = assembled.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long[] stats = blocks.map(b -> new long[] {b.bytes(), b.sparse() ? b.rows : 0, b.rows})
+      long[] stats = blocks
+          .map(b -> new long[] {b.bytes(), b.sparse() ? b.rows : 0, b.rows})
           .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
       long[] stored = stored(blocks);
       return new Blocks(blocks, layout, stats[1] * 2 > stats[2], stats[0], stored[0], stored[1]);
@@ -119,7 +138,8 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
    * Rows per full block: whole rounds (so a round never spans two blocks), as many as fit in
    * {@code blockBytes} given the data's density, but no more than one worker's share.
    */
-  static int rowsPerBlock(long rows, int workers, int nIn, long nonZeros, int rowsPerRound, long blockBytes) {
+  static int rowsPerBlock(
+      long rows, int workers, int nIn, long nonZeros, int rowsPerRound, long blockBytes) {
     long perWorker = Math.max(1, (rows + workers - 1) / workers);
     if (blockBytes <= 0) {
       return (int) Math.min(Integer.MAX_VALUE, perWorker);
@@ -132,15 +152,18 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
   }
 
   private static Census census(JavaRDD<Row> rows) {
-    List<long[]> counts = rows.mapPartitionsWithIndex((p, it) -> {
-      long n = 0;
-      long nnz = 0;
-      while (it.hasNext()) {
-        nnz += it.next().<Vector>getAs(0).numNonzeros();
-        n++;
-      }
-      return List.of(new long[] {p, n, nnz}).iterator();
-    }, true).collect();
+    List<long[]> counts = rows.mapPartitionsWithIndex(
+            (p, it) -> {
+              long n = 0;
+              long nnz = 0;
+              while (it.hasNext()) {
+                nnz += it.next().<Vector>getAs(0).numNonzeros();
+                n++;
+              }
+              return List.of(new long[] {p, n, nnz}).iterator();
+            },
+            true)
+        .collect();
     long[] perPartition = new long[counts.size()];
     long nonZeros = 0;
     for (long[] c : counts) {
@@ -151,7 +174,8 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
   }
 
   /** (partition, encoded row) for each row of one input partition, whose first row is row {@code offset}. */
-  private static Iterator<Tuple2<Integer, byte[]>> place(Iterator<Row> rows, long offset, BlockLayout layout) {
+  private static Iterator<Tuple2<Integer, byte[]>> place(
+      Iterator<Row> rows, long offset, BlockLayout layout) {
     RowPermutation permutation = layout.permutation();
     return new Iterator<>() {
       long index = offset;
@@ -166,12 +190,14 @@ record Blocks(JavaRDD<Block> rdd, BlockLayout layout, boolean sparse, long bytes
         Row row = rows.next();
         long where = layout.place(permutation.apply(index++));
         int slot = (int) where;
-        return new Tuple2<>((int) (where >>> 32), Block.encode(slot, row.getAs(0), row.getDouble(1)));
+        return new Tuple2<>(
+            (int) (where >>> 32), Block.encode(slot, row.getAs(0), row.getDouble(1)));
       }
     };
   }
 
-  private static Block assemble(Iterator<Tuple2<Integer, byte[]>> rows, int size, int nIn, int nOut) {
+  private static Block assemble(
+      Iterator<Tuple2<Integer, byte[]>> rows, int size, int nIn, int nOut) {
     byte[][] bySlot = new byte[size][];
     while (rows.hasNext()) {
       byte[] row = rows.next()._2();

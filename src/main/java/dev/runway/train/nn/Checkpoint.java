@@ -18,8 +18,14 @@ import java.util.Optional;
  *
  * <p>Two slots alternate by epoch, so a driver dying while writing one leaves the other intact.
  */
-record Checkpoint(String configurationJson, WorkerState state, float[] bestParams, int bestEpoch,
-    double bestScore, List<EpochStats> history) implements Serializable {
+record Checkpoint(
+    String configurationJson,
+    WorkerState state,
+    float[] bestParams,
+    int bestEpoch,
+    double bestScore,
+    List<EpochStats> history)
+    implements Serializable {
 
   private static final String[] SLOTS = {"network-state-a", "network-state-b"};
 
@@ -44,7 +50,8 @@ record Checkpoint(String configurationJson, WorkerState state, float[] bestParam
       }
       try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.get()))) {
         Checkpoint c = (Checkpoint) in.readObject();
-        if (c.configurationJson().equals(configurationJson) && (best == null || c.state().epoch() > best.state().epoch())) {
+        if (c.configurationJson().equals(configurationJson)
+            && (best == null || c.state().epoch() > best.state().epoch())) {
           best = c;
         }
       } catch (IOException | ClassNotFoundException | ClassCastException e) {

@@ -40,18 +40,30 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
     int batchSize = setup.batchSize();
     // One block per worker: the TrainingMaster treats each partition as a worker, and keeps its
     // minibatches in memory (this engine does not train on data larger than memory).
-    Blocks shards = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize, 0, setup.homes());
+    Blocks shards =
+        Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize, 0, setup.homes());
     // The TrainingMaster leaves ND4J on all of a host's cores in every worker; ND4J's thread
     // setting is per JVM, so setting it where the minibatches are built and cached (where the
     // workers then train) keeps workers x threads at the cores, as in runway's engine. Without
     // this the benchmark's figure depended on whether runway's engine had run first in the JVM.
-    JavaRDD<DataSet> batches = shards.rdd().mapPartitions(it -> {
-      Threads.forCurrentTask();
-      return minibatches(it.next(), batchSize);
-    }).persist(StorageLevel.MEMORY_ONLY());
-    Blocks validation = Blocks.cut(data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize,
-        settings.blockBytes(), setup.homes());
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
+    JavaRDD<DataSet> batches = shards
+        .rdd()
+        .mapPartitions(it -> {
+          Threads.forCurrentTask();
+          return minibatches(it.next(), batchSize);
+        })
+        .persist(StorageLevel.MEMORY_ONLY());
+    Blocks validation = Blocks.cut(
+        data.validation(),
+        workers,
+        nIn,
+        nOut,
+        data.seed() + 1,
+        batchSize,
+        settings.blockBytes(),
+        setup.homes());
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
+            batchSize)
         .batchSizePerWorker(batchSize)
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(0)
@@ -62,8 +74,8 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
         // The same level as the cached minibatches: Spark refuses to change a level once set.
         .storageLevel(StorageLevel.MEMORY_ONLY())
         .build();
-    SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc,
-        MultiLayerConfiguration.fromJson(conf), master);
+    SparkDl4jMultiLayer net =
+        new SparkDl4jMultiLayer(jsc, MultiLayerConfiguration.fromJson(conf), master);
     try {
       batches.count();
       shards.unpersist();
@@ -76,16 +88,37 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
         net.fit(batches);
         double seconds = (System.nanoTime() - start) / 1e9;
         float[] params = net.getNetwork().params().dup().data().asFloat();
-        double[] val = validationRows == 0 ? new double[] {Double.NaN, Double.NaN, 0}
+        double[] val = validationRows == 0
+            ? new double[] {Double.NaN, Double.NaN, 0}
             : ParameterAveraging.evaluate(jsc, validation.rdd(), conf, params);
-        EpochStats stats = new EpochStats(epoch + 1, net.getScore(), val[0],
-            target.classification() ? val[1] : Double.NaN, trainRows, seconds, Double.NaN, 0, Double.NaN);
+        EpochStats stats = new EpochStats(
+            epoch + 1,
+            net.getScore(),
+            val[0],
+            target.classification() ? val[1] : Double.NaN,
+            trainRows,
+            seconds,
+            Double.NaN,
+            0,
+            Double.NaN);
         history.add(stats);
-        LOG.info(String.format(Locale.ROOT, "dl4j-spark epoch %d/%d: validation loss %.4f accuracy %.4f, %,.0f examples/s",
-            epoch + 1, settings.epochs(), stats.validationLoss(), stats.validationAccuracy(), stats.examplesPerSecond()));
+        LOG.info(String.format(
+            Locale.ROOT,
+            "dl4j-spark epoch %d/%d: validation loss %.4f accuracy %.4f, %,.0f examples/s",
+            epoch + 1,
+            settings.epochs(),
+            stats.validationLoss(),
+            stats.validationAccuracy(),
+            stats.examplesPerSecond()));
       }
-      return new ParameterAveraging.Result(conf, net.getNetwork().params().dup().data().asFloat(), history,
-          settings.epochs(), workers, 0, Map.of());
+      return new ParameterAveraging.Result(
+          conf,
+          net.getNetwork().params().dup().data().asFloat(),
+          history,
+          settings.epochs(),
+          workers,
+          0,
+          Map.of());
     } finally {
       batches.unpersist();
       validation.unpersist();

@@ -14,18 +14,33 @@ import org.slf4j.LoggerFactory;
  * workers build their networks from), and each worker's home executor ({@link Placement#homes},
  * null in local mode), found once for all the data an engine cuts into blocks.
  */
-record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchSize, int nIn, int nOut, String configurationJson,
+record EngineSetup(
+    JavaSparkContext jsc,
+    long trainRows,
+    int workers,
+    int batchSize,
+    int nIn,
+    int nOut,
+    String configurationJson,
     String[] homes) {
   private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
 
-  static EngineSetup of(SparkSession spark, NetworkSpec spec, TrainSettings settings, TrainingData data) {
+  static EngineSetup of(
+      SparkSession spark, NetworkSpec spec, TrainSettings settings, TrainingData data) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slots = jsc.defaultParallelism();
     long rows = data.train().count();
     int workers = workers(settings, slots, rows);
     int nIn = data.train().first().<Vector>getAs(0).size();
-    return new EngineSetup(jsc, rows, workers, batchSize(settings, workers, rows), nIn, NetworkSpec.outputs(data.target()),
-        spec.configuration(nIn, data.target(), data.seed()).toJson(), Placement.homes(jsc, workers));
+    return new EngineSetup(
+        jsc,
+        rows,
+        workers,
+        batchSize(settings, workers, rows),
+        nIn,
+        NetworkSpec.outputs(data.target()),
+        spec.configuration(nIn, data.target(), data.seed()).toJson(),
+        Placement.homes(jsc, workers));
   }
 
   /**
@@ -36,9 +51,12 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchS
   static int batchSize(TrainSettings settings, int workers, long rows) {
     if (settings.minBatches() == 0) {
       if (rows / workers < settings.batchSize()) {
-        LOG.warn("warning: each of the {} workers has about {} training rows, less than one minibatch of"
-            + " train.batch-size = {}: fewer workers or a smaller batch would train the same data faster",
-            workers, rows / workers, settings.batchSize());
+        LOG.warn(
+            "warning: each of the {} workers has about {} training rows, less than one minibatch of"
+                + " train.batch-size = {}: fewer workers or a smaller batch would train the same data faster",
+            workers,
+            rows / workers,
+            settings.batchSize());
       }
       return settings.batchSize();
     }
@@ -46,10 +64,16 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchS
     if (cap >= settings.batchSize()) {
       return settings.batchSize();
     }
-    LOG.warn("warning: train.batch-size = {} gives each of the {} workers about {} minibatches an epoch of {} rows;"
-        + " training with minibatches of {} instead, {} per worker (train.min-batches = {})", settings.batchSize(),
-        workers, Math.max(1, rows / workers / settings.batchSize()), rows, cap,
-        rows / workers / cap, settings.minBatches());
+    LOG.warn(
+        "warning: train.batch-size = {} gives each of the {} workers about {} minibatches an epoch of {} rows;"
+            + " training with minibatches of {} instead, {} per worker (train.min-batches = {})",
+        settings.batchSize(),
+        workers,
+        Math.max(1, rows / workers / settings.batchSize()),
+        rows,
+        cap,
+        rows / workers / cap,
+        settings.minBatches());
     return (int) cap;
   }
 
@@ -60,13 +84,18 @@ record EngineSetup(JavaSparkContext jsc, long trainRows, int workers, int batchS
    */
   static int workers(TrainSettings settings, int slots, long rows) {
     if (settings.workers() > 0 && rows < settings.workers()) {
-      throw new JobConfigException("Cannot train with train.workers = " + settings.workers() + " on " + rows
+      throw new JobConfigException("Cannot train with train.workers = " + settings.workers()
+          + " on " + rows
           + " training rows: some workers would have none; set train.workers to at most " + rows);
     }
-    int workers = settings.workers() > 0 ? settings.workers() : (int) Math.max(1, Math.min(slots, rows));
+    int workers =
+        settings.workers() > 0 ? settings.workers() : (int) Math.max(1, Math.min(slots, rows));
     if (workers > slots) {
-      LOG.warn("warning: train.workers = {} but Spark has {} task slots: each averaging round runs in {} waves",
-          workers, slots, (workers + slots - 1) / slots);
+      LOG.warn(
+          "warning: train.workers = {} but Spark has {} task slots: each averaging round runs in {} waves",
+          workers,
+          slots,
+          (workers + slots - 1) / slots);
     }
     return workers;
   }

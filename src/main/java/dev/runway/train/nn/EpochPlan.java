@@ -26,7 +26,8 @@ final class EpochPlan {
   private EpochPlan() {}
 
   /** Round by round, the step of each Spark partition (block) that trains in it. */
-  static List<Map<Integer, Step>> rounds(BlockLayout layout, long epochSeed, int batchSize, int frequency) {
+  static List<Map<Integer, Step>> rounds(
+      BlockLayout layout, long epochSeed, int batchSize, int frequency) {
     List<List<Map.Entry<Integer, Step>>> perWorker = new ArrayList<>();
     int rounds = 0;
     for (int w = 0; w < layout.workers(); w++) {
@@ -36,7 +37,9 @@ final class EpochPlan {
         int batches = (rows + batchSize - 1) / batchSize;
         long orderSeed = RowPermutation.mix(epochSeed * 1_000_003L + layout.partition(w, b));
         for (int first = 0; first < batches; first += frequency) {
-          steps.add(Map.entry(layout.partition(w, b), new Step(w, orderSeed, first, Math.min(frequency, batches - first))));
+          steps.add(Map.entry(
+              layout.partition(w, b),
+              new Step(w, orderSeed, first, Math.min(frequency, batches - first))));
         }
       }
       rounds = Math.max(rounds, steps.size());

@@ -17,8 +17,16 @@ import java.util.Map;
  * @param rounds averaging rounds
  * @param divergence mean over rounds of the workers' relative distance from their average
  */
-record EpochStats(int epoch, double trainLoss, double validationLoss, double validationAccuracy,
-    long examples, double seconds, double computeSeconds, int rounds, double divergence)
+record EpochStats(
+    int epoch,
+    double trainLoss,
+    double validationLoss,
+    double validationAccuracy,
+    long examples,
+    double seconds,
+    double computeSeconds,
+    int rounds,
+    double divergence)
     implements Serializable {
 
   double examplesPerSecond() {

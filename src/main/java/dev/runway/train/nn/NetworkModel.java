@@ -6,7 +6,6 @@ import static dev.runway.features.Columns.PROBABILITY;
 import static dev.runway.features.Columns.RAW;
 
 import dev.runway.error.OutOfMemory;
-import dev.runway.features.Columns;
 import dev.runway.train.TrainedModel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,13 +55,31 @@ final class NetworkModel implements TrainedModel {
   private final long firstStepAtMillis;
   private final int scoringBatch;
 
-  NetworkModel(SparkSession spark, String configurationJson, float[] params, boolean classification,
-      Map<String, Object> summary, long firstStepAtMillis) {
-    this(spark, configurationJson, params, classification, summary, firstStepAtMillis, SCORING_BATCH);
+  NetworkModel(
+      SparkSession spark,
+      String configurationJson,
+      float[] params,
+      boolean classification,
+      Map<String, Object> summary,
+      long firstStepAtMillis) {
+    this(
+        spark,
+        configurationJson,
+        params,
+        classification,
+        summary,
+        firstStepAtMillis,
+        SCORING_BATCH);
   }
 
-  NetworkModel(SparkSession spark, String configurationJson, float[] params, boolean classification,
-      Map<String, Object> summary, long firstStepAtMillis, int scoringBatch) {
+  NetworkModel(
+      SparkSession spark,
+      String configurationJson,
+      float[] params,
+      boolean classification,
+      Map<String, Object> summary,
+      long firstStepAtMillis,
+      int scoringBatch) {
     if (scoringBatch < 1) {
       throw new IllegalArgumentException("scoring batch must be at least 1, not " + scoringBatch);
     }
@@ -85,10 +102,11 @@ final class NetworkModel implements TrainedModel {
   public Dataset<Row> predict(Dataset<Row> features) {
     StructType schema = features.schema().add(PREDICTION, DataTypes.DoubleType);
     if (classification) {
-      schema = schema.add(PROBABILITY, SQLDataTypes.VectorType()).add(RAW, SQLDataTypes.VectorType());
+      schema =
+          schema.add(PROBABILITY, SQLDataTypes.VectorType()).add(RAW, SQLDataTypes.VectorType());
     }
-    Broadcast<float[]> broadcast = spark.sparkContext().broadcast(params,
-        ClassTag$.MODULE$.apply(float[].class));
+    Broadcast<float[]> broadcast =
+        spark.sparkContext().broadcast(params, ClassTag$.MODULE$.apply(float[].class));
     String conf = configurationJson;
     boolean isClassifier = classification;
     int featureIndex = features.schema().fieldIndex(FEATURES);
@@ -102,8 +120,13 @@ final class NetworkModel implements TrainedModel {
    * Scores a partition in minibatches as it streams through: one minibatch of rows is held at a
    * time, never the whole partition.
    */
-  private static Iterator<Row> score(Iterator<Row> rows, float[] params, String conf, boolean classification,
-      int featureIndex, int batchRows) {
+  private static Iterator<Row> score(
+      Iterator<Row> rows,
+      float[] params,
+      String conf,
+      boolean classification,
+      int featureIndex,
+      int batchRows) {
     Threads.forCurrentTask();
     MultiLayerNetwork net = Networks.build(conf);
     net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
@@ -117,7 +140,8 @@ final class NetworkModel implements TrainedModel {
           while (batch.size() < batchRows && rows.hasNext()) {
             batch.add(rows.next());
           }
-          scored = OutOfMemory.inTask(() -> scoreBatch(net, batch, classification, featureIndex)).iterator();
+          scored = OutOfMemory.inTask(() -> scoreBatch(net, batch, classification, featureIndex))
+              .iterator();
         }
         return scored.hasNext();
       }
@@ -132,13 +156,15 @@ final class NetworkModel implements TrainedModel {
     };
   }
 
-  private static List<Row> scoreBatch(MultiLayerNetwork net, List<Row> batch, boolean classification, int featureIndex) {
+  private static List<Row> scoreBatch(
+      MultiLayerNetwork net, List<Row> batch, boolean classification, int featureIndex) {
     int nIn = batch.get(0).<Vector>getAs(featureIndex).size();
     float[] x = new float[batch.size() * nIn];
     for (int i = 0; i < batch.size(); i++) {
       copy(batch.get(i).getAs(featureIndex), x, i * nIn);
     }
-    // One copy of the whole minibatch's outputs: a view per row (getRow) cost more than the forward pass.
+    // One copy of the whole minibatch's outputs: a view per row (getRow) cost more than the forward
+    // pass.
     INDArray output = net.output(Nd4j.create(x, new long[] {batch.size(), nIn}, 'c'), false);
     int nOut = (int) output.size(1);
     float[] flat = output.dup('c').data().asFloat();

@@ -20,7 +20,8 @@ public final class NetworkModels {
   private NetworkModels() {}
 
   /** The network saved under {@code directory}, scoring {@code scoringBatch} rows at a time. */
-  public static TrainedModel load(SparkSession spark, String directory, boolean classification, int scoringBatch) {
+  public static TrainedModel load(
+      SparkSession spark, String directory, boolean classification, int scoringBatch) {
     Path path = new Path(directory, "network.zip");
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -28,11 +29,18 @@ public final class NetworkModels {
       try (InputStream in = fs.open(path)) {
         net = ModelSerializer.restoreMultiLayerNetwork(in, false);
       }
-      return new NetworkModel(spark, net.getLayerWiseConfigurations().toJson(), net.params().toFloatVector(),
-          classification, Map.of(), 0, scoringBatch);
+      return new NetworkModel(
+          spark,
+          net.getLayerWiseConfigurations().toJson(),
+          net.params().toFloatVector(),
+          classification,
+          Map.of(),
+          0,
+          scoringBatch);
     } catch (IOException e) {
-      throw StorageErrors.classify(e, path.toString()).orElseGet(
-          () -> new StorageException("Cannot read the network " + path + ": " + e.getMessage(), e));
+      throw StorageErrors.classify(e, path.toString())
+          .orElseGet(() ->
+              new StorageException("Cannot read the network " + path + ": " + e.getMessage(), e));
     }
   }
 }

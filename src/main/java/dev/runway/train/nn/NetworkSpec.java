@@ -36,9 +36,18 @@ import org.nd4j.linalg.schedule.StepSchedule;
  * @param lrDecay factor of the schedules
  * @param lrStepEpochs epochs per step of the step schedule
  */
-public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activation, double dropout, double l2,
-    Updater updater, double learningRate, double momentum, LrSchedule lrSchedule, double lrDecay,
-    int lrStepEpochs) implements Serializable {
+public record NetworkSpec(
+    List<Integer> hiddenLayers,
+    HiddenActivation activation,
+    double dropout,
+    double l2,
+    Updater updater,
+    double learningRate,
+    double momentum,
+    LrSchedule lrSchedule,
+    double lrDecay,
+    int lrStepEpochs)
+    implements Serializable {
 
   /** The Deeplearning4j configuration for {@code nIn} inputs and the target's outputs. */
   public MultiLayerConfiguration configuration(int nIn, Target target, long seed) {
@@ -47,7 +56,10 @@ public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activatio
         .seed(seed)
         .updater(buildUpdater())
         .l2(l2)
-        .weightInit(hidden == Activation.RELU || hidden == Activation.LEAKYRELU ? WeightInit.RELU : WeightInit.XAVIER)
+        .weightInit(
+            hidden == Activation.RELU || hidden == Activation.LEAKYRELU
+                ? WeightInit.RELU
+                : WeightInit.XAVIER)
         .list();
     int in = nIn;
     for (int size : hiddenLayers) {
@@ -69,13 +81,24 @@ public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activatio
 
   private static OutputLayer outputLayer(int nIn, Target target) {
     if (!target.classification()) {
-      return new OutputLayer.Builder(LossFunction.MSE).nIn(nIn).nOut(1).activation(Activation.IDENTITY).build();
+      return new OutputLayer.Builder(LossFunction.MSE)
+          .nIn(nIn)
+          .nOut(1)
+          .activation(Activation.IDENTITY)
+          .build();
     }
     if (target.binary()) {
-      return new OutputLayer.Builder(LossFunction.XENT).nIn(nIn).nOut(1).activation(Activation.SIGMOID).build();
+      return new OutputLayer.Builder(LossFunction.XENT)
+          .nIn(nIn)
+          .nOut(1)
+          .activation(Activation.SIGMOID)
+          .build();
     }
-    return new OutputLayer.Builder(LossFunction.MCXENT).nIn(nIn).nOut(target.classes().size())
-        .activation(Activation.SOFTMAX).build();
+    return new OutputLayer.Builder(LossFunction.MCXENT)
+        .nIn(nIn)
+        .nOut(target.classes().size())
+        .activation(Activation.SOFTMAX)
+        .build();
   }
 
   private IUpdater buildUpdater() {
@@ -85,7 +108,10 @@ public record NetworkSpec(List<Integer> hiddenLayers, HiddenActivation activatio
       case NONE -> null;
     };
     return switch (updater) {
-      case NESTEROV -> schedule == null ? new Nesterovs(learningRate, momentum) : new Nesterovs(schedule, momentum);
+      case NESTEROV ->
+        schedule == null
+            ? new Nesterovs(learningRate, momentum)
+            : new Nesterovs(schedule, momentum);
       case SGD -> schedule == null ? new Sgd(learningRate) : new Sgd(schedule);
       case ADAM -> schedule == null ? new Adam(learningRate) : new Adam(schedule);
     };

@@ -24,7 +24,8 @@ final class Networks {
   }
 
   static MultiLayerNetwork build(String configurationJson) {
-    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
     net.init();
     return net;
   }

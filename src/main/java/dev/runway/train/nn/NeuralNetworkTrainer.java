@@ -56,14 +56,48 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.bytesIn("train.block-size", 1L << 16, 1L << 30),
         r.intIn("train.min-batches", 0, 1_000_000));
     Map<String, Object> params = new LinkedHashMap<>();
-    params.put("network", Map.of("hidden-layers", spec.hiddenLayers(), "activation", spec.activation().configName(),
-        "dropout", spec.dropout(), "l2", spec.l2(), "updater", spec.updater().configName(),
-        "learning-rate", spec.learningRate(), "momentum", spec.momentum(), "lr-schedule", spec.lrSchedule().configName(),
-        "lr-decay", spec.lrDecay(), "lr-step-epochs", spec.lrStepEpochs()));
-    params.put("train", Map.of("engine", settings.engine().configName(), "workers", settings.workers(),
-        "batch-size", settings.batchSize(), "averaging-frequency", settings.averagingFrequency(),
-        "epochs", settings.epochs(), "early-stopping-metric", settings.stopMetric().configName(),
-        "early-stopping-patience", settings.patience(), "block-size", settings.blockBytes()));
+    params.put(
+        "network",
+        Map.of(
+            "hidden-layers",
+            spec.hiddenLayers(),
+            "activation",
+            spec.activation().configName(),
+            "dropout",
+            spec.dropout(),
+            "l2",
+            spec.l2(),
+            "updater",
+            spec.updater().configName(),
+            "learning-rate",
+            spec.learningRate(),
+            "momentum",
+            spec.momentum(),
+            "lr-schedule",
+            spec.lrSchedule().configName(),
+            "lr-decay",
+            spec.lrDecay(),
+            "lr-step-epochs",
+            spec.lrStepEpochs()));
+    params.put(
+        "train",
+        Map.of(
+            "engine",
+            settings.engine().configName(),
+            "workers",
+            settings.workers(),
+            "batch-size",
+            settings.batchSize(),
+            "averaging-frequency",
+            settings.averagingFrequency(),
+            "epochs",
+            settings.epochs(),
+            "early-stopping-metric",
+            settings.stopMetric().configName(),
+            "early-stopping-patience",
+            settings.patience(),
+            "block-size",
+            settings.blockBytes()));
     return new NeuralNetworkTrainer(spec, settings, params);
   }
 
@@ -90,8 +124,9 @@ public final class NeuralNetworkTrainer implements Trainer {
   @Override
   public void checkTarget(Target target) {
     if (!target.classification() && settings.stopMetric() == StopMetric.VALIDATION_ACCURACY) {
-      throw new JobConfigException("Cannot stop early on train.early-stopping.metric = validation-accuracy"
-          + " for the regression target '" + target.column() + "': use validation-loss");
+      throw new JobConfigException(
+          "Cannot stop early on train.early-stopping.metric = validation-accuracy"
+              + " for the regression target '" + target.column() + "': use validation-loss");
     }
   }
 
@@ -110,8 +145,13 @@ public final class NeuralNetworkTrainer implements Trainer {
       summary.put("training_data", result.blocks());
     }
     summary.put("epochs", result.history().stream().map(EpochStats::toMap).toList());
-    return new NetworkModel(spark, result.configurationJson(), result.params(),
-        data.target().classification(), summary, result.firstStepAtMillis());
+    return new NetworkModel(
+        spark,
+        result.configurationJson(),
+        result.params(),
+        data.target().classification(),
+        summary,
+        result.firstStepAtMillis());
   }
 
   @Override

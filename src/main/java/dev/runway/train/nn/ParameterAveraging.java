@@ -45,8 +45,14 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    * @param firstStepAtMillis when the first minibatch step started (epoch milliseconds; 0 if none ran)
    * @param blocks how the training data was cut and stored
    */
-  record Result(String configurationJson, float[] params, List<EpochStats> history, int bestEpoch,
-      int workers, long firstStepAtMillis, Map<String, Object> blocks) {}
+  record Result(
+      String configurationJson,
+      float[] params,
+      List<EpochStats> history,
+      int bestEpoch,
+      int workers,
+      long firstStepAtMillis,
+      Map<String, Object> blocks) {}
 
   Result fit(TrainingData data) {
     EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
@@ -60,21 +66,46 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
     int frequency = settings.averagingFrequency();
 
     jsc.setJobDescription("runway: cut the training data into blocks for " + workers + " workers");
-    Blocks train = Blocks.cut(data.train(), workers, nIn, nOut, data.seed(), batchSize * frequency,
-        settings.blockBytes(), setup.homes());
+    Blocks train = Blocks.cut(
+        data.train(),
+        workers,
+        nIn,
+        nOut,
+        data.seed(),
+        batchSize * frequency,
+        settings.blockBytes(),
+        setup.homes());
     Blocks validation = null;
     try {
       jsc.setJobDescription("runway: cut the validation data into blocks");
-      validation = Blocks.cut(data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize,
-          settings.blockBytes(), setup.homes());
+      validation = Blocks.cut(
+          data.validation(),
+          workers,
+          nIn,
+          nOut,
+          data.seed() + 1,
+          batchSize,
+          settings.blockBytes(),
+          setup.homes());
       BlockLayout layout = train.layout();
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
-      LOG.info(String.format(Locale.ROOT, "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
+      LOG.info(String.format(
+          Locale.ROOT,
+          "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
               + " %,d rows (%s, %.1f MB: %.1f MB cached in memory, %.1f MB on local disk), minibatches of %d,"
-              + " averaging every %d (%d rounds per epoch)", workers, layout.rows(), layout.partitions(),
-          layout.rowsPerBlock(), train.sparse() ? "sparse" : "dense", train.bytes() / 1e6, train.memoryBytes() / 1e6,
-          train.diskBytes() / 1e6, batchSize, frequency, rounds));
+              + " averaging every %d (%d rounds per epoch)",
+          workers,
+          layout.rows(),
+          layout.partitions(),
+          layout.rowsPerBlock(),
+          train.sparse() ? "sparse" : "dense",
+          train.bytes() / 1e6,
+          train.memoryBytes() / 1e6,
+          train.diskBytes() / 1e6,
+          batchSize,
+          frequency,
+          rounds));
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
@@ -111,29 +142,46 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         double divergence = 0;
         int roundsRun = 0;
         long epochStart = System.nanoTime();
-        List<Map<Integer, EpochPlan.Step>> plan = EpochPlan.rounds(layout, epochSeed, batchSize, frequency);
+        List<Map<Integer, EpochPlan.Step>> plan =
+            EpochPlan.rounds(layout, epochSeed, batchSize, frequency);
         for (int round = 0; round < plan.size(); round++) {
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
               + ", round " + (round + 1) + "/" + plan.size());
           Broadcast<WorkerState> broadcast = jsc.broadcast(
               new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
-          List<RoundResult> results = runRound(train, new WorkerRound(broadcast, conf, trainingId,
-              epochSeed * 1_000_003L + round, batchSize, plan.get(round)), plan.get(round).keySet());
+          List<RoundResult> results = runRound(
+              train,
+              new WorkerRound(
+                  broadcast,
+                  conf,
+                  trainingId,
+                  epochSeed * 1_000_003L + round,
+                  batchSize,
+                  plan.get(round)),
+              plan.get(round).keySet());
           broadcast.destroy();
           if (firstStep == null) {
-            firstStep = results.stream().mapToLong(RoundResult::startedAtMillis).min().orElseThrow();
+            firstStep =
+                results.stream().mapToLong(RoundResult::startedAtMillis).min().orElseThrow();
           }
           Averaged averaged = Averaged.of(results);
           if (averaged.examples() == 0) {
             continue;
           }
           if (!Double.isFinite(averaged.lossSum()) || !averaged.finite()) {
-            throw new TrainingException("Training diverged: the loss became " + (averaged.lossSum() / averaged.examples())
-                + " in epoch " + (epoch + 1) + ", round " + (round + 1)
-                + " (lower model.neural-network.learning-rate); "
-                + (epoch == 0 ? "no epoch had completed" : "the checkpoint of epoch " + epoch + " is kept"));
+            throw new TrainingException(
+                "Training diverged: the loss became " + (averaged.lossSum() / averaged.examples())
+                    + " in epoch " + (epoch + 1) + ", round " + (round + 1)
+                    + " (lower model.neural-network.learning-rate); "
+                    + (epoch == 0
+                        ? "no epoch had completed"
+                        : "the checkpoint of epoch " + epoch + " is kept"));
           }
-          state = new WorkerState(averaged.params(), averaged.updater(), state.iteration() + averaged.maxBatches(), epoch);
+          state = new WorkerState(
+              averaged.params(),
+              averaged.updater(),
+              state.iteration() + averaged.maxBatches(),
+              epoch);
           trainLoss += averaged.lossSum();
           examples += averaged.examples();
           computeSeconds += averaged.maxComputeNanos() / 1e9;
@@ -143,11 +191,21 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         state = new WorkerState(state.params(), state.updater(), state.iteration(), epoch + 1);
 
-        double[] val = validationRows == 0 ? new double[] {Double.NaN, Double.NaN, 0} : evaluate(jsc, validation.rdd(), conf, state.params());
+        double[] val = validationRows == 0
+            ? new double[] {Double.NaN, Double.NaN, 0}
+            : evaluate(jsc, validation.rdd(), conf, state.params());
         double valLoss = val[0];
         double valAccuracy = target.classification() ? val[1] : Double.NaN;
-        EpochStats stats = new EpochStats(epoch + 1, trainLoss / examples, valLoss, valAccuracy, examples, seconds,
-            computeSeconds, roundsRun, divergence / Math.max(1, roundsRun));
+        EpochStats stats = new EpochStats(
+            epoch + 1,
+            trainLoss / examples,
+            valLoss,
+            valAccuracy,
+            examples,
+            seconds,
+            computeSeconds,
+            roundsRun,
+            divergence / Math.max(1, roundsRun));
         history.add(stats);
 
         double score = accuracyWatched ? -valAccuracy : valLoss;
@@ -158,14 +216,26 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         }
         new Checkpoint(conf, state, best, bestEpoch, bestScore, history).save(data.checkpoints());
         logProgress(stats, started, epoch + 1 - firstEpoch);
-        boolean patienceRanOut = settings.patience() > 0 && epoch + 1 - bestEpoch >= settings.patience();
+        boolean patienceRanOut =
+            settings.patience() > 0 && epoch + 1 - bestEpoch >= settings.patience();
         if (patienceRanOut || epoch + 1 == settings.epochs()) {
-          LOG.info(endMessage(epoch + 1, settings.epochs(), bestEpoch, settings.stopMetric(),
-              accuracyWatched ? -bestScore : bestScore, settings.patience()));
+          LOG.info(endMessage(
+              epoch + 1,
+              settings.epochs(),
+              bestEpoch,
+              settings.stopMetric(),
+              accuracyWatched ? -bestScore : bestScore,
+              settings.patience()));
           break;
         }
       }
-      return new Result(conf, best, history, bestEpoch, workers, firstStep == null ? 0 : firstStep,
+      return new Result(
+          conf,
+          best,
+          history,
+          bestEpoch,
+          workers,
+          firstStep == null ? 0 : firstStep,
           train.summary());
     } finally {
       train.unpersist();
@@ -181,7 +251,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    *
    * @param best the kept epoch's value of {@code metric}; NaN without a validation split
    */
-  static String endMessage(int epochsRun, int epochs, int bestEpoch, StopMetric metric, double best, int patience) {
+  static String endMessage(
+      int epochsRun, int epochs, int bestEpoch, StopMetric metric, double best, int patience) {
     String words = metric.configName().replace('-', ' ');
     String kept = Double.isNaN(best)
         ? "keeping epoch " + bestEpoch + " (the last: no validation split to choose by)"
@@ -196,30 +267,43 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
   private void logProgress(EpochStats s, long started, int epochsRunHere) {
     double elapsed = (System.nanoTime() - started) / 1e9;
     double eta = elapsed / epochsRunHere * (settings.epochs() - s.epoch());
-    LOG.info(String.format(Locale.ROOT,
+    LOG.info(String.format(
+        Locale.ROOT,
         "epoch %d/%d: train loss %.4f, validation loss %.4f accuracy %.4f, %,.0f examples/s"
             + " (compute %.0f%%), divergence %.4f, ETA %.0f s",
-        s.epoch(), settings.epochs(), s.trainLoss(), s.validationLoss(), s.validationAccuracy(),
-        s.examplesPerSecond(), 100 * s.computeSeconds() / s.seconds(), s.divergence(), eta));
+        s.epoch(),
+        settings.epochs(),
+        s.trainLoss(),
+        s.validationLoss(),
+        s.validationAccuracy(),
+        s.examplesPerSecond(),
+        100 * s.computeSeconds() / s.seconds(),
+        s.divergence(),
+        eta));
   }
 
   /**
    * Runs one round as one Spark job over only the blocks it trains on; the cached blocks pull
    * each task to the executor that holds its block.
    */
-  private static List<RoundResult> runRound(Blocks blocks, WorkerRound round, Set<Integer> partitions) {
-    Seq<Object> which = JavaConverters.asScalaBuffer(new ArrayList<Object>(partitions)).toSeq();
-    RoundResult[] results = (RoundResult[]) blocks.rdd().context().runJob(blocks.rdd().rdd(), round, which,
-        ClassTag$.MODULE$.apply(RoundResult.class));
+  private static List<RoundResult> runRound(
+      Blocks blocks, WorkerRound round, Set<Integer> partitions) {
+    Seq<Object> which =
+        JavaConverters.asScalaBuffer(new ArrayList<Object>(partitions)).toSeq();
+    RoundResult[] results = (RoundResult[]) blocks
+        .rdd()
+        .context()
+        .runJob(blocks.rdd().rdd(), round, which, ClassTag$.MODULE$.apply(RoundResult.class));
     return List.of(results);
   }
 
   /** {loss, accuracy, rows} of {@code params} on the cached validation blocks. */
-  static double[] evaluate(JavaSparkContext jsc, JavaRDD<Block> shards, String conf, float[] params) {
+  static double[] evaluate(
+      JavaSparkContext jsc, JavaRDD<Block> shards, String conf, float[] params) {
     jsc.setJobDescription("runway: validate");
     Broadcast<float[]> broadcast = jsc.broadcast(params);
-    double[] sum = shards.mapPartitions(new Evaluate(broadcast, conf))
-        .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+    double[] sum = shards.mapPartitions(new Evaluate(broadcast, conf)).reduce((a, b) ->
+        new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
     broadcast.destroy();
     return new double[] {sum[0] / sum[2], sum[1] / sum[2], sum[2]};
   }

@@ -31,7 +31,8 @@ final class Placement {
    * executor), or null where there is only one executor to run on (local mode).
    */
   static String[] homes(JavaSparkContext jsc, int workers) {
-    // local and local[N] run every task in this JVM; local-cluster[...] has executor JVMs of its own.
+    // local and local[N] run every task in this JVM; local-cluster[...] has executor JVMs of its
+    // own.
     String master = jsc.master();
     if (master.equals("local") || master.startsWith("local[")) {
       return null;
@@ -39,10 +40,15 @@ final class Placement {
     int probes = Math.max(4 * workers, 4 * jsc.defaultParallelism());
     jsc.setJobDescription("runway: find the executors to place the workers' blocks on");
     List<Integer> slices = new ArrayList<>(Collections.nCopies(probes, 0));
-    TreeMap<String, String> executors = new TreeMap<>((a, b) -> a.length() != b.length()
-        ? Integer.compare(a.length(), b.length()) : a.compareTo(b));
-    for (String[] idHost : jsc.parallelize(slices, probes).mapPartitions(it -> List.<String[]>of(new String[] {
-        SparkEnv.get().executorId(), SparkEnv.get().blockManager().blockManagerId().host()}).iterator()).collect()) {
+    TreeMap<String, String> executors = new TreeMap<>((a, b) ->
+        a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b));
+    for (String[] idHost : jsc.parallelize(slices, probes)
+        .mapPartitions(it -> List.<String[]>of(new String[] {
+              SparkEnv.get().executorId(),
+              SparkEnv.get().blockManager().blockManagerId().host()
+            })
+            .iterator())
+        .collect()) {
       executors.put(idHost[0], idHost[1]);
     }
     if (executors.size() < 2) {
@@ -88,7 +94,8 @@ final class Placement {
     @Override
     public Seq<String> getPreferredLocations(Partition split) {
       String where = locations[split.index()];
-      return JavaConverters.asScalaBuffer(where == null ? List.<String>of() : List.of(where)).toSeq();
+      return JavaConverters.asScalaBuffer(where == null ? List.<String>of() : List.of(where))
+          .toSeq();
     }
   }
 }

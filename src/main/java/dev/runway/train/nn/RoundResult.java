@@ -14,8 +14,16 @@ import java.io.Serializable;
  * @param computeNanos time spent in the minibatch steps
  * @param startedAtMillis wall-clock time the task started its step (epoch milliseconds)
  */
-record RoundResult(int worker, int examples, int batches, float[] params, float[] updater,
-    double lossSum, long computeNanos, long startedAtMillis) implements Serializable {
+record RoundResult(
+    int worker,
+    int examples,
+    int batches,
+    float[] params,
+    float[] updater,
+    double lossSum,
+    long computeNanos,
+    long startedAtMillis)
+    implements Serializable {
 
   static RoundResult idle(int worker) {
     return new RoundResult(worker, 0, 0, null, null, 0, 0, System.currentTimeMillis());

@@ -4,8 +4,8 @@ import dev.runway.features.Target;
 import dev.runway.train.TrainedModel;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -32,11 +32,13 @@ public final class SingleJvm {
     public static Data collect(Dataset<Row> train, Target target) {
       List<Row> rows = train.collectAsList();
       int nIn = rows.get(0).<Vector>getAs(0).size();
-      return new Data(train.sparkSession(), Block.pack(rows, nIn, NetworkSpec.outputs(target)), target);
+      return new Data(
+          train.sparkSession(), Block.pack(rows, nIn, NetworkSpec.outputs(target)), target);
     }
   }
 
-  public static Result train(NetworkSpec spec, TrainSettings settings, Data data, long seed, int threads) {
+  public static Result train(
+      NetworkSpec spec, TrainSettings settings, Data data, long seed, int threads) {
     Target target = data.target();
     String conf = spec.configuration(data.block().nIn, target, seed).toJson();
     Threads.set(threads);
@@ -51,7 +53,14 @@ public final class SingleJvm {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(new NetworkModel(data.spark(), conf, Networks.params(net), target.classification(),
-        Map.of("engine", "single-jvm"), 0), seconds);
+    return new Result(
+        new NetworkModel(
+            data.spark(),
+            conf,
+            Networks.params(net),
+            target.classification(),
+            Map.of("engine", "single-jvm"),
+            0),
+        seconds);
   }
 }

@@ -16,8 +16,17 @@ import java.io.Serializable;
  * @param blockBytes about how many bytes of training rows one cached block holds
  * @param minBatches fewest minibatches per worker and epoch: a smaller batch is used if needed (0: off)
  */
-public record TrainSettings(Engine engine, int workers, int batchSize, int averagingFrequency,
-    int epochs, StopMetric stopMetric, int patience, long blockBytes, int minBatches) implements Serializable {
+public record TrainSettings(
+    Engine engine,
+    int workers,
+    int batchSize,
+    int averagingFrequency,
+    int epochs,
+    StopMetric stopMetric,
+    int patience,
+    long blockBytes,
+    int minBatches)
+    implements Serializable {
 
   /** train.engine: runway's own parameter averaging, or Deeplearning4j's Spark training master. */
   public enum Engine implements ConfigChoice {

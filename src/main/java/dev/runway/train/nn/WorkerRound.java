@@ -31,8 +31,13 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
    * @param roundSeed seeds the generator dropout draws from (with the worker)
    * @param steps the step of each partition (block) in this round
    */
-  WorkerRound(Broadcast<WorkerState> state, String configurationJson, String trainingId, long roundSeed,
-      int batchSize, Map<Integer, EpochPlan.Step> steps) {
+  WorkerRound(
+      Broadcast<WorkerState> state,
+      String configurationJson,
+      String trainingId,
+      long roundSeed,
+      int batchSize,
+      Map<Integer, EpochPlan.Step> steps) {
     this.state = state;
     this.configurationJson = configurationJson;
     this.trainingId = trainingId;
@@ -73,7 +78,14 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
       lossSum += net.score() * n;
     }
     long compute = System.nanoTime() - start;
-    return new RoundResult(step.worker(), examples, last - step.firstBatch(), Networks.params(net),
-        Networks.updater(net), lossSum, compute, started);
+    return new RoundResult(
+        step.worker(),
+        examples,
+        last - step.firstBatch(),
+        Networks.params(net),
+        Networks.updater(net),
+        lossSum,
+        compute,
+        started);
   }
 }

@@ -12,4 +12,5 @@ import java.io.Serializable;
  * @param iteration minibatch steps taken by each worker so far
  * @param epoch completed epochs
  */
-record WorkerState(float[] params, float[] updater, int iteration, int epoch) implements Serializable {}
+record WorkerState(float[] params, float[] updater, int iteration, int epoch)
+    implements Serializable {}

@@ -33,14 +33,16 @@ import org.nd4j.linalg.dataset.DataSet;
 class BlocksTest {
   private final SparkSession spark = TestSpark.session();
   private static final StructType SCHEMA = new StructType()
-      .add(Columns.FEATURES, SQLDataTypes.VectorType()).add(Columns.LABEL, DataTypes.DoubleType);
+      .add(Columns.FEATURES, SQLDataTypes.VectorType())
+      .add(Columns.LABEL, DataTypes.DoubleType);
   private static final int N_IN = 50;
 
   /** Row i: a sparse vector whose feature 0 is i + 1 and feature 1 + i % 49 is -1; label i % 3. */
   private Dataset<Row> table(int rows, int partitions) {
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
-      out.add(RowFactory.create(Vectors.sparse(N_IN, new int[] {0, 1 + i % 49}, new double[] {i + 1, -1}),
+      out.add(RowFactory.create(
+          Vectors.sparse(N_IN, new int[] {0, 1 + i % 49}, new double[] {i + 1, -1}),
           (double) (i % 3)));
     }
     return spark.createDataFrame(out, SCHEMA).repartition(partitions);
@@ -98,7 +100,10 @@ class BlocksTest {
           assertTrue(ids.add(id), "row " + id + " twice");
           // The rest of the row came along intact, densified only in the minibatch.
           assertEquals(-1f, rows.getFeatures().getFloat(r, 1 + id % 49));
-          assertEquals((float) id, rows.getFeatures().getRow(r).sumNumber().floatValue(), "nothing else set");
+          assertEquals(
+              (float) id,
+              rows.getFeatures().getRow(r).sumNumber().floatValue(),
+              "nothing else set");
           assertEquals(1f, rows.getLabels().getFloat(r, id % 3), "one-hot label of row " + id);
         }
       }
@@ -123,8 +128,11 @@ class BlocksTest {
     // What Spark writes to local disk for a block that does not fit in memory, and reads back.
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      rows.add(RowFactory.create(i % 2 == 0 ? Vectors.sparse(N_IN, new int[] {i % N_IN}, new double[] {i + 1})
-          : Vectors.dense(new double[N_IN]).copy(), (double) (i % 3)));
+      rows.add(RowFactory.create(
+          i % 2 == 0
+              ? Vectors.sparse(N_IN, new int[] {i % N_IN}, new double[] {i + 1})
+              : Vectors.dense(new double[N_IN]).copy(),
+          (double) (i % 3)));
     }
     Block block = Block.pack(rows, N_IN, 3);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -132,14 +140,17 @@ class BlocksTest {
       out.writeObject(block);
     }
     Block back;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = (Block) in.readObject();
     }
     assertEquals(block.bytes(), back.bytes());
     int[] order = block.permutation(5);
     for (int b = 0; b < block.batches(64); b++) {
-      assertEquals(block.batch(order, b, 64).getFeatures(), back.batch(order, b, 64).getFeatures());
-      assertEquals(block.batch(order, b, 64).getLabels(), back.batch(order, b, 64).getLabels());
+      assertEquals(
+          block.batch(order, b, 64).getFeatures(), back.batch(order, b, 64).getFeatures());
+      assertEquals(
+          block.batch(order, b, 64).getLabels(), back.batch(order, b, 64).getLabels());
     }
   }
 
@@ -171,7 +182,8 @@ class BlocksTest {
     int frequency = 2;
     List<String> firstEpoch = null;
     for (long epochSeed : new long[] {11, 12}) {
-      List<Map<Integer, EpochPlan.Step>> rounds = EpochPlan.rounds(layout, epochSeed, batch, frequency);
+      List<Map<Integer, EpochPlan.Step>> rounds =
+          EpochPlan.rounds(layout, epochSeed, batch, frequency);
       Map<Integer, Set<Integer>> batchesSeen = new HashMap<>();
       List<String> order = new ArrayList<>();
       for (Map<Integer, EpochPlan.Step> round : rounds) {
@@ -181,14 +193,16 @@ class BlocksTest {
           assertTrue(workers.add(step.worker()), "one block per worker per round");
           assertTrue(step.batches() <= frequency);
           for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
-            assertTrue(batchesSeen.computeIfAbsent(partition, p -> new HashSet<>()).add(b));
+            assertTrue(
+                batchesSeen.computeIfAbsent(partition, p -> new HashSet<>()).add(b));
           }
           order.add(partition + "/" + step.firstBatch());
         });
       }
       for (int q = 0; q < layout.partitions(); q++) {
         int expected = (layout.rowsOfPartition(q) + batch - 1) / batch;
-        assertEquals(expected, batchesSeen.getOrDefault(q, Set.of()).size(), "minibatches of block " + q);
+        assertEquals(
+            expected, batchesSeen.getOrDefault(q, Set.of()).size(), "minibatches of block " + q);
       }
       // 335 rows: 21 minibatches of 16, 11 rounds for the largest worker.
       assertEquals(11, rounds.size());

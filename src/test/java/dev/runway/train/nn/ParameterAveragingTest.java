@@ -43,36 +43,62 @@ class ParameterAveragingTest {
   private final SparkSession spark = TestSpark.session();
   private static final Target THREE_CLASSES = new Target("y", true, List.of("0", "1", "2"), false);
   private static final StructType SCHEMA = new StructType()
-      .add(Columns.FEATURES, SQLDataTypes.VectorType()).add(Columns.LABEL, DataTypes.DoubleType);
+      .add(Columns.FEATURES, SQLDataTypes.VectorType())
+      .add(Columns.LABEL, DataTypes.DoubleType);
 
   /** Rows whose class is the index of their largest feature, optionally with shuffled labels. */
   private static List<Row> rows(int n, long seed, boolean randomLabels) {
     SplittableRandom random = new SplittableRandom(seed);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
+      double[] x = {
+        random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian()
+      };
       int y = x[0] > x[1] ? (x[0] > x[2] ? 0 : 2) : (x[1] > x[2] ? 1 : 2);
-      rows.add(RowFactory.create(Vectors.dense(x), (double) (randomLabels ? random.nextInt(3) : y)));
+      rows.add(
+          RowFactory.create(Vectors.dense(x), (double) (randomLabels ? random.nextInt(3) : y)));
     }
     return rows;
   }
 
   private Dataset<Row> frame(List<Row> rows, int partitions) {
-    return spark.createDataFrame(rows, SCHEMA).repartition(partitions).sortWithinPartitions(Columns.LABEL);
+    return spark
+        .createDataFrame(rows, SCHEMA)
+        .repartition(partitions)
+        .sortWithinPartitions(Columns.LABEL);
   }
 
   private static NetworkSpec spec() {
-    return new NetworkSpec(List.of(8), HiddenActivation.TANH, 0.0, 0.0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
+    return new NetworkSpec(
+        List.of(8),
+        HiddenActivation.TANH,
+        0.0,
+        0.0,
+        Updater.ADAM,
+        0.01,
+        0.9,
+        LrSchedule.NONE,
+        0.5,
+        5);
   }
 
-  private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience) {
+  private static TrainSettings settings(
+      int workers, int batch, int frequency, int epochs, int patience) {
     return settings(workers, batch, frequency, epochs, patience, 32L << 20);
   }
 
-  private static TrainSettings settings(int workers, int batch, int frequency, int epochs, int patience,
-      long blockBytes) {
-    return new TrainSettings(Engine.PARAMETER_AVERAGING, workers, batch, frequency, epochs, StopMetric.VALIDATION_LOSS, patience,
-        blockBytes, 0);
+  private static TrainSettings settings(
+      int workers, int batch, int frequency, int epochs, int patience, long blockBytes) {
+    return new TrainSettings(
+        Engine.PARAMETER_AVERAGING,
+        workers,
+        batch,
+        frequency,
+        epochs,
+        StopMetric.VALIDATION_LOSS,
+        patience,
+        blockBytes,
+        0);
   }
 
   /** An in-memory checkpoint store. */
@@ -90,7 +116,10 @@ class ParameterAveragingTest {
     }
   }
 
-  private ParameterAveraging.Result fit(TrainSettings settings, Dataset<Row> train, Dataset<Row> validation,
+  private ParameterAveraging.Result fit(
+      TrainSettings settings,
+      Dataset<Row> train,
+      Dataset<Row> validation,
       Checkpoints checkpoints) {
     return new ParameterAveraging(spark, spec(), settings)
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, checkpoints));
@@ -100,7 +129,8 @@ class ParameterAveragingTest {
   void oneRoundOfEqualShardsIsTheAverageOfTwoIndependentSteps() {
     List<Row> rows = rows(16, 1, false);
     Dataset<Row> train = spark.createDataFrame(rows, SCHEMA).coalesce(1);
-    ParameterAveraging.Result result = fit(settings(2, 8, 1, 1, 0), train, train.limit(0), Checkpoints.NONE);
+    ParameterAveraging.Result result =
+        fit(settings(2, 8, 1, 1, 0), train, train.limit(0), Checkpoints.NONE);
 
     // By hand: both workers start from the same initial network; worker w trains one step on
     // the rows whose permuted position (seeded by the job's seed, 7) is w mod 2; the result is
@@ -126,7 +156,8 @@ class ParameterAveragingTest {
     }
     assertArrayEquals(expected, result.params(), 1e-6f);
     MultiLayerNetwork initial = Networks.build(result.configurationJson());
-    assertFalse(Arrays.equals(Networks.params(initial), result.params()), "training moved the parameters");
+    assertFalse(
+        Arrays.equals(Networks.params(initial), result.params()), "training moved the parameters");
   }
 
   @Test
@@ -153,9 +184,11 @@ class ParameterAveragingTest {
     // with one block per worker and with several (the smallest block size: 2 rounds of 128 rows).
     Dataset<Row> train = frame(rows(1000, 2, false), 3);
     for (long blockBytes : new long[] {32L << 20, 1}) {
-      ParameterAveraging.Result result = fit(settings(3, 32, 4, 2, 0, blockBytes), train, train.limit(0),
-          Checkpoints.NONE);
-      assertEquals(List.of(1000L, 1000L), result.history().stream().map(EpochStats::examples).toList());
+      ParameterAveraging.Result result =
+          fit(settings(3, 32, 4, 2, 0, blockBytes), train, train.limit(0), Checkpoints.NONE);
+      assertEquals(
+          List.of(1000L, 1000L),
+          result.history().stream().map(EpochStats::examples).toList());
       assertEquals(3, result.workers());
     }
   }
@@ -164,8 +197,10 @@ class ParameterAveragingTest {
   void learnsAndIsReproducible() {
     Dataset<Row> train = frame(rows(3000, 3, false), 2);
     Dataset<Row> validation = frame(rows(600, 4, false), 2);
-    ParameterAveraging.Result a = fit(settings(2, 32, 5, 3, 0), train, validation, Checkpoints.NONE);
-    ParameterAveraging.Result b = fit(settings(2, 32, 5, 3, 0), train, validation, Checkpoints.NONE);
+    ParameterAveraging.Result a =
+        fit(settings(2, 32, 5, 3, 0), train, validation, Checkpoints.NONE);
+    ParameterAveraging.Result b =
+        fit(settings(2, 32, 5, 3, 0), train, validation, Checkpoints.NONE);
     assertTrue(a.history().get(2).validationAccuracy() > 0.9, a.history().toString());
     assertArrayEquals(a.params(), b.params(), "same data and seed, same network");
     for (EpochStats s : a.history()) {
@@ -180,19 +215,32 @@ class ParameterAveragingTest {
     Dataset<Row> validation = frame(rows(400, 6, false), 2);
     // With dropout, whose masks are part of what a resumed run must reproduce (that they do not
     // depend on the JVM's earlier use of its generator is aRoundsResultDependsOnlyOnItsInputs...).
-    NetworkSpec dropout = new NetworkSpec(List.of(8), HiddenActivation.TANH, 0.3, 0.0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
-    ParameterAveraging.Result whole = new ParameterAveraging(spark, dropout, settings(2, 32, 5, 3, 0))
+    NetworkSpec dropout = new NetworkSpec(
+        List.of(8),
+        HiddenActivation.TANH,
+        0.3,
+        0.0,
+        Updater.ADAM,
+        0.01,
+        0.9,
+        LrSchedule.NONE,
+        0.5,
+        5);
+    ParameterAveraging.Result whole = new ParameterAveraging(
+            spark, dropout, settings(2, 32, 5, 3, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, new MemoryCheckpoints()));
 
     MemoryCheckpoints store = new MemoryCheckpoints();
     // The driver "dies" after epoch 2.
     new ParameterAveraging(spark, dropout, settings(2, 32, 5, 2, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
-    ParameterAveraging.Result resumed = new ParameterAveraging(spark, dropout, settings(2, 32, 5, 3, 0))
+    ParameterAveraging.Result resumed = new ParameterAveraging(
+            spark, dropout, settings(2, 32, 5, 3, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
     assertEquals(3, resumed.history().size(), "history carried over from the checkpoint");
     assertArrayEquals(whole.params(), resumed.params());
-    assertEquals(whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
+    assertEquals(
+        whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
   }
 
   @Test
@@ -201,34 +249,52 @@ class ParameterAveragingTest {
     // loss gets after the first epoch or so.
     Dataset<Row> train = frame(rows(2000, 7, false), 2);
     Dataset<Row> noise = frame(rows(400, 8, true), 2);
-    ParameterAveraging.Result stopped = fit(settings(2, 16, 5, 30, 2), train, noise, Checkpoints.NONE);
+    ParameterAveraging.Result stopped =
+        fit(settings(2, 16, 5, 30, 2), train, noise, Checkpoints.NONE);
     int best = stopped.bestEpoch();
-    assertTrue(stopped.history().size() < 30, "stopped early: " + stopped.history().size());
+    assertTrue(
+        stopped.history().size() < 30, "stopped early: " + stopped.history().size());
     assertEquals(best + 2, stopped.history().size(), "patience 2 after the best epoch");
     double bestLoss = stopped.history().get(best - 1).validationLoss();
     assertTrue(stopped.history().stream().allMatch(s -> s.validationLoss() >= bestLoss));
-    ParameterAveraging.Result onlyBest = fit(settings(2, 16, 5, best, 0), train, noise, Checkpoints.NONE);
+    ParameterAveraging.Result onlyBest =
+        fit(settings(2, 16, 5, best, 0), train, noise, Checkpoints.NONE);
     assertArrayEquals(onlyBest.params(), stopped.params(), "the saved model is the best epoch's");
   }
 
   @Test
   void theEndOfTrainingSaysEarlyStoppingOnlyWhenEpochsWereLeft() {
-    assertEquals("Early stopping after epoch 53 of 60: no better validation loss for 3 epochs;"
-        + " keeping epoch 50 (best validation loss 0.2933)",
+    assertEquals(
+        "Early stopping after epoch 53 of 60: no better validation loss for 3 epochs;"
+            + " keeping epoch 50 (best validation loss 0.2933)",
         ParameterAveraging.endMessage(53, 60, 50, StopMetric.VALIDATION_LOSS, 0.29334, 3));
     // Patience running out on the last epoch is not stopping early: every epoch ran.
-    assertEquals("Finished 60 epochs; keeping epoch 50 (best validation accuracy 0.8947)",
+    assertEquals(
+        "Finished 60 epochs; keeping epoch 50 (best validation accuracy 0.8947)",
         ParameterAveraging.endMessage(60, 60, 50, StopMetric.VALIDATION_ACCURACY, 0.89471, 10));
-    assertEquals("Finished 1 epoch; keeping epoch 1 (the last: no validation split to choose by)",
+    assertEquals(
+        "Finished 1 epoch; keeping epoch 1 (the last: no validation split to choose by)",
         ParameterAveraging.endMessage(1, 1, 1, StopMetric.VALIDATION_LOSS, Double.NaN, 3));
   }
 
   @Test
   void aDivergingLossFailsWithinOneRound() {
     Dataset<Row> train = frame(rows(2000, 9, false), 2);
-    NetworkSpec wild = new NetworkSpec(List.of(64), HiddenActivation.RELU, 0.0, 0.0, Updater.SGD, 1e6, 0.9, LrSchedule.NONE, 0.5, 5);
-    TrainingException e = assertThrows(TrainingException.class, () -> new ParameterAveraging(spark, wild,
-        settings(2, 32, 5, 3, 0)).fit(new TrainingData(train, train.limit(0), THREE_CLASSES, 7, Checkpoints.NONE)));
+    NetworkSpec wild = new NetworkSpec(
+        List.of(64),
+        HiddenActivation.RELU,
+        0.0,
+        0.0,
+        Updater.SGD,
+        1e6,
+        0.9,
+        LrSchedule.NONE,
+        0.5,
+        5);
+    TrainingException e = assertThrows(
+        TrainingException.class,
+        () -> new ParameterAveraging(spark, wild, settings(2, 32, 5, 3, 0))
+            .fit(new TrainingData(train, train.limit(0), THREE_CLASSES, 7, Checkpoints.NONE)));
     assertTrue(e.getMessage().startsWith("Training diverged: the loss became "), e.getMessage());
     assertTrue(e.getMessage().contains("in epoch 1, round "), e.getMessage());
   }
@@ -239,24 +305,56 @@ class ParameterAveragingTest {
     Dataset<Row> validation = frame(rows(400, 11, false), 2);
     // One good epoch at a sane learning rate, then the same state continued at a learning rate
     // of 100: the state a run is in when its schedule or data push it over the edge mid-way.
-    NetworkSpec sane = new NetworkSpec(List.of(16), HiddenActivation.RELU, 0.0, 0.0, Updater.SGD, 0.05, 0.9, LrSchedule.NONE, 0.5, 5);
-    NetworkSpec wild = new NetworkSpec(List.of(16), HiddenActivation.RELU, 0.0, 0.0, Updater.SGD, 100, 0.9, LrSchedule.NONE, 0.5, 5);
+    NetworkSpec sane = new NetworkSpec(
+        List.of(16),
+        HiddenActivation.RELU,
+        0.0,
+        0.0,
+        Updater.SGD,
+        0.05,
+        0.9,
+        LrSchedule.NONE,
+        0.5,
+        5);
+    NetworkSpec wild = new NetworkSpec(
+        List.of(16),
+        HiddenActivation.RELU,
+        0.0,
+        0.0,
+        Updater.SGD,
+        100,
+        0.9,
+        LrSchedule.NONE,
+        0.5,
+        5);
     MemoryCheckpoints first = new MemoryCheckpoints();
     ParameterAveraging.Result good = new ParameterAveraging(spark, sane, settings(2, 32, 5, 1, 0))
         .fit(new TrainingData(train, validation, THREE_CLASSES, 7, first));
     Checkpoint epoch1 = Checkpoint.latest(first, good.configurationJson()).orElseThrow();
     String wildConf = wild.configuration(4, THREE_CLASSES, 7).toJson();
     MemoryCheckpoints store = new MemoryCheckpoints();
-    new Checkpoint(wildConf, epoch1.state(), epoch1.bestParams(), epoch1.bestEpoch(), epoch1.bestScore(),
-        epoch1.history()).save(store);
+    new Checkpoint(
+            wildConf,
+            epoch1.state(),
+            epoch1.bestParams(),
+            epoch1.bestEpoch(),
+            epoch1.bestScore(),
+            epoch1.history())
+        .save(store);
     Map<String, byte[]> before = new HashMap<>(store.blobs);
 
-    TrainingException e = assertThrows(TrainingException.class, () -> new ParameterAveraging(spark, wild,
-        settings(2, 32, 5, 3, 0)).fit(new TrainingData(train, validation, THREE_CLASSES, 7, store)));
-    assertTrue(e.getMessage().matches("Training diverged: the loss became \\S+ in epoch 2, round \\d+ \\(lower"
-        + " model.neural-network.learning-rate\\); the checkpoint of epoch 1 is kept"), e.getMessage());
+    TrainingException e = assertThrows(
+        TrainingException.class,
+        () -> new ParameterAveraging(spark, wild, settings(2, 32, 5, 3, 0))
+            .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store)));
+    assertTrue(
+        e.getMessage()
+            .matches("Training diverged: the loss became \\S+ in epoch 2, round \\d+ \\(lower"
+                + " model.neural-network.learning-rate\\); the checkpoint of epoch 1 is kept"),
+        e.getMessage());
     assertEquals(before.keySet(), store.blobs.keySet(), "no checkpoint of the diverged epoch");
-    before.forEach((slot, bytes) -> assertArrayEquals(bytes, store.blobs.get(slot), slot + " unchanged"));
+    before.forEach(
+        (slot, bytes) -> assertArrayEquals(bytes, store.blobs.get(slot), slot + " unchanged"));
     Checkpoint kept = Checkpoint.latest(store, wildConf).orElseThrow();
     assertEquals(1, kept.state().epoch());
     for (float p : kept.state().params()) {
@@ -268,15 +366,28 @@ class ParameterAveragingTest {
   void aRoundsResultDependsOnlyOnItsInputsNotOnTheJvmsRandomState() {
     // A task rerun on a fresh executor (the first one was lost) must train what the lost one
     // would have: with dropout, that means the same masks whatever the JVM's generator did before.
-    NetworkSpec dropout = new NetworkSpec(List.of(32), HiddenActivation.RELU, 0.5, 0.0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
+    NetworkSpec dropout = new NetworkSpec(
+        List.of(32),
+        HiddenActivation.RELU,
+        0.5,
+        0.0,
+        Updater.ADAM,
+        0.01,
+        0.9,
+        LrSchedule.NONE,
+        0.5,
+        5);
     String conf = dropout.configuration(4, THREE_CLASSES, 7).toJson();
     Block block = Block.pack(rows(256, 12, false), 4, 3);
     var jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     var initial = Networks.build(conf);
-    var state = jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
+    var state =
+        jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
     EpochPlan.Step step = new EpochPlan.Step(0, 5, 0, 4);
-    Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 32,
-        Map.of(0, step)).run(block, step).params();
+    Function<String, float[]> round =
+        id -> new WorkerRound(state, conf, id, 99, 32, Map.of(0, step))
+            .run(block, step)
+            .params();
 
     float[] fresh = round.apply("fresh-jvm");
     float[] first = round.apply("busy-jvm");
