@@ -96,7 +96,11 @@ class FaultsIT {
     } finally {
       TestS3.restart();
     }
-    String error = storageError(failed, "the storage endpoint cannot be reached: ");
+    String error = storageError(
+        // Which write meets the outage first decides the wording: a Spark writer's failure
+        // reads "... the storage endpoint cannot be reached", a file of the run's own
+        // "Cannot reach the storage endpoint for <file>"; both name the endpoint.
+        failed, "the storage endpoint");
     List<String> left = TestS3.keys("fault-runs", prefix);
     assertFalse(
         left.contains(prefix + RunDirectory.MANIFEST), "no manifest for a partial run: " + left);
