@@ -1,17 +1,28 @@
 #!/usr/bin/env python3
-"""Runs the Airflow DAG's two spark-submit commands for real, without Airflow.
+"""Runs the Airflow DAGs' spark-submit commands for real, without Airflow.
 
-Reads runway_training.json (what runway_training_dag.py hands to SparkSubmitOperator), renders
-its templates with Jinja2 the way Airflow does, builds the command line SparkSubmitHook builds,
-and runs validate, train, and train again as Airflow's retry would.
+Reads runway_training.json and runway_scoring.json (what runway_training_dag.py and
+runway_scoring_dag.py hand to SparkSubmitOperator), renders their templates with Jinja2 the way
+Airflow does, builds the command line SparkSubmitHook builds, and runs validate, train, and train
+again as Airflow's retry would; then score (with the run train committed, unless
+RUNWAY_SCORING_RUN names another) and score again as the retry.
 
 Environment:
   SPARK_HOME            its bin/spark-submit runs the commands
   RUNWAY_SPARK_MASTER   the master URL, standing in for the Airflow connection spark_default
   RUNWAY_JAR            the Airflow Variable runway_jar (the shaded job jar)
   RUNWAY_JOB            the Airflow Variable runway_job (the job file)
-  RUNWAY_EXTRA_ARGS     optional, shell-split and appended to both tasks' arguments,
+  RUNWAY_EXTRA_ARGS     optional, shell-split and appended to validate's and train's arguments,
                         e.g. --set output.root="/tmp/airflow-check-runs"
+  RUNWAY_SCORING_INPUT  the Variable runway_scoring_input: the interval's input is
+                        <it>/date=<data interval start, YYYY-MM-DD>
+  RUNWAY_SCORING_OUTPUT the Variable runway_scoring_output (a local directory here): the
+                        interval's output is <it>/date=<YYYY-MM-DD>
+  RUNWAY_SCORING_RUN    optional, the Variable runway_scoring_run (default: the run train committed)
+  RUNWAY_SCORING_SAMPLE optional, a local file or directory copied to the interval's input
+                        directory when that does not exist yet (standing in for the upstream
+                        job that lands each day's rows)
+  RUNWAY_SCORING_EXTRA_ARGS  optional, shell-split and appended to score's arguments
 
 Needs Python 3 and Jinja2 (Debian: python3-jinja2). Exits 1 at the first failed check.
 """
@@ -19,6 +30,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -30,6 +42,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 SPEC_FILE = Path(__file__).with_name("runway_training.json")
+SCORING_SPEC_FILE = Path(__file__).with_name("runway_scoring.json")
 # runway's RunIds rule: a run id becomes a directory name on any Hadoop file system.
 SAFE_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 # Every run id shape Airflow 2 generates, and a hand-typed one using the rest of the alphabet
@@ -68,12 +81,15 @@ def require_env(name):
     return value
 
 
-def airflow_context(run_id, data_interval_start, data_interval_end):
+def airflow_context(run_id, data_interval_start, data_interval_end, variables=None):
+    """The template context; variables are the Airflow Variables (var.value.*) beyond the two DAGs share."""
+    values = {"runway_jar": require_env("RUNWAY_JAR"), "runway_job": require_env("RUNWAY_JOB")}
+    values.update(variables or {})
     return {
         "run_id": run_id,
         "data_interval_start": data_interval_start,
         "data_interval_end": data_interval_end,
-        "var": {"value": {"runway_jar": require_env("RUNWAY_JAR"), "runway_job": require_env("RUNWAY_JOB")}},
+        "var": {"value": values},
     }
 
 
@@ -103,11 +119,22 @@ def spark_submit_command(task, master, extra_args):
     return command + task["application_args"] + extra_args
 
 
-def run_id_arg(args):
+def option_arg(args, option, task_id):
     try:
-        return args[args.index("--run-id") + 1]
+        return args[args.index(option) + 1]
     except (ValueError, IndexError):
-        raise Failure(f"the train task passes no --run-id: {args}") from None
+        raise Failure(f"the {task_id} task passes no {option}: {args}") from None
+
+
+def run_id_arg(args):
+    return option_arg(args, "--run-id", "train")
+
+
+def extra_args(variable):
+    try:
+        return shlex.split(os.environ.get(variable, ""))
+    except ValueError as e:
+        raise Failure(f"cannot split {variable} like a shell line: {e}") from e
 
 
 def run(task_id, command):
@@ -141,14 +168,33 @@ def expect_status(task_id, result, status):
         raise Failure(f"{task_id} reported status {result.get('status')!r}, expected {status!r}")
 
 
-def read_manifest(run_uri):
-    location = urlparse(run_uri)
+def local_path(uri, what):
+    location = urlparse(uri)
     if location.scheme not in ("", "file"):
-        raise Failure(f"cannot read {run_uri} from this script: set output.root to a local directory")
+        raise Failure(f"cannot read {uri} from this script: {what} must be a local directory")
+    return Path(location.path)
+
+
+def read_manifest(run_uri):
     try:
-        return Path(location.path, "manifest.json").read_bytes()
+        return local_path(run_uri, "the output").joinpath("manifest.json").read_bytes()
     except OSError as e:
         raise Failure(f"cannot read the manifest of {run_uri}: {e}") from e
+
+
+def land_sample(input_uri):
+    """Copies RUNWAY_SCORING_SAMPLE to the interval's input directory, if that does not exist yet."""
+    sample = os.environ.get("RUNWAY_SCORING_SAMPLE", "")
+    target = local_path(input_uri, "RUNWAY_SCORING_INPUT (with RUNWAY_SCORING_SAMPLE)")
+    if not sample or target.exists():
+        return
+    source = Path(sample)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        target.mkdir(parents=True)
+        shutil.copy(source, target / source.name)
+    print(f"[score] landed {source} at {target} for the data interval", flush=True)
 
 
 def check_all(ok):
@@ -170,12 +216,9 @@ def check_all(ok):
     interval_end = TemplateDateTime(now.year, now.month, now.day, tzinfo=timezone.utc)
     context = airflow_context(f"manual__{now.isoformat()}", interval_end - timedelta(days=1), interval_end)
     master = require_env("RUNWAY_SPARK_MASTER")
-    try:
-        extra_args = shlex.split(os.environ.get("RUNWAY_EXTRA_ARGS", ""))
-    except ValueError as e:
-        raise Failure(f"cannot split RUNWAY_EXTRA_ARGS like a shell line: {e}") from e
-    validate = spark_submit_command(render(tasks["validate"], context), master, extra_args)
-    train = spark_submit_command(render(tasks["train"], context), master, extra_args)
+    training_args = extra_args("RUNWAY_EXTRA_ARGS")
+    validate = spark_submit_command(render(tasks["validate"], context), master, training_args)
+    train = spark_submit_command(render(tasks["train"], context), master, training_args)
 
     expect_status("validate", run("validate", validate), "valid")
     ok("validate exits 0 with status valid")
@@ -195,6 +238,48 @@ def check_all(ok):
     if read_manifest(first["run_uri"]) != manifest:
         raise Failure(f"the retried train changed {first['run_uri']}/manifest.json")
     ok("the retry left manifest.json unchanged byte for byte")
+
+    check_scoring(ok, context, master, first)
+
+
+def check_scoring(ok, training_context, master, trained):
+    """The scoring DAG's task for the same data interval, with the run train committed by default."""
+    spec = json.loads(SCORING_SPEC_FILE.read_text())
+    if spec["retries"] <= 0:
+        raise Failure("the scoring DAG's retries must be positive: the retried score is what this script checks")
+    variables = {
+        "runway_scoring_run": os.environ.get("RUNWAY_SCORING_RUN") or trained["run_uri"],
+        "runway_scoring_input": require_env("RUNWAY_SCORING_INPUT"),
+        "runway_scoring_output": require_env("RUNWAY_SCORING_OUTPUT"),
+    }
+    start, end = training_context["data_interval_start"], training_context["data_interval_end"]
+    context = airflow_context(training_context["run_id"], start, end, variables)
+    score = spark_submit_command(render(spec["tasks"]["score"], context), master, extra_args("RUNWAY_SCORING_EXTRA_ARGS"))
+    day = start.strftime("%Y-%m-%d")
+    input_uri, output_uri = option_arg(score, "--input", "score"), option_arg(score, "--output", "score")
+    for option, uri in (("--input", input_uri), ("--output", output_uri)):
+        if day not in uri:
+            raise Failure(f"score's {option} {uri} is not the data interval's (starting {day})")
+    ok(f"score reads {input_uri} and writes {output_uri}, both of the data interval starting {day}")
+    land_sample(input_uri)
+
+    first = run("score", score)
+    expect_status("score", first, "committed")
+    if not isinstance(first.get("rows"), int) or first["rows"] <= 0:
+        raise Failure(f"score committed {first.get('rows')!r} rows, expected some")
+    if local_path(first.get("output_uri", ""), "the output") != local_path(output_uri, "RUNWAY_SCORING_OUTPUT"):
+        raise Failure(f"score committed {first.get('output_uri')}, not the --output it was given")
+    manifest = read_manifest(first["output_uri"])
+    ok(f"score exits 0 with status committed: {first['rows']} rows at {first['output_uri']}")
+
+    retry = run("score (Airflow retry)", score)
+    expect_status("score retry", retry, "already-committed")
+    if (retry.get("output_uri"), retry.get("rows")) != (first["output_uri"], first["rows"]):
+        raise Failure(f"the retry reported {retry}, the first attempt {first}")
+    ok("the retried score exits 0 with status already-committed")
+    if read_manifest(first["output_uri"]) != manifest:
+        raise Failure(f"the retried score changed {first['output_uri']}/manifest.json")
+    ok("the retry left the output's manifest.json unchanged byte for byte")
 
 
 def main():
