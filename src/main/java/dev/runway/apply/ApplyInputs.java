@@ -12,14 +12,14 @@ import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.SparkSession;
 
 /** Lineage facts shared by the commands that apply a run. */
-final class ApplyInputs {
+public final class ApplyInputs {
   private ApplyInputs() {}
 
   /**
    * Fails (exit code 3) naming the input as the user gave it, before a reader would name it
    * {@code source.path}: for score and evaluate the path is {@code --input}.
    */
-  static void requireExists(SparkSession spark, String input) {
+  public static void requireExists(SparkSession spark, String input) {
     Path path = new Path(input);
     boolean exists = Failures.guard(DataException::new, "check input " + input, () -> {
       try {
@@ -35,7 +35,7 @@ final class ApplyInputs {
   }
 
   /** The input's files with their sizes and, where the store has them, ETags. */
-  static Map<String, Object> describe(SparkSession spark, String input) {
+  public static Map<String, Object> describe(SparkSession spark, String input) {
     return Failures.guard(DataException::new, "list input files", () -> {
       try {
         return InputFiles.describe(spark.sparkContext().hadoopConfiguration(), input);
@@ -46,7 +46,7 @@ final class ApplyInputs {
   }
 
   /** The row count an observation saw, once the action that ran it has finished. */
-  static long rows(Observation observation) {
+  public static long rows(Observation observation) {
     try {
       return ((Number) observation.getAsJava().get("rows")).longValue();
     } catch (InterruptedException e) {
@@ -55,7 +55,7 @@ final class ApplyInputs {
     }
   }
 
-  static Map<String, Object> sparkFacts(SparkSession spark) {
+  public static Map<String, Object> sparkFacts(SparkSession spark) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", spark.version());
     m.put("master", spark.sparkContext().master());

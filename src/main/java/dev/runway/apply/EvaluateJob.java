@@ -1,10 +1,5 @@
 package dev.runway.apply;
 
-import static dev.runway.features.Columns.LABEL;
-import static dev.runway.features.Columns.PREDICTION;
-import static dev.runway.features.Columns.PROBABILITY;
-import static dev.runway.features.Columns.RAW;
-import static dev.runway.features.Columns.ROW_KEY;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -20,6 +15,7 @@ import dev.runway.features.Target;
 import dev.runway.job.Failures;
 import dev.runway.run.EvaluationMetrics;
 import dev.runway.run.FittedRun;
+import dev.runway.run.KeyedPredictions;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.NamedPredictions;
 import dev.runway.run.OutputLineage;
@@ -39,13 +35,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluateJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
-  /** The row key's column in the predictions when no --row-key names one. */
-  public static final String ROW_KEY_COLUMN = "row_key";
-  /** The true label's column in the predictions. */
-  public static final String LABEL_COLUMN = "label";
-  /** Seed of the row hash: fixed, so the key of a row is the same for every run and every day. */
-  private static final long ROW_KEY_SEED = 42L;
+  private static final String LABEL_COLUMN = KeyedPredictions.LABEL_COLUMN;
 
   private EvaluateJob() {}
 
@@ -118,50 +102,12 @@ public final class EvaluateJob {
     try (Source source = SourceReader.read(spark, run.settings().source())) {
       Observation in = new Observation("rows_in");
       Dataset<Row> rows = source.rows().observe(in, count(lit(1)).as("rows"));
-      String key = request.rowKey() == null ? ROW_KEY : request.rowKey();
-      if (request.rowKey() == null) {
-        rows = rows.withColumn(ROW_KEY, rowHash(rows, List.of(rows.columns())));
-      } else if (!List.of(rows.columns()).contains(request.rowKey())) {
-        throw new DataException("Cannot key rows by column '" + request.rowKey()
-            + "' (--row-key): input " + request.input() + " has no such column (it has: "
-            + String.join(", ", source.rows().columns()) + ")");
-      }
-      Dataset<Row> applied = run.apply(rows, true, request.input());
-      String keyedBy =
-          request.rowKey() == null ? "xxhash64 of the input row's values" : request.rowKey();
-      if (!List.of(applied.columns()).contains(key)) {
-        if (request.rowKey() != null) {
-          throw new DataException(
-              "Cannot key rows by column '" + key + "' (--row-key): the run's features.sql"
-                  + " does not pass it through to its training table (select it there, e.g. SELECT *, ...)");
-        }
-        // The statements select their own columns: the input row is gone by now, so the key is
-        // a hash of the training-table row (the label left out). Stable for the same job's SQL;
-        // to join runs whose SQL differs, name a --row-key column both pass through.
-        List<String> tableColumns = new ArrayList<>(
-            List.of(run.table(source.rows(), true, request.input()).columns()));
-        tableColumns.removeIf(c -> c.startsWith("_") || c.equals(target.column()));
-        applied = applied.withColumn(ROW_KEY, rowHash(applied, tableColumns));
-        keyedBy =
-            "xxhash64 of the training-table row's values (the run's SQL does not pass the input row through)";
-        LOG.warn(
-            "warning: the run's features.sql drops input columns: rows are keyed by a hash of the"
-                + " training-table row; pass --row-key COLUMN (kept by the SQL) to join runs with other SQL");
-      }
-      Column valid = validLabel(target);
-      Dataset<Row> predicted = applied
-          .select(
-              col(quote(key)).as(request.rowKey() == null ? ROW_KEY_COLUMN : key),
-              col(quote(target.column())).as(LABEL_COLUMN),
-              col(LABEL),
-              col(PREDICTION),
-              target.classification() ? col(PROBABILITY) : lit(null).as(PROBABILITY),
-              target.classification() ? col(RAW) : lit(null).as(RAW),
-              valid.as("_valid"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      KeyedPredictions keyed = KeyedPredictions.of(run, rows, request.rowKey(), request.input());
+      String keyedBy = keyed.keyedBy();
+      Dataset<Row> predicted = keyed.rows().persist(StorageLevel.MEMORY_AND_DISK());
       try {
         List<Column> written = new ArrayList<>();
-        written.add(col(quote(request.rowKey() == null ? ROW_KEY_COLUMN : key)));
+        written.add(col(quote(keyed.keyColumn())));
         written.add(col(LABEL_COLUMN));
         written.addAll(NamedPredictions.columns(target));
         Observation out = new Observation("rows_out");
@@ -174,7 +120,7 @@ public final class EvaluateJob {
         });
         long rowsIn = ApplyInputs.rows(in);
         EvaluationMetrics.UnseenLabels unseen = unseenLabels(predicted);
-        Dataset<Row> scoredRows = predicted.filter(col("_valid"));
+        Dataset<Row> scoredRows = predicted.filter(col(KeyedPredictions.VALID));
         Map<String, Object> metrics = Failures.guard(
             TrainingException::new,
             "compute metrics",
@@ -219,30 +165,10 @@ public final class EvaluateJob {
     }
   }
 
-  /**
-   * A label the run can score against: for classification one of its classes (a value never seen
-   * in training has no index, or one out of range when labels are indices); for regression a
-   * finite number.
-   */
-  private static Column validLabel(Target target) {
-    Column label = col(LABEL);
-    if (target.classification()) {
-      return label
-          .isNotNull()
-          .and(label.geq(0))
-          .and(label.lt(target.classes().size()))
-          .and(label.equalTo(functions.floor(label)));
-    }
-    return label
-        .isNotNull()
-        .and(functions.not(functions.isnan(label)))
-        .and(functions.abs(label).notEqual(Double.POSITIVE_INFINITY));
-  }
-
   /** How many rows had a label the run cannot score against, and the most frequent such values. */
   private static EvaluationMetrics.UnseenLabels unseenLabels(Dataset<Row> predicted) {
     List<Row> counts = predicted
-        .filter(functions.not(col("_valid")))
+        .filter(functions.not(col(KeyedPredictions.VALID)))
         .groupBy(col(LABEL_COLUMN).cast("string"))
         .count()
         .orderBy(col("count").desc())
@@ -259,27 +185,6 @@ public final class EvaluateJob {
           values.keySet());
     }
     return new EvaluationMetrics.UnseenLabels(total, values);
-  }
-
-  /** A seeded 64-bit hash of every column of a simple type: the same row gives the same key. */
-  private static Column rowHash(Dataset<Row> rows, List<String> columns) {
-    List<Column> hashed = new ArrayList<>();
-    hashed.add(lit(ROW_KEY_SEED));
-    for (StructField f : rows.schema().fields()) {
-      // Membership and type both decide: without the parentheses (as first written) every string,
-      // boolean, date or binary column was hashed whether listed or not, so a string label the
-      // training-table key leaves out still went in, and a relabelled row changed its key.
-      if (columns.contains(f.name())
-          && (f.dataType() instanceof NumericType
-              || f.dataType() instanceof StringType
-              || f.dataType() instanceof BooleanType
-              || f.dataType() instanceof DateType
-              || f.dataType() instanceof TimestampType
-              || f.dataType() instanceof BinaryType)) {
-        hashed.add(col(quote(f.name())));
-      }
-    }
-    return functions.xxhash64(hashed.toArray(Column[]::new));
   }
 
   /** The scalar metrics, for the JSON line. */

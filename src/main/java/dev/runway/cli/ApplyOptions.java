@@ -67,6 +67,25 @@ final class ApplyOptions {
 
   /** Loads the run, its saved source settings pointed at the input. */
   FittedRun load(SparkSession spark, boolean applyFilter) {
+    return load(spark, run, input, format, applyFilter, batchRows, settings.overrides);
+  }
+
+  /**
+   * Loads the run at {@code uri} with its saved source settings pointed at {@code input}: what
+   * score, evaluate, compare and promote share.
+   *
+   * @param format the input's format when it differs from the training source's; null if not
+   * @param applyFilter whether the source's filter applies (not when scoring: every row gets a
+   *     prediction)
+   */
+  static FittedRun load(
+      SparkSession spark,
+      String uri,
+      String input,
+      String format,
+      boolean applyFilter,
+      int batchRows,
+      List<String> sets) {
     if (batchRows < 1) {
       throw new JobConfigException("--batch-rows must be at least 1, not " + batchRows);
     }
@@ -80,7 +99,7 @@ final class ApplyOptions {
     if (!applyFilter) {
       overrides.add("source.filter = \"\"");
     }
-    overrides.addAll(settings.overrides);
-    return FittedRun.load(spark, run, overrides, batchRows);
+    overrides.addAll(sets);
+    return FittedRun.load(spark, uri, overrides, batchRows);
   }
 }

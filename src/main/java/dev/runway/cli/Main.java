@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       ScoreCommand.class,
       EvaluateCommand.class,
+      CompareCommand.class,
+      PromoteCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
@@ -157,6 +158,17 @@ public final class ConfigReader {
         config::getBytes,
         "expected a size in bytes, e.g. 32 MiB",
         "the size must be between " + min + " and " + max + " bytes");
+  }
+
+  /** A duration in milliseconds within [min, max], written with a unit ("10m", "30 seconds"). */
+  public long millisIn(String path, long min, long max) {
+    return bounded(
+        path,
+        min,
+        max,
+        p -> config.getDuration(p, TimeUnit.MILLISECONDS),
+        "expected a duration, e.g. 10m or 30s",
+        "the duration must be between " + min + " and " + max + " ms");
   }
 
   /** A whole number read by {@code getter}, within [min, max]; problems recorded, min returned. */

@@ -28,7 +28,8 @@ public record JobSettings(
     String modelType,
     String outputRoot,
     List<String> preflightWarnOnly,
-    EvaluateSettings evaluate) {
+    EvaluateSettings evaluate,
+    CompareSettings compare) {
 
   /** The pre-flight checks (dev.runway.preflight), by the names preflight.warn-only takes. */
   public static final List<String> PREFLIGHT_CHECKS =
@@ -36,7 +37,8 @@ public record JobSettings(
 
   /** Sub-trees passed through to Spark or Hadoop: any key is accepted below them. */
   public static final Set<String> OPEN_MAPS =
-      Set.of("spark.conf", "storage.hadoop", "storage.s3a.buckets", "source.options");
+      Set.of(
+          "spark.conf", "storage.hadoop", "storage.s3a.buckets", "source.options", "gate.floors");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -59,7 +61,8 @@ public record JobSettings(
         r.string("model.type"),
         r.requiredString("output.root"),
         readWarnOnly(r),
-        readEvaluate(r));
+        readEvaluate(r),
+        CompareSettings.read(r));
   }
 
   private static EvaluateSettings readEvaluate(ConfigReader r) {

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The facts at the top of a committed output's manifest, before its file list.
  *
- * @param format what kind of output: {@value #RUN}, {@value #SCORES} or {@value #EVALUATION}
+ * @param format what kind of output: {@value #RUN}, {@value #SCORES}, {@value #EVALUATION}
+ *     or {@value #VERDICT}
  * @param job the job whose run it is (or that scored or was evaluated)
  * @param runId the run's id
  * @param modelFormat how the model is stored (runs only): the key {@code FittedRun} loads it by
@@ -27,6 +28,7 @@ public record ManifestHeader(
   public static final String RUN = "runway-run/1";
   public static final String SCORES = "runway-scores/1";
   public static final String EVALUATION = "runway-evaluation/1";
+  public static final String VERDICT = "runway-verdict/1";
 
   /** The header of a training run. */
   public static ManifestHeader run(String job, String runId, String modelFormat) {

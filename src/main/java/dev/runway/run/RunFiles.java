@@ -18,5 +18,10 @@ public final class RunFiles {
   /** Per-row predictions of an evaluation (Parquet). */
   public static final String PREDICTIONS = "predictions";
 
+  /** The outcome of a comparison of two runs: its tests, the gate and the decision. */
+  public static final String VERDICT = "verdict.json";
+  /** Per-row predictions of both runs of a comparison, joined (Parquet). */
+  public static final String PAIRS = "pairs";
+
   private RunFiles() {}
 }
