@@ -17,11 +17,16 @@ public record Interval(double lower, double upper, Method method, int replicates
     /** Wilson score interval of a proportion. */
     WILSON,
     /** Percentile bootstrap over rows. */
-    BOOTSTRAP;
+    BOOTSTRAP,
+    /**
+     * Percentile bootstrap of a difference between two models on the same rows, each row weighted
+     * alike for both ({@link PairedBootstrap}).
+     */
+    PAIRED_BOOTSTRAP;
 
-    /** The name written to metrics.json. */
+    /** The name written to metrics.json and verdict.json: lower case, '-' between words. */
     public String label() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
