@@ -4,7 +4,9 @@
 Reads runway_training.json and runway_scoring.json (what runway_training_dag.py and
 runway_scoring_dag.py hand to SparkSubmitOperator), renders their templates with Jinja2 the way
 Airflow does, builds the command line SparkSubmitHook builds, and runs validate, train, and train
-again as Airflow's retry would; then score (with the run train committed, unless
+again as Airflow's retry would; evaluate and promote (the alias is unset: promoted, and the
+gate's branch proceeds), promote again as the retry; a second DAG run's train, evaluate and
+promote (not better than the first: rejected, and the branch skips); then score (with the run train committed, unless
 RUNWAY_SCORING_RUN names another) and score again as the retry.
 
 Environment:
@@ -14,6 +16,13 @@ Environment:
   RUNWAY_JOB            the Airflow Variable runway_job (the job file)
   RUNWAY_EXTRA_ARGS     optional, shell-split and appended to validate's and train's arguments,
                         e.g. --set output.root="/tmp/airflow-check-runs"
+  RUNWAY_OUTPUT_ROOT    the Variable runway_output_root: train's output.root (a local directory
+                        here), under which evaluate and promote find the run
+  RUNWAY_JOB_NAME       the Variable runway_job_name: the job file's job.name
+  RUNWAY_HOLDOUT        the Variable runway_holdout: labelled rows evaluate and promote use
+  RUNWAY_ALIAS          optional, the Variable runway_alias (default champion)
+  RUNWAY_WORSE_TRAIN_ARGS  optional, shell-split and appended to the second DAG run's train, to
+                        make its model worse than the first (default: none, the same model)
   RUNWAY_SCORING_INPUT  the Variable runway_scoring_input: the interval's input is
                         <it>/date=<data interval start, YYYY-MM-DD>
   RUNWAY_SCORING_OUTPUT the Variable runway_scoring_output (a local directory here): the
@@ -82,8 +91,15 @@ def require_env(name):
 
 
 def airflow_context(run_id, data_interval_start, data_interval_end, variables=None):
-    """The template context; variables are the Airflow Variables (var.value.*) beyond the two DAGs share."""
-    values = {"runway_jar": require_env("RUNWAY_JAR"), "runway_job": require_env("RUNWAY_JOB")}
+    """The template context; variables are the Airflow Variables (var.value.*) beyond the ones the DAGs share."""
+    values = {
+        "runway_jar": require_env("RUNWAY_JAR"),
+        "runway_job": require_env("RUNWAY_JOB"),
+        "runway_output_root": require_env("RUNWAY_OUTPUT_ROOT"),
+        "runway_job_name": require_env("RUNWAY_JOB_NAME"),
+        "runway_holdout": require_env("RUNWAY_HOLDOUT"),
+        "runway_alias": os.environ.get("RUNWAY_ALIAS") or "champion",
+    }
     values.update(variables or {})
     return {
         "run_id": run_id,
@@ -239,7 +255,53 @@ def check_all(ok):
         raise Failure(f"the retried train changed {first['run_uri']}/manifest.json")
     ok("the retry left manifest.json unchanged byte for byte")
 
+    first_verdict = check_promotion(ok, spec, context, master, first, "promoted")
+    ok(f"the first run is promoted: {first_verdict}")
+
+    # A second DAG run, a day later: a retrain that is not better than the champion.
+    later = interval_end + timedelta(days=1)
+    second_context = airflow_context(f"manual__{(now + timedelta(seconds=1)).isoformat()}", interval_end, later)
+    second_train = spark_submit_command(
+        render(tasks["train"], second_context), master, training_args + extra_args("RUNWAY_WORSE_TRAIN_ARGS"))
+    second = run("train (second DAG run)", second_train)
+    expect_status("second train", second, "committed")
+    check_promotion(ok, spec, second_context, master, second, "rejected")
+
     check_scoring(ok, context, master, first)
+
+
+def check_promotion(ok, spec, context, master, trained, expected):
+    """evaluate, promote, promote's retry and the gate's branch for one DAG run's run."""
+    tasks = spec["tasks"]
+    evaluate = spark_submit_command(render(tasks["evaluate"], context), master, [])
+    promote = spark_submit_command(render(tasks["promote"], context), master, [])
+    run_uri = option_arg(evaluate, "--run", "evaluate")
+    if local_path(run_uri, "runway_output_root") != local_path(trained["run_uri"], "the run"):
+        raise Failure(f"evaluate and promote name the run {run_uri}, but train committed {trained['run_uri']}")
+    if option_arg(promote, "--candidate", "promote") != run_uri:
+        raise Failure(f"promote's --candidate is not evaluate's --run: {promote}")
+    evaluated = run("evaluate", evaluate)
+    expect_status("evaluate", evaluated, "committed")
+    ok(f"evaluate exits 0 with status committed: {evaluated.get('metrics')}")
+
+    promoted = run("promote", promote)
+    expect_status("promote", promoted, expected)
+    ok(f"promote exits 0 with status {expected}: {promoted.get('reasons')}")
+    verdict_dir = render(spec["gate"]["verdict_uri"], context)
+    if local_path(promoted.get("verdict_uri", ""), "the verdict") != local_path(verdict_dir, "the gate's verdict_uri"):
+        raise Failure(f"promote committed its verdict at {promoted.get('verdict_uri')}, the gate reads {verdict_dir}")
+    retry = run("promote (Airflow retry)", promote)
+    expect_status("promote retry", retry, expected)
+    ok(f"the retried promote exits 0 with the same status, {expected}")
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from runway_gate import promoted as gate_proceeds
+
+    proceeds = gate_proceeds(verdict_dir)
+    if proceeds != (expected == "promoted"):
+        raise Failure(f"the gate's branch returned {proceeds} for a {expected} run")
+    ok(f"the gate's branch {'proceeds' if proceeds else 'skips the tasks after it'} for a {expected} run")
+    return verdict_dir
 
 
 def check_scoring(ok, training_context, master, trained):

@@ -1,4 +1,6 @@
-"""Airflow DAG (Airflow 2.4+): validate a runway job, then train it on the Spark cluster.
+"""Airflow DAG (Airflow 2.4+): validate a runway job, train it on the Spark cluster, evaluate the run
+on a holdout, and promote it to an alias (champion) only if the gate passes; tasks after
+`promoted` run only for a promoted run.
 
 Everything passed to spark-submit lives in runway_training.json next to this file, so that
 check_dag_command.py can render it and run it for real without Airflow installed.
@@ -9,7 +11,11 @@ from pathlib import Path
 
 import pendulum
 from airflow import DAG
+from airflow.operators.empty import EmptyOperator
+from airflow.operators.python import ShortCircuitOperator
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+from runway_gate import promoted
 
 SPEC = json.loads(Path(__file__).with_name("runway_training.json").read_text())
 
@@ -38,4 +44,15 @@ with DAG(
     # instead of after an hour of cluster time. The exit code is in the task log in client
     # deploy mode only: in YARN cluster deploy mode the driver's code does not survive (the
     # driver throws and Airflow sees spark-submit exit 1), so keep the connection in client mode.
-    tasks["validate"] >> tasks["train"]
+    #
+    # promote exits 0 whether it promoted or rejected the run: a rejection is an answer, not a
+    # failure to retry. The branch reads promote's committed verdict (runway_gate.promoted) and
+    # skips what follows when the alias did not move.
+    gate = ShortCircuitOperator(
+        task_id="gate",
+        python_callable=promoted,
+        op_kwargs={"verdict_dir": SPEC["gate"]["verdict_uri"]},
+    )
+    # Downstream of a promotion: hang deployment or notification tasks here.
+    on_promotion = EmptyOperator(task_id="promoted")
+    tasks["validate"] >> tasks["train"] >> tasks["evaluate"] >> tasks["promote"] >> gate >> on_promotion

@@ -191,7 +191,9 @@ class ClusterIT {
 
   /**
    * Both DAGs' spark-submit commands on the cluster (scripts/airflow/check_dag_command.py):
-   * validate; train, reading the cars from S3, and train again (the retry); then score the data
+   * validate; train, reading the cars from S3, and train again (the retry); evaluate and promote
+   * (promoted: the alias was unset) and promote's retry, and a second DAG run whose worse model
+   * promote rejects, with the gate's branch for both outcomes; then score the data
    * interval's input with that run (one score through spark-submit on the standalone cluster) and
    * score again (the retry: already committed). The train is also this class's MLlib job: it ran
    * in two executor JVMs. (Runs written to S3 from the cluster, Spark ML's feature pipeline
@@ -209,13 +211,17 @@ class ClusterIT {
       extra.addAll(List.of("--set", s));
     }
     Scripts.Result r = run(
-        Map.of(
+        env(
             "SPARK_HOME", REPO.resolve("target/cluster/spark-home").toString(),
             "RUNWAY_SPARK_MASTER", MASTER,
             "RUNWAY_JAR", REPO.resolve("target/runway-0.1.0-SNAPSHOT.jar").toString(),
             "RUNWAY_JOB", REPO.resolve("conf/jobs/cars-mpg.conf").toString(),
             "RUNWAY_EXTRA_ARGS",
                 extra.stream().map(ClusterIT::shellQuoted).collect(Collectors.joining(" ")),
+            "RUNWAY_OUTPUT_ROOT", dir.resolve("runs").toString(),
+            "RUNWAY_JOB_NAME", "cars-mpg",
+            "RUNWAY_HOLDOUT", TestData.require(TestData.CARS).toString(),
+            "RUNWAY_WORSE_TRAIN_ARGS", "--set model.linear-regression.reg-param=20",
             "RUNWAY_SCORING_INPUT", dir.resolve("input").toString(),
             "RUNWAY_SCORING_OUTPUT", dir.resolve("scores").toString(),
             "RUNWAY_SCORING_SAMPLE", TestData.require(TestData.CARS).toString()),
@@ -226,12 +232,25 @@ class ClusterIT {
     assertTrue(
         r.out().contains("the retried score exits 0 with status already-committed"), r.out());
     assertTrue(r.out().contains("score exits 0 with status committed: 406 rows"), r.out());
+    assertTrue(r.out().contains("promote exits 0 with status promoted"), r.out());
+    assertTrue(r.out().contains("the gate's branch proceeds for a promoted run"), r.out());
+    assertTrue(r.out().contains("promote exits 0 with status rejected"), r.out());
+    assertTrue(r.out().contains("the gate's branch skips the tasks after it for a rejected run"), r.out());
     assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
     Path run;
     try (var runs = Files.list(dir.resolve("runs/cars-mpg"))) {
       run = runs.findFirst().orElseThrow();
     }
     assertTwoExecutorProcesses(Json.parse(Files.readString(run.resolve("metrics.json"))));
+  }
+
+  /** An environment from name, value pairs (Map.of stops at ten). */
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return m;
   }
 
   /** One argument quoted for a shell line (the check splits RUNWAY_EXTRA_ARGS like one). */

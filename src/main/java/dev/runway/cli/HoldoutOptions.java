@@ -32,7 +32,8 @@ final class HoldoutOptions {
       names = "--batch-rows",
       paramLabel = "N",
       defaultValue = "1024",
-      description = "Rows per minibatch when a neural network predicts (default: ${DEFAULT-VALUE}).")
+      description =
+          "Rows per minibatch when a neural network predicts (default: ${DEFAULT-VALUE}).")
   int batchRows;
 
   /** Loads a run pointed at the holdout (its source filter applies, as in evaluate). */

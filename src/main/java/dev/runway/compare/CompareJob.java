@@ -55,7 +55,11 @@ public final class CompareJob {
    * @param rowKey an input column that identifies a row; null for a hash of the row's values
    */
   public record Request(
-      String baseline, String candidate, String input, String output, String rowKey,
+      String baseline,
+      String candidate,
+      String input,
+      String output,
+      String rowKey,
       boolean overwrite) {}
 
   /** The outcome, printed as one JSON line. */
@@ -202,8 +206,10 @@ public final class CompareJob {
           + target.task() + ": use "
           + (target.classification() ? "accuracy, log-loss or (two classes) auc" : "rmse or mae"));
     }
-    spark.sparkContext().setJobDescription("runway compare " + candidate.job() + "/"
-        + candidate.runId() + " with " + baseline.runId());
+    spark
+        .sparkContext()
+        .setJobDescription("runway compare " + candidate.job() + "/" + candidate.runId() + " with "
+            + baseline.runId());
     ApplyInputs.requireExists(spark, input);
     try (Source b = SourceReader.read(spark, baseline.settings().source());
         Source c = SourceReader.read(spark, candidate.settings().source())) {
@@ -236,13 +242,16 @@ public final class CompareJob {
         List<Verdict.Test> tests = new ArrayList<>();
         Optional<Gate.Comparison> comparison = Optional.empty();
         if (baselineRun.isPresent()) {
-          tests.add(
-              target.classification() ? mcNemar(pairs) : PairedStatistics.wilcoxon(pairs));
+          tests.add(target.classification() ? mcNemar(pairs) : PairedStatistics.wilcoxon(pairs));
           tests.addAll(PairedStatistics.bootstrap(pairs, target, settings));
           comparison = Optional.of(comparison(tests, metric, settings));
         }
         Gate.Decision decision = Gate.decide(settings.gate(), comparison, candidateMetrics);
-        LOG.info("Compared {} with {} on {} rows: {}", candidate.runId(), baseline.runId(), rows,
+        LOG.info(
+            "Compared {} with {} on {} rows: {}",
+            candidate.runId(),
+            baseline.runId(),
+            rows,
             decision.reasons());
         return new Measured(
             baselineRun,
@@ -280,8 +289,20 @@ public final class CompareJob {
     counts.put("candidate_only_correct", r.getLong(2));
     counts.put("both_wrong", r.getLong(3));
     return new Verdict.Test(
-        "mcnemar", null, m.statistic(), null, m.pValue(), "exact binomial", counts, null, null,
-        null, null, null, null, null);
+        "mcnemar",
+        null,
+        m.statistic(),
+        null,
+        m.pValue(),
+        "exact binomial",
+        counts,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static Column count(Column condition) {
@@ -331,8 +352,10 @@ public final class CompareJob {
     out.put("predicted_by_the_baseline_only", counts.getLong(0) - rows);
     out.put("predicted_by_the_candidate_only", candidateValid - rows);
     if (counts.getLong(0) != rows || candidateValid != rows) {
-      LOG.warn("warning: {} rows were predicted by one run only (their SQL or filters differ):"
-          + " left out of the comparison", counts.getLong(0) + candidateValid - 2 * rows);
+      LOG.warn(
+          "warning: {} rows were predicted by one run only (their SQL or filters differ):"
+              + " left out of the comparison",
+          counts.getLong(0) + candidateValid - 2 * rows);
     }
     return out;
   }

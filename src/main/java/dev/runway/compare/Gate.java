@@ -99,8 +99,8 @@ public final class Gate {
       Double value = candidateMetrics.get(metric);
       if (value == null || value.isNaN()) {
         passes = false;
-        reasons.add("floor on " + metric.jsonName() + ": the candidate has no "
-            + metric.jsonName() + " on this holdout (failed)");
+        reasons.add("floor on " + metric.jsonName() + ": the candidate has no " + metric.jsonName()
+            + " on this holdout (failed)");
         continue;
       }
       boolean held =
@@ -118,12 +118,16 @@ public final class Gate {
     return new Decision(passes, List.copyOf(reasons));
   }
 
-  /** Four significant digits; scientific notation for tiny values such as p-values. */
+  /** Four significant digits, trailing zeros dropped; scientific notation for tiny values. */
   static String number(double v) {
-    if (v != 0 && Math.abs(v) < 1e-4) {
-      return String.format(Locale.ROOT, "%.3g", v);
+    String s = v != 0 && Math.abs(v) < 1e-4
+        ? String.format(Locale.ROOT, "%.3e", v)
+        : String.format(Locale.ROOT, "%.4g", v);
+    int e = s.indexOf('e');
+    String mantissa = e < 0 ? s : s.substring(0, e);
+    if (mantissa.contains(".")) {
+      mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
-    String s = String.format(Locale.ROOT, "%.4g", v);
-    return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    return e < 0 ? mantissa : mantissa + s.substring(e);
   }
 }

@@ -28,9 +28,7 @@ final class HoldoutMetrics {
     Map<Metric, Double> out = new EnumMap<>(Metric.class);
     if (target.classification()) {
       Row r = pairs
-          .agg(
-              avg(when(col(side + "_correct"), 1.0).otherwise(0.0)),
-              avg(col(side + "_log_loss")))
+          .agg(avg(when(col(side + "_correct"), 1.0).otherwise(0.0)), avg(col(side + "_log_loss")))
           .first();
       out.put(Metric.ACCURACY, value(r, 0));
       out.put(Metric.LOG_LOSS, value(r, 1));

@@ -104,9 +104,7 @@ final class PairedRows {
       Dataset<Row> baseline, Dataset<Row> candidate, Target target, String keyColumn) {
     Dataset<Row> joined = baseline.join(
         candidate,
-        col("b_key")
-            .equalTo(col("c_key"))
-            .and(col("b_occurrence").equalTo(col("c_occurrence"))));
+        col("b_key").equalTo(col("c_key")).and(col("b_occurrence").equalTo(col("c_occurrence"))));
     List<Column> out = new ArrayList<>();
     out.add(col("b_key").as(keyColumn));
     out.add(xxhash64(col("b_key"), col("b_occurrence")).as(PAIR_KEY));

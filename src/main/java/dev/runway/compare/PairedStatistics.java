@@ -14,8 +14,7 @@ final class PairedStatistics {
     throw new UnsupportedOperationException("merging");
   }
 
-  static List<Verdict.Test> bootstrap(
-      Dataset<Row> pairs, Target target, CompareSettings settings) {
+  static List<Verdict.Test> bootstrap(Dataset<Row> pairs, Target target, CompareSettings settings) {
     throw new UnsupportedOperationException("merging");
   }
 }

@@ -81,9 +81,7 @@ public record CompareSettings(int resamples, double confidence, long seed, Gate 
       String path = "gate.floors." + name;
       Metric metric = ConfigChoice.parse(Metric.class, name).orElse(null);
       if (metric == null || metric == Metric.AUTO) {
-        r.problem(
-            path,
-            "not a metric a floor can bound: use accuracy, auc, log-loss, rmse or mae");
+        r.problem(path, "not a metric a floor can bound: use accuracy, auc, log-loss, rmse or mae");
         return;
       }
       try {

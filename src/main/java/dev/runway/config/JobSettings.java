@@ -36,9 +36,8 @@ public record JobSettings(
       List.of("kryo-registrator", "memory-overhead", "blas-threads", "worker-slots");
 
   /** Sub-trees passed through to Spark or Hadoop: any key is accepted below them. */
-  public static final Set<String> OPEN_MAPS =
-      Set.of(
-          "spark.conf", "storage.hadoop", "storage.s3a.buckets", "source.options", "gate.floors");
+  public static final Set<String> OPEN_MAPS = Set.of(
+      "spark.conf", "storage.hadoop", "storage.s3a.buckets", "source.options", "gate.floors");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
