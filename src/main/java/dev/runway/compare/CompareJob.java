@@ -327,8 +327,9 @@ public final class CompareJob {
         .filter(t -> metric.jsonName().equals(t.metric()))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no interval of " + metric));
-    double low = interval.interval().get(0);
-    double high = interval.interval().get(1);
+    // No interval when the difference was undefined in most resamples: the gate then fails.
+    double low = interval.interval() == null ? Double.NaN : interval.interval().get(0);
+    double high = interval.interval() == null ? Double.NaN : interval.interval().get(1);
     return new Gate.Comparison(
         metric,
         interval.baseline(),
