@@ -1,16 +1,11 @@
 package dev.runway.stats;
 
 import java.io.Serializable;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Rank sums over rows grouped by a sortable key, as the Wilcoxon signed-rank test and the
- * Mann-Whitney U (AUC) need them, computed on Spark without collecting rows.
+ * Mann-Whitney U (AUC) need them; on Spark from {@link SortedGroups}, on the driver from a local
+ * sort, with the same formulas ({@link Running}).
  *
  * <p>Group g holds {@code ranked_g} rows that take ranks and {@code hits_g} rows whose ranks are
  * summed. With {@code before_g} the ranked rows of all groups of smaller key, {@code twiceSum} =
@@ -76,58 +71,5 @@ record RankSum(long twiceSum, long ranked, long hits, double tieTerm, long inval
     RankSum result() {
       return new RankSum(twiceSum, before - offset, hits, tieTerm, invalid);
     }
-  }
-
-  /**
-   * The sums over {@code groups}: one row per distinct key, columns (key double, ranked long, hits
-   * long) in that order. Three small jobs: the sort's sampling, ranked rows per sorted partition
-   * (one long each to the driver), and the sums with each partition's offset (one RankSum each).
-   */
-  static RankSum of(Dataset<Row> groups) {
-    JavaRDD<Row> sorted = groups.orderBy(groups.col(groups.columns()[0])).javaRDD();
-    // The same RDD object serves both jobs, so the sort's shuffle output is reused, not redone.
-    List<long[]> totals = sorted
-        .mapPartitionsWithIndex(
-            (index, rows) -> {
-              long total = 0;
-              while (rows.hasNext()) {
-                Row row = rows.next();
-                total += valid(row) ? row.getLong(1) : 0;
-              }
-              return Collections.singletonList(new long[] {index, total}).iterator();
-            },
-            false)
-        .collect();
-    long[] ranked = new long[sorted.getNumPartitions()];
-    for (long[] total : totals) {
-      ranked[(int) total[0]] = total[1];
-    }
-    long[] offsets = new long[ranked.length];
-    for (int i = 1; i < ranked.length; i++) {
-      offsets[i] = offsets[i - 1] + ranked[i - 1];
-    }
-    return sorted
-        .mapPartitionsWithIndex(
-            (index, rows) ->
-                Collections.singletonList(sum(rows, offsets[index])).iterator(),
-            false)
-        .fold(ZERO, RankSum::plus);
-  }
-
-  private static RankSum sum(Iterator<Row> rows, long offset) {
-    Running running = new Running(offset);
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      if (valid(row)) {
-        running.add(row.getLong(1), row.getLong(2));
-      } else {
-        running.addInvalid(row.getLong(1));
-      }
-    }
-    return running.result();
-  }
-
-  private static boolean valid(Row row) {
-    return !row.isNullAt(0) && !Double.isNaN(row.getDouble(0));
   }
 }

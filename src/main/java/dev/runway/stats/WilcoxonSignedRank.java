@@ -32,7 +32,7 @@ import org.apache.spark.sql.Row;
  *
  * <p>Two entry points give the same figures: {@link #test(double[])} on the driver, and {@link
  * #test(Dataset, String)} on Spark for holdouts too large to collect, where the ranks come from a
- * distributed sort of the distinct |d| ({@link RankSum}) and only a few numbers per partition reach
+ * distributed sort of the distinct |d| ({@link SortedGroups}) and only a few numbers per partition reach
  * the driver.
  *
  * @param n non-zero differences
@@ -120,8 +120,8 @@ public record WilcoxonSignedRank(long n, double wPlus, double z, double pValue, 
         .where(key.notEqual(0).or(key.isNull()))
         .groupBy(key)
         .agg(count(lit(1)).as("ranked"), sum("positive").as("hits"))
-        .select(key, col("ranked"), col("hits"));
-    RankSum sums = RankSum.of(groups);
+        .select(key, col("ranked"), col("hits"), col("ranked"));
+    RankSum sums = SortedGroups.of(groups).rankSum();
     if (sums.invalid() > 0) {
       throw new IllegalArgumentException("Cannot run the Wilcoxon signed-rank test on column "
           + differenceColumn + ": " + sums.invalid() + " rows are null or NaN");
