@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       EvaluateCommand.class,
       CompareCommand.class,
+      PromoteCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,

@@ -1,0 +1,200 @@
+package dev.runway.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runway.Cli;
+import dev.runway.TestData;
+import dev.runway.TestSpark;
+import dev.runway.artifacts.Json;
+import dev.runway.artifacts.RunDirectory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * compare and promote through the command line on real runs: Fashion-MNIST's logistic regression
+ * and MLP (the two example jobs, one output root, trained on a 10,000-image subset), compared on
+ * the 10,000 images of the official test set; and two regressions of the cars' fuel economy.
+ */
+class CompareEndToEndTest {
+  @TempDir
+  static Path tmp;
+
+  private static Path runs;
+  private static String logreg;
+  private static String mlp;
+  private static String holdout;
+
+  @BeforeAll
+  static void trainBoth() throws Exception {
+    SparkSession spark = TestSpark.session();
+    runs = tmp.resolve("runs");
+    String data = TestData.fashionMnistParquet();
+    List<String> subset = List.of(
+        "source.path=\"" + data + "\"",
+        "source.filter=\"index < 12000 OR index >= 68000\"",
+        "split.validation-start=\"10000\"");
+    logreg = train("fashion-mnist-logreg.conf", "lr", subset, "model.logistic-regression.max-iter=15");
+    mlp = train("fashion-mnist-mlp.conf", "mlp", subset, "train.epochs=3");
+    holdout = tmp.resolve("holdout").toString();
+    spark.read().parquet(data).filter("index >= 60000").write().mode(SaveMode.ErrorIfExists)
+        .parquet(holdout);
+  }
+
+  private static String train(String job, String runId, List<String> sets, String... more) {
+    List<String> args = new ArrayList<>(List.of(
+        "train", "--job", TestData.repo().resolve("conf/jobs").resolve(job).toString(),
+        "--master", "local[2]", "--run-id", runId, "--set", "output.root=\"" + runs + "\""));
+    for (String s : sets) {
+      args.addAll(List.of("--set", s));
+    }
+    for (String s : more) {
+      args.addAll(List.of("--set", s));
+    }
+    Cli.Result r = Cli.run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    return (String) Json.parse(r.out()).get("run_uri");
+  }
+
+  private static Cli.Result cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--master", "local[2]"));
+    return Cli.run(all.toArray(String[]::new));
+  }
+
+  private static Map<String, Object> ok(Cli.Result r) {
+    assertEquals(0, r.code(), r.err());
+    return Json.parse(r.out());
+  }
+
+  private static Verdict verdict(String uri) throws Exception {
+    return Json.read(Files.readString(Path.of(URI.create(uri)).resolve("verdict.json")),
+        Verdict.class);
+  }
+
+  @Test
+  void theMlpBeatsTheLogisticRegressionBeyondTheNoise() throws Exception {
+    String out = tmp.resolve("compare").toString();
+    Map<String, Object> line = ok(cli(
+        "compare", "--baseline", logreg, "--candidate", mlp, "--input", holdout, "--output", out));
+    assertEquals("committed", line.get("status"));
+    assertEquals("candidate-better", line.get("outcome"), line.toString());
+    assertEquals(10_000, ((Number) line.get("rows")).intValue());
+
+    Verdict v = verdict((String) line.get("output_uri"));
+    Verdict.Test mcnemar = v.tests().get(0);
+    assertEquals("mcnemar", mcnemar.name());
+    assertTrue(mcnemar.pValue() < 1e-6, "p = " + mcnemar.pValue());
+    long b = mcnemar.counts().get("baseline_only_correct");
+    long c = mcnemar.counts().get("candidate_only_correct");
+    assertTrue(c > b, b + " vs " + c);
+    assertEquals(10_000, mcnemar.counts().values().stream().mapToLong(Long::longValue).sum());
+    Verdict.Test accuracy = v.tests().stream()
+        .filter(t -> "accuracy".equals(t.metric())).findFirst().orElseThrow();
+    // The bootstrap's plain values are the exact accuracies; the four cells give them too.
+    assertEquals(v.metrics().get("candidate").get("accuracy"), accuracy.candidate(), 1e-12);
+    assertEquals(
+        (mcnemar.counts().get("both_correct") + c) / 10_000.0, accuracy.candidate(), 1e-12);
+    assertEquals((double) (c - b) / 10_000, accuracy.delta(), 1e-12);
+    assertTrue(accuracy.interval().get(0) > 0, accuracy.interval().toString());
+    assertTrue(accuracy.interval().get(0) < accuracy.delta()
+        && accuracy.delta() < accuracy.interval().get(1));
+    assertEquals(1000, accuracy.resamples());
+    assertTrue(v.tests().stream().anyMatch(t -> "log_loss".equals(t.metric())));
+    assertEquals(10_000, TestSpark.session().read().parquet(out + "/pairs").count());
+    assertEquals(List.of(), RunDirectory.at(TestSpark.session().sparkContext().hadoopConfiguration(), out).verify());
+
+    Map<String, Object> retry = ok(cli(
+        "compare", "--baseline", logreg, "--candidate", mlp, "--input", holdout, "--output", out));
+    assertEquals("already-committed", retry.get("status"));
+    assertEquals(line.get("reasons"), retry.get("reasons"));
+  }
+
+  @Test
+  void promotionMovesTheAliasOnlyForARealImprovement() throws Exception {
+    // Unset: the floors alone decide.
+    Map<String, Object> first = ok(cli(
+        "promote", "--candidate", logreg, "--alias", "champion", "--input", holdout,
+        "--set", "gate.floors.accuracy=0.5"));
+    assertEquals("promoted", first.get("status"), first.toString());
+    Aliases aliases = Aliases.at(
+        TestSpark.session().sparkContext().hadoopConfiguration(), runs.toUri().toString(),
+        Aliases.DEFAULT_LEASE);
+    assertEquals(logreg, aliases.resolve("champion").orElseThrow().runUri());
+
+    Map<String, Object> better = ok(cli(
+        "promote", "--candidate", mlp, "--alias", "champion", "--input", holdout));
+    assertEquals("promoted", better.get("status"), better.toString());
+    assertEquals(logreg, better.get("previous"));
+    Verdict won = verdict((String) better.get("verdict_uri"));
+    assertTrue(won.tests().get(0).pValue() < 1e-6);
+    assertEquals(Boolean.TRUE, won.decision().promoted());
+    assertEquals(mlp, aliases.resolve("champion").orElseThrow().runUri());
+
+    // The reverse: the logistic regression does not beat the MLP, and says why.
+    Map<String, Object> reverse = ok(cli(
+        "promote", "--candidate", logreg, "--alias", "champion", "--input", holdout));
+    assertEquals("rejected", reverse.get("status"), reverse.toString());
+    String reasons = reverse.get("reasons").toString();
+    assertTrue(reasons.contains("McNemar") && reasons.contains("failed"), reasons);
+    assertTrue(reasons.contains("left at " + mlp), reasons);
+    Verdict lost = verdict((String) reverse.get("verdict_uri"));
+    assertEquals("baseline-better", lost.decision().outcome());
+    assertEquals(Boolean.FALSE, lost.decision().promoted());
+    assertEquals(mlp, aliases.resolve("champion").orElseThrow().runUri(), "the alias stays");
+
+    List<AliasEvent> history = aliases.history("champion");
+    assertEquals(List.of("promoted", "promoted", "rejected"),
+        history.stream().map(AliasEvent::status).toList());
+
+    // A retry of the promotion that won: the alias already points at it.
+    Map<String, Object> again = ok(cli(
+        "promote", "--candidate", mlp, "--alias", "champion", "--input", holdout));
+    assertEquals("promoted", again.get("status"));
+  }
+
+  @Test
+  void regressionsAreComparedByWilcoxonAndIncomparableRunsExit2() throws Exception {
+    List<String> cars = List.of("source.path=\"" + TestData.require(TestData.CARS) + "\"");
+    String plain = train("cars-mpg.conf", "plain", cars);
+    String shrunk = train("cars-mpg.conf", "shrunk", cars, "model.linear-regression.reg-param=20");
+    String out = tmp.resolve("cars-compare").toString();
+    Map<String, Object> line = ok(cli(
+        "compare", "--baseline", shrunk, "--candidate", plain, "--input",
+        TestData.require(TestData.CARS).toString(), "--output", out));
+    Verdict v = verdict((String) line.get("output_uri"));
+    assertEquals("wilcoxon-signed-rank", v.tests().get(0).name());
+    assertTrue(v.tests().stream().anyMatch(t -> "rmse".equals(t.metric())));
+    assertTrue(v.tests().stream().anyMatch(t -> "mae".equals(t.metric())));
+    assertEquals(392, v.rows());
+
+    Cli.Result incomparable = cli(
+        "compare", "--baseline", plain, "--candidate", mlp, "--input", holdout, "--output",
+        tmp.resolve("nope").toString());
+    assertEquals(2, incomparable.code(), incomparable.err());
+    assertTrue(incomparable.err().contains("predict different things"), incomparable.err());
+    assertFalse(Files.exists(tmp.resolve("nope")), "nothing written");
+  }
+
+  @Test
+  void aHoldoutWithoutAColumnARunNeedsExits3() throws Exception {
+    String noImage = tmp.resolve("no-image").toString();
+    TestSpark.session().read().parquet(holdout).drop("image").limit(10).write().parquet(noImage);
+    Cli.Result r = cli(
+        "compare", "--baseline", logreg, "--candidate", mlp, "--input", noImage, "--output",
+        tmp.resolve("missing").toString());
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains("image"), r.err());
+    assertFalse(Files.exists(tmp.resolve("missing")), "nothing written");
+  }
+}
