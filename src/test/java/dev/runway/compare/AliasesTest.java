@@ -454,13 +454,24 @@ class AliasesTest {
   }
 
   @Test
-  void aliasNamesAreChecked() {
+  void namesAndRunArgumentsAreChecked() {
     JobConfigException bad =
         assertThrows(JobConfigException.class, () -> Aliases.checkName("Champion"));
     assertEquals(
         "Cannot use alias 'Champion': an alias is a lower-case letter followed by up to 63"
             + " lower-case letters, digits, '_' and '-'",
         bad.getMessage());
+    assertEquals(Optional.empty(), AliasedRun.parse("s3a://bucket/runs/churn/r1"));
+    assertEquals(
+        Optional.of(new AliasedRun("champion", "s3a://bucket/runs/churn")),
+        AliasedRun.parse("alias:champion@s3a://bucket/runs/churn"));
+    JobConfigException noDir =
+        assertThrows(JobConfigException.class, () -> AliasedRun.parse("alias:champion"));
+    assertEquals(
+        "Cannot use --run alias:champion: name the job directory the alias belongs to, as"
+            + " alias:NAME@JOB_DIR_URI (e.g. alias:champion@s3a://bucket/runs/churn)",
+        noDir.getMessage());
+    assertThrows(JobConfigException.class, () -> AliasedRun.parse("alias:../x@s3a://bucket/runs"));
   }
 
   private static void await(CountDownLatch latch) {
