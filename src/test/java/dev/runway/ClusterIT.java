@@ -235,7 +235,8 @@ class ClusterIT {
     assertTrue(r.out().contains("promote exits 0 with status promoted"), r.out());
     assertTrue(r.out().contains("the gate's branch proceeds for a promoted run"), r.out());
     assertTrue(r.out().contains("promote exits 0 with status rejected"), r.out());
-    assertTrue(r.out().contains("the gate's branch skips the tasks after it for a rejected run"), r.out());
+    assertTrue(
+        r.out().contains("the gate's branch skips the tasks after it for a rejected run"), r.out());
     assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
     Path run;
     try (var runs = Files.list(dir.resolve("runs/cars-mpg"))) {

@@ -1,12 +1,15 @@
 package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
+import dev.runway.compare.AliasedRun;
 import dev.runway.config.StorageSettings;
 import dev.runway.error.JobConfigException;
 import dev.runway.run.FittedRun;
+import dev.runway.run.OutputLineage.AliasReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +20,8 @@ final class ApplyOptions {
       names = "--run",
       required = true,
       paramLabel = "URI",
-      description = "The committed run to apply.")
+      description = "The committed run to apply, or alias:NAME@JOB_DIR_URI for the run an alias"
+          + " of that job directory points at (e.g. alias:champion@s3a://bucket/runs/churn).")
   String run;
 
   @Option(
@@ -100,6 +104,11 @@ final class ApplyOptions {
       overrides.add("source.filter = \"\"");
     }
     overrides.addAll(sets);
-    return FittedRun.load(spark, uri, overrides, batchRows);
+    Optional<AliasedRun> aliased = AliasedRun.parse(uri);
+    if (aliased.isEmpty()) {
+      return FittedRun.load(spark, uri, overrides, batchRows);
+    }
+    AliasReference alias = aliased.get().resolve(spark.sparkContext().hadoopConfiguration());
+    return FittedRun.load(spark, alias.runUri(), overrides, batchRows).namedBy(alias);
   }
 }

@@ -44,8 +44,7 @@ final class PairedStatistics {
    * accuracy, log loss and (two classes) AUC; RMSE and MAE. The weights are keyed by each pair's
    * key, so the same seed gives the same intervals on any cluster.
    */
-  static List<Verdict.Test> bootstrap(
-      Dataset<Row> pairs, Target target, CompareSettings settings) {
+  static List<Verdict.Test> bootstrap(Dataset<Row> pairs, Target target, CompareSettings settings) {
     PairedBootstrap bootstrap =
         new PairedBootstrap(settings.resamples(), settings.confidence(), settings.seed());
     // The weights are keyed by the pair key; the holdout's own key column may share the name.

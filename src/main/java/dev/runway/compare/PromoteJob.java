@@ -40,7 +40,8 @@ public final class PromoteJob {
   /**
    * @param output the verdict's directory; null for one under the job directory
    */
-  public record Request(String candidate, String alias, String input, String output, String rowKey) {}
+  public record Request(
+      String candidate, String alias, String input, String output, String rowKey) {}
 
   /** The outcome, printed as one JSON line. */
   public record Result(
@@ -100,32 +101,29 @@ public final class PromoteJob {
     RunDirectory out = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), output);
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "verdict").write(false, false, dir -> {
       Instant started = Instant.now();
-      CompareJob.Measured m = CompareJob.measure(
-          spark, baseline, candidate, request.input(), request.rowKey(), dir);
+      CompareJob.Measured m =
+          CompareJob.measure(spark, baseline, candidate, request.input(), request.rowKey(), dir);
       List<String> reasons = new ArrayList<>(m.decision().reasons());
       boolean promoted = false;
       Long seq = null;
       if (m.decision().passes()) {
-        MoveResult move =
-            aliases.move(request.alias(), previous, candidate.uri(), dir.uri());
+        MoveResult move = aliases.move(request.alias(), previous, candidate.uri(), dir.uri());
         promoted = move.won();
         seq = move.won() ? move.seq() : null;
         reasons.add(move.reason());
       } else {
-        reasons.add("alias " + request.alias() + " left at "
-            + previous.orElse("(unset)") + ": the gate did not pass");
+        reasons.add("alias " + request.alias() + " left at " + previous.orElse("(unset)")
+            + ": the gate did not pass");
       }
       String status = promoted ? "promoted" : "rejected";
       Verdict v = m.verdict("promote", request.alias(), started, promoted, reasons);
       dir.writeText(RunFiles.VERDICT, Json.pretty(v));
-      aliases.record(
-          request.alias(), status, candidate.uri(), previous, reasons, dir.uri(), seq);
+      aliases.record(request.alias(), status, candidate.uri(), previous, reasons, dir.uri(), seq);
       LOG.info("{} {} for alias {}: {}", status, candidate.runId(), request.alias(), reasons);
       return new RunWriter.Commit<>(
           ManifestHeader.derived(ManifestHeader.VERDICT, candidate.job(), candidate.runId()),
           new Result(
-              status, request.alias(), candidate.uri(), previous.orElse(null), reasons,
-              dir.uri()));
+              status, request.alias(), candidate.uri(), previous.orElse(null), reasons, dir.uri()));
     });
     if (outcome.alreadyCommitted()) {
       Verdict v = Json.read(out.readText(RunFiles.VERDICT), Verdict.class);

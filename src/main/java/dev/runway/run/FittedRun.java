@@ -25,6 +25,7 @@ import dev.runway.train.TrainedModel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
@@ -51,6 +52,8 @@ public final class FittedRun {
   private final PipelineModel pipeline;
   private final TrainedModel model;
   private final SparkSession spark;
+  /** How the command named the run, when through an alias; else null. */
+  private final OutputLineage.AliasReference alias;
 
   private FittedRun(
       SparkSession spark,
@@ -61,7 +64,8 @@ public final class FittedRun {
       Target target,
       InputContract contract,
       PipelineModel pipeline,
-      TrainedModel model) {
+      TrainedModel model,
+      OutputLineage.AliasReference alias) {
     this.spark = spark;
     this.dir = dir;
     this.header = header;
@@ -71,6 +75,7 @@ public final class FittedRun {
     this.contract = contract;
     this.pipeline = pipeline;
     this.model = model;
+    this.alias = alias;
   }
 
   /**
@@ -129,7 +134,14 @@ public final class FittedRun {
         target,
         contract,
         pipeline,
-        model);
+        model,
+        null);
+  }
+
+  /** The same run, named through {@code alias}: outputs record the alias in their lineage. */
+  public FittedRun namedBy(OutputLineage.AliasReference alias) {
+    return new FittedRun(
+        spark, dir, header, manifestSha256, settings, target, contract, pipeline, model, alias);
   }
 
   private static <T> T record(RunDirectory dir, String file, Class<T> type) {
@@ -218,6 +230,11 @@ public final class FittedRun {
 
   public String job() {
     return header.job();
+  }
+
+  /** The alias the run was named by, if it was. */
+  public Optional<OutputLineage.AliasReference> alias() {
+    return Optional.ofNullable(alias);
   }
 
   public ManifestHeader header() {

@@ -50,17 +50,42 @@ public record OutputLineage(
    * A committed run as another output names it.
    *
    * @param manifestSha256 SHA-256 of the run's manifest: names exactly this content of the run
+   * @param alias the alias the run was named by ({@code --run alias:NAME@JOB_DIR}); else null
    */
-  @JsonPropertyOrder({"uri", "job", "run_id", "model_format", "manifest_sha256"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonPropertyOrder({"uri", "job", "run_id", "model_format", "manifest_sha256", "alias"})
   public record RunReference(
       String uri,
       String job,
       @JsonProperty("run_id") String runId,
       @JsonProperty("model_format") String modelFormat,
-      @JsonProperty("manifest_sha256") String manifestSha256) {
+      @JsonProperty("manifest_sha256") String manifestSha256,
+      AliasReference alias) {
     public static RunReference of(FittedRun run) {
       return new RunReference(
-          run.uri(), run.job(), run.runId(), run.header().modelFormat(), run.manifestSha256());
+          run.uri(),
+          run.job(),
+          run.runId(),
+          run.header().modelFormat(),
+          run.manifestSha256(),
+          run.alias().orElse(null));
     }
   }
+
+  /**
+   * An alias as it resolved when a command named its run through it: the alias moves later, the
+   * lineage keeps which run it meant then.
+   *
+   * @param name the alias
+   * @param jobDir the job directory the alias belongs to
+   * @param seq the alias's seq when resolved (each move of an alias has a higher one)
+   * @param runUri the run it resolved to
+   */
+  @JsonPropertyOrder({"name", "job_dir", "seq", "run_uri"})
+  public record AliasReference(
+      String name,
+      @JsonProperty("job_dir") String jobDir,
+      long seq,
+      @JsonProperty("run_uri") String runUri) {}
 }

@@ -15,6 +15,8 @@ import dev.runway.TestS3;
 import dev.runway.TestSpark;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import dev.runway.compare.Aliases;
+import dev.runway.compare.MoveResult;
 import dev.runway.config.ConfigReader;
 import dev.runway.config.JobConfigLoader;
 import dev.runway.config.JobSettings;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -483,6 +486,33 @@ class ApplyRunTest {
     line = failed(
         cli("score", old.toString(), unlabelled, out("old"), "--format", "parquet"), 2, out("old"));
     assertTrue(line.contains("retrain it"), line);
+  }
+
+  @Test
+  void scoreNamesTheRunThroughAnAliasAndRecordsItInLineage() throws Exception {
+    String jobDir = run.substring(0, run.lastIndexOf('/'));
+    String byAlias = "alias:champion@" + jobDir;
+    String line = failed(
+        cli("score", byAlias, unlabelled, out("alias-unset"), "--format", "parquet"),
+        2,
+        out("alias-unset"));
+    assertEquals(
+        "error: Cannot use --run " + byAlias + ": alias champion is not set in " + jobDir, line);
+
+    Aliases aliases = Aliases.at(new Configuration(), jobDir, Aliases.DEFAULT_LEASE);
+    MoveResult moved = aliases.move("champion", Optional.empty(), run, null);
+    assertTrue(moved.won(), moved.reason());
+    String output = out("scores-by-alias");
+    Map<String, Object> scored =
+        scored(cli("score", byAlias, unlabelled, output, "--format", "parquet"));
+    assertEquals("r1", scored.get("run_id"));
+    assertEquals(1461L, rows(scored));
+    Map<?, ?> reference = (Map<?, ?>)
+        Json.parse(Files.readString(Path.of(output, "lineage.json"))).get("run");
+    assertEquals(run, reference.get("uri"), "the run the alias resolved to");
+    assertEquals(
+        Map.of("name", "champion", "job_dir", jobDir, "seq", 1, "run_uri", run),
+        reference.get("alias"));
   }
 
   /** Uploads a local directory through a private S3A client, as another process would have. */

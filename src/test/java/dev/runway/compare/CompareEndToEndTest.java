@@ -44,17 +44,30 @@ class CompareEndToEndTest {
         "source.path=\"" + data + "\"",
         "source.filter=\"index < 12000 OR index >= 68000\"",
         "split.validation-start=\"10000\"");
-    logreg = train("fashion-mnist-logreg.conf", "lr", subset, "model.logistic-regression.max-iter=15");
+    logreg =
+        train("fashion-mnist-logreg.conf", "lr", subset, "model.logistic-regression.max-iter=15");
     mlp = train("fashion-mnist-mlp.conf", "mlp", subset, "train.epochs=3");
     holdout = tmp.resolve("holdout").toString();
-    spark.read().parquet(data).filter("index >= 60000").write().mode(SaveMode.ErrorIfExists)
+    spark
+        .read()
+        .parquet(data)
+        .filter("index >= 60000")
+        .write()
+        .mode(SaveMode.ErrorIfExists)
         .parquet(holdout);
   }
 
   private static String train(String job, String runId, List<String> sets, String... more) {
     List<String> args = new ArrayList<>(List.of(
-        "train", "--job", TestData.repo().resolve("conf/jobs").resolve(job).toString(),
-        "--master", "local[2]", "--run-id", runId, "--set", "output.root=\"" + runs + "\""));
+        "train",
+        "--job",
+        TestData.repo().resolve("conf/jobs").resolve(job).toString(),
+        "--master",
+        "local[2]",
+        "--run-id",
+        runId,
+        "--set",
+        "output.root=\"" + runs + "\""));
     for (String s : sets) {
       args.addAll(List.of("--set", s));
     }
@@ -78,8 +91,8 @@ class CompareEndToEndTest {
   }
 
   private static Verdict verdict(String uri) throws Exception {
-    return Json.read(Files.readString(Path.of(URI.create(uri)).resolve("verdict.json")),
-        Verdict.class);
+    return Json.read(
+        Files.readString(Path.of(URI.create(uri)).resolve("verdict.json")), Verdict.class);
   }
 
   @Test
@@ -98,9 +111,12 @@ class CompareEndToEndTest {
     long b = mcnemar.counts().get("baseline_only_correct");
     long c = mcnemar.counts().get("candidate_only_correct");
     assertTrue(c > b, b + " vs " + c);
-    assertEquals(10_000, mcnemar.counts().values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(
+        10_000, mcnemar.counts().values().stream().mapToLong(Long::longValue).sum());
     Verdict.Test accuracy = v.tests().stream()
-        .filter(t -> "accuracy".equals(t.metric())).findFirst().orElseThrow();
+        .filter(t -> "accuracy".equals(t.metric()))
+        .findFirst()
+        .orElseThrow();
     // The bootstrap's plain values are the exact accuracies; the four cells give them too.
     assertEquals(v.metrics().get("candidate").get("accuracy"), accuracy.candidate(), 1e-12);
     assertEquals(
@@ -112,7 +128,10 @@ class CompareEndToEndTest {
     assertEquals(1000, accuracy.resamples());
     assertTrue(v.tests().stream().anyMatch(t -> "log_loss".equals(t.metric())));
     assertEquals(10_000, TestSpark.session().read().parquet(out + "/pairs").count());
-    assertEquals(List.of(), RunDirectory.at(TestSpark.session().sparkContext().hadoopConfiguration(), out).verify());
+    assertEquals(
+        List.of(),
+        RunDirectory.at(TestSpark.session().sparkContext().hadoopConfiguration(), out)
+            .verify());
 
     Map<String, Object> retry = ok(cli(
         "compare", "--baseline", logreg, "--candidate", mlp, "--input", holdout, "--output", out));
@@ -124,16 +143,24 @@ class CompareEndToEndTest {
   void promotionMovesTheAliasOnlyForARealImprovement() throws Exception {
     // Unset: the floors alone decide.
     Map<String, Object> first = ok(cli(
-        "promote", "--candidate", logreg, "--alias", "champion", "--input", holdout,
-        "--set", "gate.floors.accuracy=0.5"));
+        "promote",
+        "--candidate",
+        logreg,
+        "--alias",
+        "champion",
+        "--input",
+        holdout,
+        "--set",
+        "gate.floors.accuracy=0.5"));
     assertEquals("promoted", first.get("status"), first.toString());
     Aliases aliases = Aliases.at(
-        TestSpark.session().sparkContext().hadoopConfiguration(), runs.toUri().toString(),
+        TestSpark.session().sparkContext().hadoopConfiguration(),
+        runs.toUri().toString(),
         Aliases.DEFAULT_LEASE);
     assertEquals(logreg, aliases.resolve("champion").orElseThrow().runUri());
 
-    Map<String, Object> better = ok(cli(
-        "promote", "--candidate", mlp, "--alias", "champion", "--input", holdout));
+    Map<String, Object> better =
+        ok(cli("promote", "--candidate", mlp, "--alias", "champion", "--input", holdout));
     assertEquals("promoted", better.get("status"), better.toString());
     assertEquals(logreg, better.get("previous"));
     Verdict won = verdict((String) better.get("verdict_uri"));
@@ -142,8 +169,8 @@ class CompareEndToEndTest {
     assertEquals(mlp, aliases.resolve("champion").orElseThrow().runUri());
 
     // The reverse: the logistic regression does not beat the MLP, and says why.
-    Map<String, Object> reverse = ok(cli(
-        "promote", "--candidate", logreg, "--alias", "champion", "--input", holdout));
+    Map<String, Object> reverse =
+        ok(cli("promote", "--candidate", logreg, "--alias", "champion", "--input", holdout));
     assertEquals("rejected", reverse.get("status"), reverse.toString());
     String reasons = reverse.get("reasons").toString();
     assertTrue(reasons.contains("McNemar") && reasons.contains("failed"), reasons);
@@ -154,12 +181,13 @@ class CompareEndToEndTest {
     assertEquals(mlp, aliases.resolve("champion").orElseThrow().runUri(), "the alias stays");
 
     List<AliasEvent> history = aliases.history("champion");
-    assertEquals(List.of("promoted", "promoted", "rejected"),
+    assertEquals(
+        List.of("promoted", "promoted", "rejected"),
         history.stream().map(AliasEvent::status).toList());
 
     // A retry of the promotion that won: the alias already points at it.
-    Map<String, Object> again = ok(cli(
-        "promote", "--candidate", mlp, "--alias", "champion", "--input", holdout));
+    Map<String, Object> again =
+        ok(cli("promote", "--candidate", mlp, "--alias", "champion", "--input", holdout));
     assertEquals("promoted", again.get("status"));
   }
 
@@ -170,8 +198,15 @@ class CompareEndToEndTest {
     String shrunk = train("cars-mpg.conf", "shrunk", cars, "model.linear-regression.reg-param=20");
     String out = tmp.resolve("cars-compare").toString();
     Map<String, Object> line = ok(cli(
-        "compare", "--baseline", shrunk, "--candidate", plain, "--input",
-        TestData.require(TestData.CARS).toString(), "--output", out));
+        "compare",
+        "--baseline",
+        shrunk,
+        "--candidate",
+        plain,
+        "--input",
+        TestData.require(TestData.CARS).toString(),
+        "--output",
+        out));
     Verdict v = verdict((String) line.get("output_uri"));
     assertEquals("wilcoxon-signed-rank", v.tests().get(0).name());
     assertTrue(v.tests().stream().anyMatch(t -> "rmse".equals(t.metric())));
@@ -179,7 +214,14 @@ class CompareEndToEndTest {
     assertEquals(392, v.rows());
 
     Cli.Result incomparable = cli(
-        "compare", "--baseline", plain, "--candidate", mlp, "--input", holdout, "--output",
+        "compare",
+        "--baseline",
+        plain,
+        "--candidate",
+        mlp,
+        "--input",
+        holdout,
+        "--output",
         tmp.resolve("nope").toString());
     assertEquals(2, incomparable.code(), incomparable.err());
     assertTrue(incomparable.err().contains("predict different things"), incomparable.err());
@@ -191,7 +233,14 @@ class CompareEndToEndTest {
     String noImage = tmp.resolve("no-image").toString();
     TestSpark.session().read().parquet(holdout).drop("image").limit(10).write().parquet(noImage);
     Cli.Result r = cli(
-        "compare", "--baseline", logreg, "--candidate", mlp, "--input", noImage, "--output",
+        "compare",
+        "--baseline",
+        logreg,
+        "--candidate",
+        mlp,
+        "--input",
+        noImage,
+        "--output",
         tmp.resolve("missing").toString());
     assertEquals(3, r.code(), r.err());
     assertTrue(r.err().contains("image"), r.err());
