@@ -157,6 +157,11 @@ public record InputContract(
       StructField have = present.get(want.name().toLowerCase(Locale.ROOT));
       if (have == null) {
         missing.add(want.name() + " " + want.type().toLowerCase(Locale.ROOT));
+      } else if (have.dataType().sql().equalsIgnoreCase(want.type())) {
+        // The type the run was trained on, as the contract wrote it. Compared as written: a
+        // user-defined type (Spark ML's vectors) writes its storage struct, whose parsed form
+        // differs from the type's own in nullability alone; such a column must stay a vector.
+        continue;
       } else if (!castsSafely(have.dataType(), want.dataType())) {
         wrong.add(want.name() + " is " + have.dataType().sql().toLowerCase(Locale.ROOT)
             + ", the run was trained on " + want.type().toLowerCase(Locale.ROOT));
