@@ -20,8 +20,8 @@ final class ApplyOptions {
       names = "--run",
       required = true,
       paramLabel = "URI",
-      description = "The committed run to apply, or alias:NAME@JOB_DIR_URI for the run an alias"
-          + " of that job directory points at (e.g. alias:champion@s3a://bucket/runs/churn).")
+      description = "The committed run to apply, or alias:NAME@ROOT_URI for the run an alias"
+          + " of that output root points at (e.g. alias:champion@s3a://bucket/runs).")
   String run;
 
   @Option(

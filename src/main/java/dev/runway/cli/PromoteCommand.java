@@ -43,7 +43,7 @@ final class PromoteCommand implements Callable<Integer> {
   @Option(
       names = "--output",
       paramLabel = "URI",
-      description = "Directory of the committed verdict (default: JOB_DIR/_verdicts/ALIAS/"
+      description = "Directory of the committed verdict (default: ROOT/_verdicts/ALIAS/"
           + "TIME-JOB-RUN_ID, in the output root).")
   String output;
 

@@ -42,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Named aliases of a job's runs ({@code champion}, ...), kept in the job's directory (the parent
- * of its run directories) on any Hadoop file system: S3 through S3A, HDFS, local disks.
+ * Named aliases of the runs in one output root ({@code champion}, ...), kept in the root (the parent
+ * of its job directories) on any Hadoop file system: S3 through S3A, HDFS, local disks.
  *
  * <p>S3A offers no conditional write and no atomic rename, so nothing here is ever overwritten or
  * renamed. Alias {@code NAME} is a set of small, write-once JSON objects under {@code
@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
 public final class Aliases {
   private static final Logger LOG = LoggerFactory.getLogger(Aliases.class);
 
-  /** The directory of the aliases inside a job's directory; run ids cannot start with '_'. */
+  /** The directory of the aliases inside an output root; job names in it are the other entries. */
   public static final String DIRECTORY = "_aliases";
 
   static final String HISTORY = "history";
@@ -107,7 +107,7 @@ public final class Aliases {
   }
 
   private final FileSystem fs;
-  private final Path jobDir;
+  private final Path root;
   private final Duration lease;
   private final String who;
   /** Proposals are written once and never change: what was read once stays true. */
@@ -115,28 +115,28 @@ public final class Aliases {
 
   Hooks hooks = Hooks.NONE;
 
-  private Aliases(FileSystem fs, Path jobDir, Duration lease, String who) {
+  private Aliases(FileSystem fs, Path root, Duration lease, String who) {
     this.fs = fs;
-    this.jobDir = jobDir;
+    this.root = root;
     this.lease = lease;
     this.who = who;
   }
 
   /**
-   * The aliases of the job whose runs are under {@code jobDirUri}.
+   * The aliases of the runs under the output root {@code rootUri}.
    *
    * @param lease the lease of the proposals this instance writes (readers use each proposal's own)
    */
-  public static Aliases at(Configuration hadoop, String jobDirUri, Duration lease) {
-    return at(hadoop, jobDirUri, lease, whoAmI());
+  public static Aliases at(Configuration hadoop, String rootUri, Duration lease) {
+    return at(hadoop, rootUri, lease, whoAmI());
   }
 
-  static Aliases at(Configuration hadoop, String jobDirUri, Duration lease, String who) {
+  static Aliases at(Configuration hadoop, String rootUri, Duration lease, String who) {
     if (lease.isNegative() || lease.isZero()) {
       throw new JobConfigException(
           "Cannot use an alias lease of " + lease + ": the value must be positive");
     }
-    Path path = new Path(jobDirUri);
+    Path path = new Path(rootUri);
     try {
       FileSystem fs = path.getFileSystem(hadoop);
       // The local file system's checksummed layer sets each new file's permissions with a chmod
@@ -151,9 +151,9 @@ public final class Aliases {
     }
   }
 
-  /** The job directory's URI, fully qualified. */
-  public String jobDir() {
-    return jobDir.toString();
+  /** The output root's URI, fully qualified. */
+  public String root() {
+    return root.toString();
   }
 
   /** Checks an alias name: a lower-case letter, then up to 63 of a-z, 0-9, '_' and '-'. */
@@ -171,11 +171,10 @@ public final class Aliases {
     return scan(dir).resolve(m -> proposal(dir, m)).current().map(v -> state(alias, v));
   }
 
-  /** Every alias of the job that points at a run, by name. */
+  /** Every alias of the output root that points at a run, by name. */
   public SortedMap<String, AliasState> list() {
     SortedMap<String, AliasState> out = new TreeMap<>();
-    Path root = new Path(jobDir, DIRECTORY);
-    for (FileStatus status : listStatus(root)) {
+    for (FileStatus status : listStatus(new Path(root, DIRECTORY))) {
       String name = status.getPath().getName();
       if (status.isDirectory() && NAME.matcher(name).matches()) {
         resolve(name).ifPresent(s -> out.put(name, s));
@@ -397,7 +396,7 @@ public final class Aliases {
   }
 
   private Path dir(String alias) {
-    return new Path(new Path(jobDir, DIRECTORY), alias);
+    return new Path(new Path(root, DIRECTORY), alias);
   }
 
   /** The move objects in {@code dir} with their storage times (listing times, all of them). */

@@ -38,7 +38,7 @@ public final class PromoteJob {
   private PromoteJob() {}
 
   /**
-   * @param output the verdict's directory; null for one under the job directory
+   * @param output the verdict's directory; null for one under the output root
    */
   public record Request(
       String candidate, String alias, String input, String output, String rowKey) {}

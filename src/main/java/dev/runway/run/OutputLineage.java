@@ -50,7 +50,7 @@ public record OutputLineage(
    * A committed run as another output names it.
    *
    * @param manifestSha256 SHA-256 of the run's manifest: names exactly this content of the run
-   * @param alias the alias the run was named by ({@code --run alias:NAME@JOB_DIR}); else null
+   * @param alias the alias the run was named by ({@code --run alias:NAME@ROOT}); else null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -78,14 +78,14 @@ public record OutputLineage(
    * lineage keeps which run it meant then.
    *
    * @param name the alias
-   * @param jobDir the job directory the alias belongs to
+   * @param root the output root the alias belongs to
    * @param seq the alias's seq when resolved (each move of an alias has a higher one)
    * @param runUri the run it resolved to
    */
-  @JsonPropertyOrder({"name", "job_dir", "seq", "run_uri"})
+  @JsonPropertyOrder({"name", "root", "seq", "run_uri"})
   public record AliasReference(
       String name,
-      @JsonProperty("job_dir") String jobDir,
+      @JsonProperty("root") String root,
       long seq,
       @JsonProperty("run_uri") String runUri) {}
 }

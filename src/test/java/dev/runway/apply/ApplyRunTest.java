@@ -491,15 +491,16 @@ class ApplyRunTest {
   @Test
   void scoreNamesTheRunThroughAnAliasAndRecordsItInLineage() throws Exception {
     String jobDir = run.substring(0, run.lastIndexOf('/'));
-    String byAlias = "alias:champion@" + jobDir;
+    String root = jobDir.substring(0, jobDir.lastIndexOf('/'));
+    String byAlias = "alias:champion@" + root;
     String line = failed(
         cli("score", byAlias, unlabelled, out("alias-unset"), "--format", "parquet"),
         2,
         out("alias-unset"));
     assertEquals(
-        "error: Cannot use --run " + byAlias + ": alias champion is not set in " + jobDir, line);
+        "error: Cannot use --run " + byAlias + ": alias champion is not set in " + root, line);
 
-    Aliases aliases = Aliases.at(new Configuration(), jobDir, Aliases.DEFAULT_LEASE);
+    Aliases aliases = Aliases.at(new Configuration(), root, Aliases.DEFAULT_LEASE);
     MoveResult moved = aliases.move("champion", Optional.empty(), run, null);
     assertTrue(moved.won(), moved.reason());
     String output = out("scores-by-alias");
@@ -511,8 +512,7 @@ class ApplyRunTest {
         Json.parse(Files.readString(Path.of(output, "lineage.json"))).get("run");
     assertEquals(run, reference.get("uri"), "the run the alias resolved to");
     assertEquals(
-        Map.of("name", "champion", "job_dir", jobDir, "seq", 1, "run_uri", run),
-        reference.get("alias"));
+        Map.of("name", "champion", "root", root, "seq", 1, "run_uri", run), reference.get("alias"));
   }
 
   /** Uploads a local directory through a private S3A client, as another process would have. */

@@ -91,20 +91,20 @@ class AliasesTest {
     threads.shutdownNow();
   }
 
-  private static String jobDir(Store store) {
+  private static String root(Store store) {
     String unique = UUID.randomUUID().toString();
     return store == Store.S3
         ? "s3a://" + BUCKET + "/" + unique + "/runs/churn"
         : tmp.resolve(unique).resolve("runs/churn").toUri().toString();
   }
 
-  private static Aliases aliases(Store store, String jobDir, String who) {
-    return Aliases.at(store.hadoop(), jobDir, LONG, who);
+  private static Aliases aliases(Store store, String root, String who) {
+    return Aliases.at(store.hadoop(), root, LONG, who);
   }
 
   /** A contender whose proposal expires soon: its lease is the store's short one. */
-  private static Aliases shortLease(Store store, String jobDir, String who) {
-    return Aliases.at(store.hadoop(), jobDir, store.lease, who);
+  private static Aliases shortLease(Store store, String root, String who) {
+    return Aliases.at(store.hadoop(), root, store.lease, who);
   }
 
   /** Fails with the reason unless the move won. */
@@ -113,14 +113,14 @@ class AliasesTest {
     return r;
   }
 
-  private static String run(String jobDir, String id) {
-    return jobDir + "/" + id;
+  private static String run(String root, String id) {
+    return root + "/" + id;
   }
 
   @ParameterizedTest
   @EnumSource(Store.class)
   void anAliasIsUnsetUntilMovedThenPointsAtItsLastRun(Store store) {
-    String dir = jobDir(store);
+    String dir = root(store);
     Aliases aliases = aliases(store, dir, "alice@a");
     assertEquals(Optional.empty(), aliases.resolve("champion"));
     assertTrue(aliases.list().isEmpty());
@@ -159,7 +159,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void aMoveFromAStaleExpectationIsRefusedAndWritesNothing(Store store) {
-    String dir = jobDir(store);
+    String dir = root(store);
     Aliases aliases = aliases(store, dir, "alice@a");
     won(aliases.move("champion", Optional.empty(), run(dir, "r1"), null));
     won(aliases.move("champion", Optional.of(run(dir, "r1")), run(dir, "r2"), null));
@@ -193,7 +193,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void twoMovesThatBothProposeBeforeEitherListsBothLose(Store store) throws Exception {
-    String dir = jobDir(store);
+    String dir = root(store);
     won(aliases(store, dir, "setup@s").move("champion", Optional.empty(), run(dir, "r0"), null));
     CountDownLatch proposed = new CountDownLatch(2);
     CountDownLatch listed = new CountDownLatch(2);
@@ -243,7 +243,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void manyConcurrentMovesHaveAtMostOneWinnerAndItIsWhatReadersSee(Store store) throws Exception {
-    String dir = jobDir(store);
+    String dir = root(store);
     int contenders = 4;
     int rounds = store == Store.S3 ? 5 : 10;
     // Contenders that start within one request of each other all see each other and all lose:
@@ -313,7 +313,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void aCrashAfterProposingBlocksMovesOnlyUntilItsLeasePasses(Store store) throws Exception {
-    String dir = jobDir(store);
+    String dir = root(store);
     Aliases aliases = aliases(store, dir, "alice@a");
     won(aliases.move("champion", Optional.empty(), run(dir, "r1"), null));
     Aliases crashing = shortLease(store, dir, "crash@c");
@@ -345,7 +345,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void aMoveThatFailsGivesUpInWritingAndLeavesTheAliasWhereItWas(Store store) {
-    String dir = jobDir(store);
+    String dir = root(store);
     Aliases aliases = aliases(store, dir, "alice@a");
     won(aliases.move("champion", Optional.empty(), run(dir, "r1"), null));
     Aliases failing = aliases(store, dir, "fail@f");
@@ -367,7 +367,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void aCommitStoredPastTheLeaseIsIgnoredByReadersAndReportedLost(Store store) throws Exception {
-    String dir = jobDir(store);
+    String dir = root(store);
     Aliases aliases = aliases(store, dir, "alice@a");
     won(aliases.move("champion", Optional.empty(), run(dir, "r1"), null));
     Aliases slow = shortLease(store, dir, "slow@s");
@@ -404,7 +404,7 @@ class AliasesTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   void theHistoryListsEveryDecisionInOrder(Store store) {
-    String dir = jobDir(store);
+    String dir = root(store);
     Aliases aliases = aliases(store, dir, "alice@a");
     assertEquals(List.of(), aliases.history("champion"));
     MoveResult moved = aliases.move("champion", Optional.empty(), run(dir, "r1"), "v1");
@@ -463,13 +463,13 @@ class AliasesTest {
         bad.getMessage());
     assertEquals(Optional.empty(), AliasedRun.parse("s3a://bucket/runs/churn/r1"));
     assertEquals(
-        Optional.of(new AliasedRun("champion", "s3a://bucket/runs/churn")),
-        AliasedRun.parse("alias:champion@s3a://bucket/runs/churn"));
+        Optional.of(new AliasedRun("champion", "s3a://bucket/runs")),
+        AliasedRun.parse("alias:champion@s3a://bucket/runs"));
     JobConfigException noDir =
         assertThrows(JobConfigException.class, () -> AliasedRun.parse("alias:champion"));
     assertEquals(
-        "Cannot use --run alias:champion: name the job directory the alias belongs to, as"
-            + " alias:NAME@JOB_DIR_URI (e.g. alias:champion@s3a://bucket/runs/churn)",
+        "Cannot use --run alias:champion: name the output root the alias belongs to, as"
+            + " alias:NAME@ROOT_URI (e.g. alias:champion@s3a://bucket/runs)",
         noDir.getMessage());
     assertThrows(JobConfigException.class, () -> AliasedRun.parse("alias:../x@s3a://bucket/runs"));
   }
