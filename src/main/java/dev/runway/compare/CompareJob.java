@@ -215,8 +215,13 @@ public final class CompareJob {
         Source c = SourceReader.read(spark, candidate.settings().source())) {
       KeyedPredictions bk = KeyedPredictions.of(baseline, b.rows(), rowKey, input);
       KeyedPredictions ck = KeyedPredictions.of(candidate, c.rows(), rowKey, input);
+      // The join leaves spark.sql.shuffle.partitions pieces (200 by default), which every later
+      // pass (counts, metrics, the tests, the bootstrap) would schedule as tasks: about 25 s of
+      // task overhead on a 400-row holdout on 2 cores. One piece per core is enough to keep
+      // every core busy, whatever the holdout's size.
       Dataset<Row> pairs = PairedRows.join(
               PairedRows.side(bk, "b_"), PairedRows.side(ck, "c_"), target, bk.keyColumn())
+          .coalesce(Math.max(1, spark.sparkContext().defaultParallelism()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Failures.guard(DataException::new, "compare on " + input, () -> {
