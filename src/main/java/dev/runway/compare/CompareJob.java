@@ -307,6 +307,7 @@ public final class CompareJob {
         null,
         null,
         null,
+        null,
         null);
   }
 

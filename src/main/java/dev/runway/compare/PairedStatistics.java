@@ -36,6 +36,7 @@ final class PairedStatistics {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -70,7 +71,8 @@ final class PairedStatistics {
           d.interval().map(i -> List.of(i.lower(), i.upper())).orElse(null),
           d.level(),
           d.resamples(),
-          d.seed()));
+          d.seed(),
+          d.metric().equals("auc") ? d.binningError() : null));
     }
     return tests;
   }

@@ -85,6 +85,8 @@ public record Verdict(
    * @param confidence the interval's confidence level
    * @param resamples resamples behind the interval
    * @param seed seed of the resampling weights
+   * @param binningError AUC only: the most its resampled values (from score bins) can differ
+   *     from exact ones
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -102,7 +104,8 @@ public record Verdict(
     "interval",
     "confidence",
     "resamples",
-    "seed"
+    "seed",
+    "binning_error"
   })
   public record Test(
       String name,
@@ -118,7 +121,8 @@ public record Verdict(
       List<Double> interval,
       Double confidence,
       Integer resamples,
-      Long seed) {}
+      Long seed,
+      @JsonProperty("binning_error") Double binningError) {}
 
   /** The gate as applied: the gated metric resolved for the task. */
   @JsonPropertyOrder({"metric", "min_delta", "alpha", "floors"})
