@@ -26,10 +26,6 @@ class ScriptsIT {
   @TempDir
   Path runs;
 
-  private String cars() {
-    return "--set=source.path=\"" + TestData.require(TestData.CARS) + "\"";
-  }
-
   @Test
   void validateExitsZeroOrTwoWithOneLineOfReason() throws Exception {
     Scripts.Result ok = Scripts.run("scripts/run", "validate", "--job", "conf/jobs/cars-mpg.conf");
@@ -42,42 +38,6 @@ class ScriptsIT {
         "error: Unknown key model.typo (--set model.typo=1); did you mean model.type?\n",
         bad.err());
     assertEquals("", bad.out());
-  }
-
-  @Test
-  void submitTrainsThroughSparkSubmitAndARetryIsANoOp() throws Exception {
-    String root = "--set=output.root=\"" + runs + "\"";
-    Scripts.Result first = Scripts.run(
-        "scripts/submit",
-        "--master",
-        "local[2]",
-        "train",
-        "--job",
-        "conf/jobs/cars-mpg.conf",
-        "--run-id",
-        "it-1",
-        root,
-        cars());
-    assertEquals(0, first.code(), first.err());
-    Map<String, Object> line = Json.parse(first.out().strip());
-    assertEquals("committed", line.get("status"));
-    assertEquals(
-        List.of(),
-        RunDirectory.at(new Configuration(), (String) line.get("run_uri")).verify());
-
-    Scripts.Result retry = Scripts.run(
-        "scripts/submit",
-        "--master",
-        "local[2]",
-        "train",
-        "--job",
-        "conf/jobs/cars-mpg.conf",
-        "--run-id",
-        "it-1",
-        root,
-        cars());
-    assertEquals(0, retry.code(), retry.err());
-    assertEquals("already-committed", Json.parse(retry.out().strip()).get("status"));
   }
 
   @Test

@@ -285,49 +285,6 @@ class TrainEndToEndTest {
     assertEquals(List.of(), runDir(line).verify());
   }
 
-  @Test
-  void rerunningACommittedRunIsANoOpAndOverwriteRedoesIt() throws Exception {
-    String[] sets = {"source.path=\"" + TestData.require(TestData.CARS) + "\""};
-    Map<String, Object> first = success(train(job("cars-mpg.conf"), "again", sets));
-    Path manifest = runs.resolve("cars-mpg/again/manifest.json");
-    String committed = Files.readString(manifest);
-
-    Map<String, Object> retry = success(train(job("cars-mpg.conf"), "again", sets));
-    assertEquals("already-committed", retry.get("status"));
-    assertEquals(first.get("metrics"), retry.get("metrics"));
-    assertEquals(committed, Files.readString(manifest), "untouched");
-
-    List<String> args = new ArrayList<>(List.of(sets));
-    Map<String, Object> redone = success(Cli.run(
-        "train",
-        "--job",
-        job("cars-mpg.conf"),
-        "--master",
-        "local[2]",
-        "--run-id",
-        "again",
-        "--overwrite",
-        "--set",
-        "output.root=\"" + runs + "\"",
-        "--set",
-        args.get(0)));
-    assertEquals("committed", redone.get("status"));
-    assertFalse(committed.equals(Files.readString(manifest)), "a new commit");
-    assertEquals(List.of(), runDir(redone).verify());
-  }
-
-  @Test
-  void anUncommittedLeftoverIsRemovedAndRedone() throws Exception {
-    Path leftover = runs.resolve("cars-mpg/half");
-    Files.createDirectories(leftover.resolve("model"));
-    Files.writeString(leftover.resolve("model/partial.bin"), "half-written");
-    Map<String, Object> line = success(train(
-        job("cars-mpg.conf"), "half", "source.path=\"" + TestData.require(TestData.CARS) + "\""));
-    assertEquals("committed", line.get("status"));
-    assertFalse(Files.exists(leftover.resolve("model/partial.bin")));
-    assertEquals(List.of(), runDir(line).verify());
-  }
-
   private Cli.Result mlp(String runId, String... more) {
     String data = TestData.fashionMnistParquet();
     List<String> sets = new ArrayList<>(List.of(
