@@ -3,11 +3,17 @@
 
 Reads runway_training.json and runway_scoring.json (what runway_training_dag.py and
 runway_scoring_dag.py hand to SparkSubmitOperator), renders their templates with Jinja2 the way
-Airflow does, builds the command line SparkSubmitHook builds, and runs validate, train, and train
-again as Airflow's retry would; evaluate and promote (the alias is unset: promoted, and the
-gate's branch proceeds), promote again as the retry; a second DAG run's train, evaluate and
-promote (not better than the first: rejected, and the branch skips); then score (with the run train committed, unless
-RUNWAY_SCORING_RUN names another) and score again as the retry.
+Airflow does, builds the command line SparkSubmitHook builds, and runs, as two DAG runs would:
+
+- validate, train, and train again as Airflow's retry would;
+- evaluate and promote (the alias is unset, so only the gate's floors apply: promoted), promote
+  again as the retry (the committed verdict's decision), and the gate's branch function
+  (runway_gate.promoted, which the DAG's ShortCircuitOperator calls): it proceeds;
+- a second DAG run's train (with RUNWAY_WORSE_TRAIN_ARGS), evaluate and promote (not better than
+  the champion: rejected, the verdict naming the failed conditions), its retry, and the branch:
+  it skips; the alias, read from storage, still points at the first run;
+- score (with the run the first train committed, unless RUNWAY_SCORING_RUN names another) and
+  score again as the retry.
 
 Environment:
   SPARK_HOME            its bin/spark-submit runs the commands
@@ -42,6 +48,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -49,6 +56,10 @@ from urllib.parse import urlparse
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+
+sys.path.insert(0, str(Path(__file__).parent))
+from runway_gate import promoted as gate_proceeds  # noqa: E402 (the DAG's own branch function)
+from runway_gate import read_text  # noqa: E402
 
 SPEC_FILE = Path(__file__).with_name("runway_training.json")
 SCORING_SPEC_FILE = Path(__file__).with_name("runway_scoring.json")
@@ -226,6 +237,8 @@ def check_all(ok):
             raise Failure(f"Airflow run id {airflow_id} renders as {safe!r}, which runway refuses")
         ok(f"Airflow run id {airflow_id} renders as runway run id {safe}")
 
+    check_gate_refuses_uncommitted(ok)
+
     # A manual trigger of a daily DAG, as Airflow 2 makes it: the run id holds the trigger
     # time to the microsecond, so every check gets a new run id under the same output root.
     now = TemplateDateTime.now(timezone.utc)
@@ -255,8 +268,13 @@ def check_all(ok):
         raise Failure(f"the retried train changed {first['run_uri']}/manifest.json")
     ok("the retry left manifest.json unchanged byte for byte")
 
-    first_verdict = check_promotion(ok, spec, context, master, first, "promoted")
-    ok(f"the first run is promoted: {first_verdict}")
+    # The first DAG run of an output root whose alias is unset: only the gate's floors apply.
+    alias_dir = local_path(context["var"]["value"]["runway_output_root"], "runway_output_root").joinpath(
+        "_aliases", context["var"]["value"]["runway_alias"])
+    if alias_commits(alias_dir):
+        raise Failure(f"{alias_dir} already holds moves: point RUNWAY_OUTPUT_ROOT at a new directory")
+    check_promotion(ok, spec, context, master, first, "promoted", champion=None)
+    check_alias(ok, alias_dir, first["run_uri"], 1)
 
     # A second DAG run, a day later: a retrain that is not better than the champion.
     later = interval_end + timedelta(days=1)
@@ -265,13 +283,18 @@ def check_all(ok):
         render(tasks["train"], second_context), master, training_args + extra_args("RUNWAY_WORSE_TRAIN_ARGS"))
     second = run("train (second DAG run)", second_train)
     expect_status("second train", second, "committed")
-    check_promotion(ok, spec, second_context, master, second, "rejected")
+    ok(f"the second DAG run's train exits 0 with status committed at {second['run_uri']}")
+    check_promotion(ok, spec, second_context, master, second, "rejected", champion=first["run_uri"])
+    check_alias(ok, alias_dir, first["run_uri"], 1)
 
     check_scoring(ok, context, master, first)
 
 
-def check_promotion(ok, spec, context, master, trained, expected):
-    """evaluate, promote, promote's retry and the gate's branch for one DAG run's run."""
+def check_promotion(ok, spec, context, master, trained, expected, champion):
+    """evaluate, promote, promote's retry and the gate's branch for one DAG run's run.
+
+    champion is the run the alias points at before this promote (None: unset).
+    """
     tasks = spec["tasks"]
     evaluate = spark_submit_command(render(tasks["evaluate"], context), master, [])
     promote = spark_submit_command(render(tasks["promote"], context), master, [])
@@ -286,22 +309,86 @@ def check_promotion(ok, spec, context, master, trained, expected):
 
     promoted = run("promote", promote)
     expect_status("promote", promoted, expected)
-    ok(f"promote exits 0 with status {expected}: {promoted.get('reasons')}")
+    if not same_location(promoted.get("previous"), champion):
+        raise Failure(f"promote compared with {promoted.get('previous')}, but the alias pointed at {champion}")
+    ok(f"promote exits 0 with status {expected}, against {'the champion' if champion else 'no champion'}: "
+       f"{promoted.get('reasons')}")
     verdict_dir = render(spec["gate"]["verdict_uri"], context)
-    if local_path(promoted.get("verdict_uri", ""), "the verdict") != local_path(verdict_dir, "the gate's verdict_uri"):
+    if not same_location(promoted.get("verdict_uri"), verdict_dir):
         raise Failure(f"promote committed its verdict at {promoted.get('verdict_uri')}, the gate reads {verdict_dir}")
+    check_verdict(ok, verdict_dir, trained["run_uri"], expected, champion)
+
     retry = run("promote (Airflow retry)", promote)
     expect_status("promote retry", retry, expected)
-    ok(f"the retried promote exits 0 with the same status, {expected}")
+    if retry.get("reasons") != promoted.get("reasons") or not same_location(retry.get("verdict_uri"), verdict_dir):
+        raise Failure(f"the retry reported {retry}, the first attempt {promoted}")
+    ok(f"the retried promote exits 0 with the committed verdict's status, {expected}, and its reasons")
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from runway_gate import promoted as gate_proceeds
-
+    # The DAG's ShortCircuitOperator calls this function with the same templated path.
     proceeds = gate_proceeds(verdict_dir)
     if proceeds != (expected == "promoted"):
         raise Failure(f"the gate's branch returned {proceeds} for a {expected} run")
     ok(f"the gate's branch {'proceeds' if proceeds else 'skips the tasks after it'} for a {expected} run")
-    return verdict_dir
+
+
+def check_gate_refuses_uncommitted(ok):
+    """The branch fails, rather than guessing, on a verdict that promote did not commit."""
+    with tempfile.TemporaryDirectory() as half_written:
+        Path(half_written, "verdict.json").write_text('{"decision": {"promoted": true}}', encoding="utf-8")
+        try:
+            gate_proceeds(half_written)
+        except OSError:
+            ok("the gate's branch fails on a verdict without manifest.json (not committed) instead of guessing")
+            return
+    raise Failure("the gate's branch read a verdict that has no manifest.json")
+
+
+def check_verdict(ok, verdict_dir, candidate, expected, champion):
+    """The committed verdict.json says what promote said, and a rejection says which condition failed."""
+    verdict = json.loads(read_text(verdict_dir.rstrip("/") + "/verdict.json"))
+    decision = verdict.get("decision", {})
+    if decision.get("promoted") != (expected == "promoted") or decision.get("passes_gate") != (expected == "promoted"):
+        raise Failure(f"the verdict at {verdict_dir} decided {decision}, promote reported {expected}")
+    if not same_location(verdict.get("candidate", {}).get("uri"), candidate):
+        raise Failure(f"the verdict at {verdict_dir} is about {verdict.get('candidate')}, not {candidate}")
+    if not same_location((verdict.get("baseline") or {}).get("uri"), champion):
+        raise Failure(f"the verdict at {verdict_dir} compared with {verdict.get('baseline')}, not {champion}")
+    failed = [reason for reason in decision.get("reasons", []) if reason.endswith("(failed)")]
+    if expected == "promoted":
+        if failed:
+            raise Failure(f"the verdict promoted with failed conditions: {failed}")
+        ok(f"the verdict says promoted, outcome {decision.get('outcome')}, no condition failed")
+        return
+    if not failed:
+        raise Failure(f"the verdict rejected without naming a failed condition: {decision.get('reasons')}")
+    ok(f"the verdict says rejected, outcome {decision.get('outcome')}, and names what failed: {failed}")
+
+
+def alias_commits(alias_dir):
+    """The alias's committed moves, oldest first: {seq}-{uuid}.commit.json, seq zero-padded."""
+    return sorted(alias_dir.glob("*.commit.json")) if alias_dir.is_dir() else []
+
+
+def check_alias(ok, alias_dir, run_uri, moves):
+    """The alias, read from storage: moved `moves` times in all, last to run_uri.
+
+    runway's readers also drop commits that came too late after their proposal; none can here
+    (one promote at a time), so the last commit is where the alias points.
+    """
+    commits = alias_commits(alias_dir)
+    if len(commits) != moves:
+        raise Failure(f"{alias_dir} holds {len(commits)} committed moves, expected {moves}")
+    target = json.loads(commits[-1].read_text(encoding="utf-8")).get("run_uri")
+    if not same_location(target, run_uri):
+        raise Failure(f"the alias at {alias_dir} points at {target}, expected {run_uri}")
+    ok(f"the alias {alias_dir.name} at {alias_dir} has moved {moves} time(s) and points at {run_uri}")
+
+
+def same_location(a, b):
+    """Whether two local paths or file: URIs (or two Nones) name the same place."""
+    if a is None or b is None:
+        return a is None and b is None
+    return local_path(a, "a location") == local_path(b, "a location")
 
 
 def check_scoring(ok, training_context, master, trained):

@@ -1,6 +1,7 @@
 """Airflow DAG (Airflow 2.4+): validate a runway job, train it on the Spark cluster, evaluate the run
-on a holdout, and promote it to an alias (champion) only if the gate passes; tasks after
-`promoted` run only for a promoted run.
+on a holdout, and promote it to an alias (champion) only if the gate passes; `promoted`, and any
+task hung after it, runs only when promote moved the alias (otherwise they are skipped and the
+DAG run still succeeds).
 
 Everything passed to spark-submit lives in runway_training.json next to this file, so that
 check_dag_command.py can render it and run it for real without Airflow installed.
@@ -46,8 +47,10 @@ with DAG(
     # driver throws and Airflow sees spark-submit exit 1), so keep the connection in client mode.
     #
     # promote exits 0 whether it promoted or rejected the run: a rejection is an answer, not a
-    # failure to retry. The branch reads promote's committed verdict (runway_gate.promoted) and
-    # skips what follows when the alias did not move.
+    # failure to retry, and SparkSubmitOperator has no exit code for "skip". The branch reads the
+    # verdict promote committed at its --output (the same template, in SPEC["gate"]) and skips
+    # what follows when the alias did not move. A retried promote (same run id, same --output)
+    # reports the committed verdict again without redoing the comparison.
     gate = ShortCircuitOperator(
         task_id="gate",
         python_callable=promoted,

@@ -193,11 +193,12 @@ class ClusterIT {
    * Both DAGs' spark-submit commands on the cluster (scripts/airflow/check_dag_command.py):
    * validate; train, reading the cars from S3, and train again (the retry); evaluate and promote
    * (promoted: the alias was unset) and promote's retry, and a second DAG run whose worse model
-   * promote rejects, with the gate's branch for both outcomes; then score the data
-   * interval's input with that run (one score through spark-submit on the standalone cluster) and
-   * score again (the retry: already committed). The train is also this class's MLlib job: it ran
-   * in two executor JVMs. (Runs written to S3 from the cluster, Spark ML's feature pipeline
-   * included, are the parameter-averaging test's.)
+   * (a heavy ridge penalty) promote rejects, its verdict naming the failed conditions and the
+   * alias left on the first run, with the gate's branch for both outcomes; then score the data
+   * interval's input with the first run (one score through spark-submit on the standalone
+   * cluster) and score again (the retry: already committed). The first train is also this class's
+   * MLlib job: it ran in two executor JVMs. (Runs written to S3 from the cluster, Spark ML's
+   * feature pipeline included, are the parameter-averaging test's.)
    */
   @Test
   void theAirflowDagCommandsRunAndARetryIsANoOp() throws Exception {
@@ -237,10 +238,19 @@ class ClusterIT {
     assertTrue(r.out().contains("promote exits 0 with status rejected"), r.out());
     assertTrue(
         r.out().contains("the gate's branch skips the tasks after it for a rejected run"), r.out());
+    assertTrue(
+        r.out()
+            .contains("the verdict says rejected, outcome baseline-better, and names what failed"),
+        r.out());
+    assertTrue(
+        r.out()
+            .contains("the retried promote exits 0 with the committed verdict's status, "
+                + "rejected, and its reasons"),
+        r.out());
     assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
     Path run;
     try (var runs = Files.list(dir.resolve("runs/cars-mpg"))) {
-      run = runs.findFirst().orElseThrow();
+      run = runs.sorted().findFirst().orElseThrow(); // the first DAG run's
     }
     assertTwoExecutorProcesses(Json.parse(Files.readString(run.resolve("metrics.json"))));
   }

@@ -64,13 +64,26 @@ public final class PromoteJob {
   }
 
   /**
-   * Promotes or not. Exit code 0 either way: {@code status} says which (promoted, rejected).
+   * Promotes or not. Exit code 0 either way: {@code status} says which (promoted, rejected). With
+   * an {@code output} that holds a committed verdict (a scheduler's retry of the same task), the
+   * decision recorded there is returned and nothing else is read or loaded.
    *
    * @param load loads a run by URI (the candidate, then the alias's run)
    */
   public static Result run(
       SparkSession spark, BiFunction<SparkSession, String, FittedRun> load, Request request) {
     Aliases.checkName(request.alias());
+    if (request.output() != null) {
+      // Before loading any run: loading the candidate and the alias's run (Spark ML pipelines,
+      // a few dozen small Spark jobs each) is most of a retry's time otherwise, and the verdict
+      // committed there is the answer whatever the alias did since.
+      RunDirectory out =
+          RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
+      if (out.committed()) {
+        LOG.info("The verdict at {} is already committed: nothing to do", out.uri());
+        return committed(request, out);
+      }
+    }
     FittedRun candidate = load.apply(spark, request.candidate());
     // An alias names a run across the jobs of one output root (a logistic regression's job and
     // an MLP's job compete for the same champion): it lives beside the job directories.
@@ -82,7 +95,8 @@ public final class PromoteJob {
     Optional<AliasState> current = aliases.resolve(request.alias());
     Optional<String> previous = current.map(AliasState::runUri);
     if (previous.isPresent() && previous.get().equals(candidate.uri())) {
-      // A retry of a promotion that moved the alias, or a promotion of the champion itself.
+      // A retry of a promotion that moved the alias (without --output, or one that died after
+      // moving it and before committing its verdict), or a promotion of the champion itself.
       String reason = "alias " + request.alias() + " already points at " + candidate.uri();
       LOG.info("{}: nothing to do", reason);
       return new Result(
@@ -126,15 +140,21 @@ public final class PromoteJob {
               status, request.alias(), candidate.uri(), previous.orElse(null), reasons, dir.uri()));
     });
     if (outcome.alreadyCommitted()) {
-      Verdict v = Json.read(out.readText(RunFiles.VERDICT), Verdict.class);
-      return new Result(
-          Boolean.TRUE.equals(v.decision().promoted()) ? "promoted" : "rejected",
-          request.alias(),
-          v.candidate().uri(),
-          v.baseline() == null ? null : v.baseline().uri(),
-          v.decision().reasons(),
-          out.uri());
+      // Committed by another promote between the check above and here.
+      return committed(request, out);
     }
     return outcome.value();
+  }
+
+  /** The decision of the verdict committed at {@code out}, as promote's result. */
+  private static Result committed(Request request, RunDirectory out) {
+    Verdict v = Json.read(out.readText(RunFiles.VERDICT), Verdict.class);
+    return new Result(
+        Boolean.TRUE.equals(v.decision().promoted()) ? "promoted" : "rejected",
+        request.alias(),
+        v.candidate().uri(),
+        v.baseline() == null ? null : v.baseline().uri(),
+        v.decision().reasons(),
+        out.uri());
   }
 }

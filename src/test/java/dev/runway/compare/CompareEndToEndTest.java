@@ -173,8 +173,17 @@ class CompareEndToEndTest {
     assertEquals(mlp, aliases.resolve("champion").orElseThrow().runUri());
 
     // The reverse: the logistic regression does not beat the MLP, and says why.
-    Map<String, Object> reverse =
-        ok(cli("promote", "--candidate", logreg, "--alias", "champion", "--input", holdout));
+    String reverseOut = tmp.resolve("reverse-verdict").toString();
+    Map<String, Object> reverse = ok(cli(
+        "promote",
+        "--candidate",
+        logreg,
+        "--alias",
+        "champion",
+        "--input",
+        holdout,
+        "--output",
+        reverseOut));
     assertEquals("rejected", reverse.get("status"), reverse.toString());
     String reasons = reverse.get("reasons").toString();
     assertTrue(reasons.contains("McNemar") && reasons.contains("failed"), reasons);
@@ -183,6 +192,15 @@ class CompareEndToEndTest {
     assertEquals("baseline-better", lost.decision().outcome());
     assertEquals(Boolean.FALSE, lost.decision().promoted());
     assertEquals(mlp, aliases.resolve("champion").orElseThrow().runUri(), "the alias stays");
+
+    // A scheduler's retry into the same --output: the committed decision, no run loaded.
+    PromoteJob.Result retried = PromoteJob.run(
+        TestSpark.session(),
+        (spark, uri) -> {
+          throw new AssertionError("a retry into a committed verdict loaded " + uri);
+        },
+        new PromoteJob.Request(logreg, "champion", holdout, reverseOut, null));
+    assertEquals(reverse, retried.toJson());
 
     List<AliasEvent> history = aliases.history("champion");
     assertEquals(
