@@ -293,22 +293,8 @@ public final class CompareJob {
     counts.put("baseline_only_correct", r.getLong(1));
     counts.put("candidate_only_correct", r.getLong(2));
     counts.put("both_wrong", r.getLong(3));
-    return new Verdict.Test(
-        "mcnemar",
-        null,
-        m.statistic(),
-        null,
-        m.pValue(),
-        "exact binomial",
-        counts,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return Verdict.Test.pairedTest(
+        "mcnemar", m.statistic(), null, m.pValue(), "exact binomial", counts);
   }
 
   private static Column count(Column condition) {

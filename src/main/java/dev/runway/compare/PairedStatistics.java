@@ -22,22 +22,13 @@ final class PairedStatistics {
    */
   static Verdict.Test wilcoxon(Dataset<Row> pairs) {
     WilcoxonSignedRank w = WilcoxonSignedRank.test(pairs, PairedRows.ABS_ERROR_DIFFERENCE);
-    return new Verdict.Test(
+    return Verdict.Test.pairedTest(
         "wilcoxon-signed-rank",
-        null,
         w.wPlus(),
         w.z(),
         w.pValue(),
         w.method().label(),
-        Map.of("non_zero_differences", w.n()),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+        Map.of("non_zero_differences", w.n()));
   }
 
   /**
@@ -57,14 +48,8 @@ final class PairedStatistics {
         : bootstrap.regression(rows);
     List<Verdict.Test> tests = new ArrayList<>();
     for (MetricDelta d : deltas) {
-      tests.add(new Verdict.Test(
-          "paired-bootstrap",
+      tests.add(Verdict.Test.interval(
           d.metric(),
-          null,
-          null,
-          null,
-          null,
-          null,
           d.baseline(),
           d.candidate(),
           d.delta(),

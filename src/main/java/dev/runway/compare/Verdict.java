@@ -122,7 +122,50 @@ public record Verdict(
       Double confidence,
       Integer resamples,
       Long seed,
-      @JsonProperty("binning_error") Double binningError) {}
+      @JsonProperty("binning_error") Double binningError) {
+
+    /** A paired significance test: McNemar or Wilcoxon. */
+    static Test pairedTest(
+        String name,
+        double statistic,
+        Double z,
+        double pValue,
+        String method,
+        Map<String, Long> counts) {
+      return new Test(
+          name, null, statistic, z, pValue, method, counts, null, null, null, null, null, null,
+          null, null);
+    }
+
+    /** A paired bootstrap interval of candidate − baseline in one metric. */
+    static Test interval(
+        String metric,
+        double baseline,
+        double candidate,
+        double delta,
+        List<Double> interval,
+        double confidence,
+        int resamples,
+        long seed,
+        Double binningError) {
+      return new Test(
+          "paired-bootstrap",
+          metric,
+          null,
+          null,
+          null,
+          null,
+          null,
+          baseline,
+          candidate,
+          delta,
+          interval,
+          confidence,
+          resamples,
+          seed,
+          binningError);
+    }
+  }
 
   /** The gate as applied: the gated metric resolved for the task. */
   @JsonPropertyOrder({"metric", "min_delta", "alpha", "floors"})
