@@ -1,5 +1,6 @@
 package dev.runway.apply;
 
+import static dev.runway.features.Columns.quote;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -199,9 +200,5 @@ public final class EvaluateJob {
       });
     }
     return out;
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

@@ -1,5 +1,6 @@
 package dev.runway.apply;
 
+import static dev.runway.features.Columns.quote;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -95,7 +96,7 @@ public final class ScoreJob {
       List<String> keep = kept(source.rows(), run, request);
       Dataset<Row> applied = run.apply(rows, false, request.input());
       List<Column> columns = new ArrayList<>();
-      keep.forEach(c -> columns.add(col("`" + c.replace("`", "``") + "`")));
+      keep.forEach(c -> columns.add(col(quote(c))));
       columns.addAll(NamedPredictions.columns(run.target()));
       Observation out = new Observation("rows_out");
       Dataset<Row> scored = applied

@@ -3,6 +3,7 @@ package dev.runway.compare;
 import static dev.runway.features.Columns.LABEL;
 import static dev.runway.features.Columns.PREDICTION;
 import static dev.runway.features.Columns.PROBABILITY;
+import static dev.runway.features.Columns.quote;
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
@@ -142,9 +143,5 @@ final class PairedRows {
         ? pairs
         : pairs.withColumn(
             ABS_ERROR_DIFFERENCE, abs(col("baseline_error")).minus(abs(col("candidate_error"))));
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

@@ -8,6 +8,7 @@ import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.runway.features.Columns;
 import dev.runway.features.Target;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,7 +129,7 @@ public record PredictionArrays(
     for (StructField field : predictions.schema().fields()) {
       // Vectors hash as their stored form (a sparse one by its non-zeros only): no dense copy.
       if (!(field.dataType() instanceof MapType)) {
-        hashed.add(col("`" + field.name().replace("`", "``") + "`"));
+        hashed.add(col(Columns.quote(field.name())));
       }
     }
     Column bucket =

@@ -34,4 +34,13 @@ public final class Columns {
   static final String ONE_HOT_PREFIX = "_ohe_";
 
   private Columns() {}
+
+  /**
+   * {@code column} as Spark SQL and {@code col()} read a name literally: in backticks, any
+   * backtick doubled. A name with a dot, space or backtick otherwise reads as a nested field or
+   * fails to parse.
+   */
+  public static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
 }

@@ -84,7 +84,8 @@ public final class FeaturePipeline {
     if (!f.numeric().isEmpty()) {
       // Cast first: Imputer and the assembler want doubles, and booleans are useful numbers too.
       String casts = f.numeric().stream()
-          .map(c -> "CAST(" + quote(c) + " AS DOUBLE) AS " + quote(Columns.NUMERIC_PREFIX + c))
+          .map(c -> "CAST(" + Columns.quote(c) + " AS DOUBLE) AS "
+              + Columns.quote(Columns.NUMERIC_PREFIX + c))
           .collect(Collectors.joining(", "));
       stages.add(new SQLTransformer().setStatement("SELECT *, " + casts + " FROM __THIS__"));
       String[] in =
@@ -149,9 +150,5 @@ public final class FeaturePipeline {
         .setOutputCol(FEATURES)
         .setHandleInvalid("error"));
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

@@ -139,7 +139,7 @@ public final class Splitter {
           ? hashable(field.dataType()) && !field.name().equals(FOLD)
           : only.contains(field.name());
       if (wanted) {
-        hashed.add(col("`" + field.name().replace("`", "``") + "`"));
+        hashed.add(col(Columns.quote(field.name())));
       }
     }
     if (hashed.size() == 1) {

@@ -2,6 +2,7 @@ package dev.runway.run;
 
 import static dev.runway.features.Columns.FEATURES;
 import static dev.runway.features.Columns.LABEL;
+import static dev.runway.features.Columns.quote;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -210,10 +211,6 @@ public final class FittedRun {
       }
     }
     return out;
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   public RunDirectory directory() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
+import dev.runway.features.Columns;
 import dev.runway.features.SqlFeatures;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,7 +89,7 @@ public record InputContract(
   }
 
   private static String[] quoted(List<String> columns) {
-    return columns.stream().map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new);
+    return columns.stream().map(Columns::quote).toArray(String[]::new);
   }
 
   /** Names of the leaf relation's columns that the optimized plan of {@code ds} still reads. */
@@ -166,8 +167,8 @@ public record InputContract(
         wrong.add(want.name() + " is " + have.dataType().sql().toLowerCase(Locale.ROOT)
             + ", the run was trained on " + want.type().toLowerCase(Locale.ROOT));
       } else if (!have.dataType().equals(want.dataType())) {
-        out = out.withColumn(
-            have.name(), out.col("`" + have.name().replace("`", "``") + "`").cast(want.dataType()));
+        out =
+            out.withColumn(have.name(), out.col(Columns.quote(have.name())).cast(want.dataType()));
       }
     }
     if (!missing.isEmpty() || !wrong.isEmpty()) {

@@ -5,6 +5,7 @@ import static dev.runway.features.Columns.PREDICTION;
 import static dev.runway.features.Columns.PROBABILITY;
 import static dev.runway.features.Columns.RAW;
 import static dev.runway.features.Columns.ROW_KEY;
+import static dev.runway.features.Columns.quote;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -139,9 +140,5 @@ public record KeyedPredictions(Dataset<Row> rows, String keyColumn, String keyed
       }
     }
     return functions.xxhash64(hashed.toArray(Column[]::new));
-  }
-
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }
