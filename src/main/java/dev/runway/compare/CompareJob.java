@@ -25,10 +25,13 @@ import dev.runway.run.RunWriter;
 import dev.runway.stats.McNemar;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -211,10 +214,16 @@ public final class CompareJob {
         .setJobDescription("runway compare " + candidate.job() + "/" + candidate.runId() + " with "
             + baseline.runId());
     ApplyInputs.requireExists(spark, input);
-    try (Source b = SourceReader.read(spark, baseline.settings().source());
-        Source c = SourceReader.read(spark, candidate.settings().source())) {
-      KeyedPredictions bk = KeyedPredictions.of(baseline, b.rows(), rowKey, input);
-      KeyedPredictions ck = KeyedPredictions.of(candidate, c.rows(), rowKey, input);
+    try (Source c = SourceReader.read(spark, candidate.settings().source());
+        Source b = baselineRun.isPresent()
+            ? SourceReader.read(spark, baseline.settings().source())
+            : null) {
+      // Each side is read back three times (the join, and the counts of rows left out): cached,
+      // so the source, the SQL, the pipeline and the model run once per run, not three times.
+      // Without a baseline the candidate's side is both (the floors need its metrics only).
+      KeyedPredictions ck = cached(KeyedPredictions.of(candidate, c.rows(), rowKey, input));
+      KeyedPredictions bk =
+          b == null ? ck : cached(KeyedPredictions.of(baseline, b.rows(), rowKey, input));
       // The join leaves spark.sql.shuffle.partitions pieces (200 by default), which every later
       // pass (counts, metrics, the tests, the bootstrap) would schedule as tasks: about 25 s of
       // task overhead on a 400-row holdout on 2 cores. One piece per core is enough to keep
@@ -238,19 +247,26 @@ public final class CompareJob {
               + ": no row has a label both runs know and a prediction from both");
         }
         Map<String, Long> leftOut = leftOut(bk, ck, rows);
-        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        Map<Metric, Double> candidateMetrics = HoldoutMetrics.of(pairs, target, "candidate");
-        if (baselineRun.isPresent()) {
-          metrics.put("baseline", named(HoldoutMetrics.of(pairs, target, "baseline")));
-        }
-        metrics.put("candidate", named(candidateMetrics));
         List<Verdict.Test> tests = new ArrayList<>();
         Optional<Gate.Comparison> comparison = Optional.empty();
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        Map<Metric, Double> candidateMetrics;
         if (baselineRun.isPresent()) {
           tests.add(target.classification() ? mcNemar(pairs) : PairedStatistics.wilcoxon(pairs));
           tests.addAll(PairedStatistics.bootstrap(pairs, target, settings));
           comparison = Optional.of(comparison(tests, metric, settings));
+          // The bootstrap reports each run's plain metric on every row (AUC exact): the same
+          // figures a second pass would compute.
+          metrics.put("baseline", plainMetrics(tests, Verdict.Test::baseline));
+          candidateMetrics = new EnumMap<>(Metric.class);
+          for (Map.Entry<String, Double> m :
+              plainMetrics(tests, Verdict.Test::candidate).entrySet()) {
+            candidateMetrics.put(Metric.valueOf(m.getKey().toUpperCase(Locale.ROOT)), m.getValue());
+          }
+        } else {
+          candidateMetrics = HoldoutMetrics.of(pairs, target, "candidate");
         }
+        metrics.put("candidate", named(candidateMetrics));
         Gate.Decision decision = Gate.decide(settings.gate(), comparison, candidateMetrics);
         LOG.info(
             "Compared {} with {} on {} rows: {}",
@@ -272,8 +288,15 @@ public final class CompareJob {
             decision);
       } finally {
         pairs.unpersist();
+        bk.rows().unpersist();
+        ck.rows().unpersist();
       }
     }
+  }
+
+  private static KeyedPredictions cached(KeyedPredictions keyed) {
+    return new KeyedPredictions(
+        keyed.rows().persist(StorageLevel.MEMORY_AND_DISK()), keyed.keyColumn(), keyed.keyedBy());
   }
 
   /** The exact McNemar test on the discordant rows, with the four cells. */
@@ -350,6 +373,14 @@ public final class CompareJob {
               + " left out of the comparison",
           counts.getLong(0) + candidateValid - 2 * rows);
     }
+    return out;
+  }
+
+  /** One side's metrics from the bootstrap intervals, by metric name. */
+  private static Map<String, Double> plainMetrics(
+      List<Verdict.Test> tests, Function<Verdict.Test, Double> side) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    tests.stream().filter(t -> t.metric() != null).forEach(t -> out.put(t.metric(), side.apply(t)));
     return out;
   }
 

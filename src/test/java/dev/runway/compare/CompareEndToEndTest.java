@@ -121,10 +121,13 @@ class CompareEndToEndTest {
         .filter(t -> "accuracy".equals(t.metric()))
         .findFirst()
         .orElseThrow();
-    // The bootstrap's plain values are the exact accuracies; the four cells give them too.
-    assertEquals(v.metrics().get("candidate").get("accuracy"), accuracy.candidate(), 1e-12);
-    assertEquals(
-        (mcnemar.counts().get("both_correct") + c) / 10_000.0, accuracy.candidate(), 1e-12);
+    // The bootstrap's plain values are the exact accuracies: the McNemar cells (counted by a
+    // separate aggregation) give them too, for both runs and in the verdict's metrics.
+    long bothCorrect = mcnemar.counts().get("both_correct");
+    assertEquals((bothCorrect + c) / 10_000.0, accuracy.candidate(), 1e-12);
+    assertEquals((bothCorrect + b) / 10_000.0, accuracy.baseline(), 1e-12);
+    assertEquals((bothCorrect + c) / 10_000.0, v.metrics().get("candidate").get("accuracy"), 1e-12);
+    assertEquals((bothCorrect + b) / 10_000.0, v.metrics().get("baseline").get("accuracy"), 1e-12);
     assertEquals((double) (c - b) / 10_000, accuracy.delta(), 1e-12);
     assertTrue(accuracy.interval().get(0) > 0, accuracy.interval().toString());
     assertTrue(accuracy.interval().get(0) < accuracy.delta()
