@@ -2,13 +2,11 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.compare.AliasedRun;
-import dev.runway.config.StorageSettings;
 import dev.runway.error.JobConfigException;
 import dev.runway.run.FittedRun;
 import dev.runway.run.OutputLineage.AliasReference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -65,8 +63,7 @@ final class ApplyOptions {
 
   /** A session whose storage settings reach the run, the input and the output. */
   SparkSession session(String command) {
-    Map<String, String> storage = StorageSettings.fromCommandLine(settings.overrides);
-    return sparkOptions.session("runway " + command, Map.of(), storage);
+    return sparkOptions.session("runway " + command, settings.overrides);
   }
 
   /** Loads the run, its saved source settings pointed at the input. */

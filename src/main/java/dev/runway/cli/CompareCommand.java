@@ -2,8 +2,6 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.compare.CompareJob;
-import dev.runway.config.StorageSettings;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -59,8 +57,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = sparkOptions.session(
-        "runway compare", Map.of(), StorageSettings.fromCommandLine(settings.overrides));
+    SparkSession spark = sparkOptions.session("runway compare", settings.overrides);
     CompareJob.Result result = CompareJob.run(
         spark,
         () -> holdout.load(spark, baseline, settings.overrides),

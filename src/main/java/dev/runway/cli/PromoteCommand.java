@@ -2,8 +2,6 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.compare.PromoteJob;
-import dev.runway.config.StorageSettings;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -58,8 +56,7 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = sparkOptions.session(
-        "runway promote", Map.of(), StorageSettings.fromCommandLine(settings.overrides));
+    SparkSession spark = sparkOptions.session("runway promote", settings.overrides);
     PromoteJob.Result result = PromoteJob.run(
         spark,
         (s, uri) -> holdout.load(s, uri, settings.overrides),

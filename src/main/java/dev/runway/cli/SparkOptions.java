@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.config.StorageSettings;
 import dev.runway.error.JobConfigException;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +18,14 @@ final class SparkOptions {
       paramLabel = "URL",
       description = "Spark master (scripts/run sets local mode; leave unset under spark-submit).")
   String master;
+
+  /**
+   * A session for a command without a job file: only the storage settings its {@code --set}
+   * gives (and the credential variables) reach Hadoop.
+   */
+  SparkSession session(String appName, List<String> sets) {
+    return session(appName, Map.of(), StorageSettings.fromCommandLine(sets));
+  }
 
   /**
    * Creates (or joins) the session, applying the job's Spark settings and its Hadoop settings
