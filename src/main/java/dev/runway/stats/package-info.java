@@ -14,7 +14,13 @@
  *   <li>{@link dev.runway.stats.WilcoxonSignedRank}: the Wilcoxon signed-rank test of paired
  *       differences, on the driver or on Spark;
  *   <li>{@link dev.runway.stats.PairedBootstrap}: paired bootstrap intervals of the difference in a
- *       metric between two models, on Spark (with {@link dev.runway.stats.MetricDelta} results).
+ *       metric between two models, on Spark (with {@link dev.runway.stats.MetricDelta} results);
+ *   <li>{@link dev.runway.stats.Psi}: the population stability index of two samples' bin counts,
+ *       the drift check's effect size;
+ *   <li>{@link dev.runway.stats.ChiSquare}: Pearson's chi-square test of homogeneity of two
+ *       samples' bin counts, the drift check's test per column;
+ *   <li>{@link dev.runway.stats.BenjaminiHochberg}: p-values adjusted for testing many columns at
+ *       once at a stated false-discovery rate.
  * </ul>
  *
  * <p>Where Spark is used, and why: compare must work on holdouts too large for the driver (100M
@@ -23,6 +29,9 @@
  * resample), so its intervals do not depend on the partitioning; the Wilcoxon ranks and the exact
  * AUC come from a distributed sort of distinct values ({@link dev.runway.stats.SortedGroups}).
  * Only small aggregates reach the driver. McNemar needs two counts and no Spark; Wilcoxon and the
- * accuracy bootstrap also take arrays on the driver, with the same code and the same results.
+ * accuracy bootstrap also take arrays on the driver, with the same code and the same results. The
+ * drift statistics take bin counts and p-values, a few numbers per column, and no Spark: the
+ * profiles that count the rows are made elsewhere, and the false-alarm rate and power of the rule
+ * that combines them are shown by simulation in the monitor package's tests.
  */
 package dev.runway.stats;
