@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       CompareCommand.class,
       PromoteCommand.class,
+      DriftCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,

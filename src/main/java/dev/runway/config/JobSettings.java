@@ -29,7 +29,8 @@ public record JobSettings(
     String outputRoot,
     List<String> preflightWarnOnly,
     EvaluateSettings evaluate,
-    CompareSettings compare) {
+    CompareSettings compare,
+    MonitorSettings monitor) {
 
   /** The pre-flight checks (dev.runway.preflight), by the names preflight.warn-only takes. */
   public static final List<String> PREFLIGHT_CHECKS =
@@ -61,7 +62,8 @@ public record JobSettings(
         r.requiredString("output.root"),
         readWarnOnly(r),
         readEvaluate(r),
-        CompareSettings.read(r));
+        CompareSettings.read(r),
+        MonitorSettings.read(r));
   }
 
   private static EvaluateSettings readEvaluate(ConfigReader r) {

@@ -11,10 +11,12 @@ import dev.runway.error.DataException;
 import dev.runway.error.StorageException;
 import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
+import dev.runway.features.Splitter;
 import dev.runway.features.Target;
 import dev.runway.preflight.Finding;
 import dev.runway.preflight.Preflight;
 import dev.runway.preflight.SparkFacts;
+import dev.runway.profile.ReferenceProfile;
 import dev.runway.run.InputContract;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.RunFiles;
@@ -186,10 +188,26 @@ public final class TrainJob {
       Map<String, Object> trainRows = new LinkedHashMap<>();
       trainRows.put("rows", rows.get("train"));
       splitMetrics.put("train", trainRows);
+      ReferenceProfile profile = null;
       for (String split : List.of("validation", "test")) {
         Dataset<Row> predictions =
             model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
         evaluated.accept(split, predictions);
+        if (split.equals("validation")) {
+          label("profile");
+          profile = timings.time(
+              "profile",
+              () -> Failures.guard(
+                  DataException::new,
+                  "profile the training table",
+                  () -> ReferenceProfile.of(
+                      Splitter.part(inputs.assigned(), "train"),
+                      s.features(),
+                      target,
+                      predictions,
+                      s.monitor())));
+          label("evaluate");
+        }
         splitMetrics.put(
             split,
             timings.time(
@@ -202,6 +220,7 @@ public final class TrainJob {
         predictions.unpersist();
       }
       checkFinite(splitMetrics);
+      ReferenceProfile reference = profile;
       LOG.info("Test metrics: {}", RunResult.describe(splitMetrics.get("test")));
 
       label("write run " + run.uri());
@@ -213,6 +232,7 @@ public final class TrainJob {
             // What applying the run needs besides its pipeline and model: the target, and the input
             // contract (computed last: it replaces the SQL statements' views with empty ones).
             run.writeText(RunFiles.TARGET, Json.pretty(target));
+            run.writeText(RunFiles.PROFILE, Json.pretty(reference));
             run.writeText(
                 RunFiles.INPUT_CONTRACT,
                 Json.pretty(InputContract.of(

@@ -40,8 +40,8 @@ public record DriftRule(double fdr, double minPsi) {
   /** Rejects a rate outside (0, 1) or a negative or infinite floor, before any counts are read. */
   public DriftRule {
     if (!(fdr > 0 && fdr < 1)) {
-      throw new IllegalArgumentException(
-          "Cannot set drift.fdr=" + fdr + ": the false-discovery rate must be in (0, 1)");
+      throw new IllegalArgumentException("Cannot set drift.false-alarm-rate=" + fdr
+          + ": the false-discovery rate must be in (0, 1)");
     }
     if (!(minPsi >= 0 && minPsi < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("Cannot set drift.min-psi=" + minPsi

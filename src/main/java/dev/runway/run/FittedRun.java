@@ -21,6 +21,7 @@ import dev.runway.features.FeaturePipeline;
 import dev.runway.features.SqlFeatures;
 import dev.runway.features.Target;
 import dev.runway.features.TargetInference;
+import dev.runway.profile.ReferenceProfile;
 import dev.runway.train.ModelLoader;
 import dev.runway.train.TrainedModel;
 import java.util.Arrays;
@@ -163,7 +164,20 @@ public final class FittedRun {
    * @param inputName how messages name the input (its URI)
    */
   public Dataset<Row> apply(Dataset<Row> input, boolean labelled, String inputName) {
-    Dataset<Row> table = table(input, labelled, inputName);
+    return predict(table(input, labelled, inputName));
+  }
+
+  /**
+   * {@link #apply}, except that an input column whose type changed is converted to the trained
+   * type as far as its values allow ({@link InputContract#conformTolerantly}) instead of refused:
+   * for drift, which reports the change as drift of that column.
+   */
+  public Dataset<Row> applyTolerantly(Dataset<Row> input, boolean labelled, String inputName) {
+    return predict(
+        build(contract.conformTolerantly(input, labelled, inputName), labelled, inputName));
+  }
+
+  private Dataset<Row> predict(Dataset<Row> table) {
     // The pipeline's intermediate columns (indexes, one-hot, hashed and scaled vectors) serve
     // nothing past the feature vector: dropped before the model. Spark ML models never compute
     // them anyway, but a network scores in mapPartitions, which Spark cannot prune columns
@@ -177,7 +191,10 @@ public final class FittedRun {
 
   /** The training table of {@code input}: its rows after the SQL statements and the array conversion. */
   public Dataset<Row> table(Dataset<Row> input, boolean labelled, String inputName) {
-    Dataset<Row> conformed = contract.conform(input, labelled, inputName);
+    return build(contract.conform(input, labelled, inputName), labelled, inputName);
+  }
+
+  private Dataset<Row> build(Dataset<Row> conformed, boolean labelled, String inputName) {
     Dataset<Row> table = FeaturePipeline.prepare(
         SqlFeatures.build(spark, conformed, settings.features()), settings.features());
     table = finite(table, inputName);
@@ -254,6 +271,19 @@ public final class FittedRun {
 
   public InputContract contract() {
     return contract;
+  }
+
+  /**
+   * The reference profile training saved ({@value RunFiles#PROFILE}). A run committed before runs
+   * saved one is refused with exit code 2 (retrain it).
+   */
+  public ReferenceProfile profile() {
+    if (!dir.has(RunFiles.PROFILE)) {
+      throw new JobConfigException("Run " + dir.uri() + " was committed by runway "
+          + header.projectVersion() + ", before runs saved " + RunFiles.PROFILE
+          + ": retrain it to check drift against it");
+    }
+    return record(dir, RunFiles.PROFILE, ReferenceProfile.class);
   }
 
   public TrainedModel model() {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -143,6 +144,60 @@ public record InputContract(
    *     and (when not labelled) each label-only column added as a typed null
    */
   public Dataset<Row> conform(Dataset<Row> input, boolean labelled, String inputName) {
+    return conform(input, labelled, inputName, false);
+  }
+
+  /**
+   * A contract column whose type in an input differs from the one the run was trained on.
+   *
+   * @param column the source column
+   * @param was its type in training
+   * @param now its type in the input
+   * @param converts whether every value converts to the trained type ({@link #conform} accepts it)
+   */
+  public record TypeChange(String column, String was, String now, boolean converts) {
+    public String describe() {
+      return "source column " + column + " is " + now + ", the run was trained on " + was
+          + (converts ? "" : " (values that do not convert count as missing)");
+    }
+  }
+
+  /** The contract columns (the label's too with {@code labelled}) whose type in {@code input} changed. */
+  public List<TypeChange> typeChanges(StructType input, boolean labelled) {
+    Map<String, StructField> present = new LinkedHashMap<>();
+    for (StructField f : input.fields()) {
+      present.put(f.name().toLowerCase(Locale.ROOT), f);
+    }
+    List<Field> checked = new ArrayList<>(features);
+    if (labelled) {
+      checked.addAll(label);
+    }
+    List<TypeChange> out = new ArrayList<>();
+    for (Field want : checked) {
+      StructField have = present.get(want.name().toLowerCase(Locale.ROOT));
+      if (have != null && !have.dataType().sql().equalsIgnoreCase(want.type())) {
+        out.add(new TypeChange(
+            want.name(),
+            want.type().toLowerCase(Locale.ROOT),
+            have.dataType().sql().toLowerCase(Locale.ROOT),
+            castsSafely(have.dataType(), want.dataType())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@link #conform}, except that a column of a type that does not convert safely is converted
+   * anyway instead of refused: a string parsed as the number or date it should be (values that do
+   * not parse become null), any other type replaced by nulls. For drift, which reports such a
+   * change (see {@link #typeChanges}) instead of failing on it.
+   */
+  public Dataset<Row> conformTolerantly(Dataset<Row> input, boolean labelled, String inputName) {
+    return conform(input, labelled, inputName, true);
+  }
+
+  private Dataset<Row> conform(
+      Dataset<Row> input, boolean labelled, String inputName, boolean tolerant) {
     List<String> missing = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     Map<String, StructField> present = new LinkedHashMap<>();
@@ -163,6 +218,11 @@ public record InputContract(
         // user-defined type (Spark ML's vectors) writes its storage struct, whose parsed form
         // differs from the type's own in nullability alone; such a column must stay a vector.
         continue;
+      } else if (!castsSafely(have.dataType(), want.dataType()) && tolerant) {
+        Column value = have.dataType() instanceof StringType && simple(want.dataType())
+            ? out.col(Columns.quote(have.name())).cast(want.dataType())
+            : lit(null).cast(want.dataType());
+        out = out.withColumn(have.name(), value);
       } else if (!castsSafely(have.dataType(), want.dataType())) {
         wrong.add(want.name() + " is " + have.dataType().sql().toLowerCase(Locale.ROOT)
             + ", the run was trained on " + want.type().toLowerCase(Locale.ROOT));

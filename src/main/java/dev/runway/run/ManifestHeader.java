@@ -29,6 +29,7 @@ public record ManifestHeader(
   public static final String SCORES = "runway-scores/1";
   public static final String EVALUATION = "runway-evaluation/1";
   public static final String VERDICT = "runway-verdict/1";
+  public static final String DRIFT = "runway-drift/1";
 
   /** The header of a training run. */
   public static ManifestHeader run(String job, String runId, String modelFormat) {

@@ -15,6 +15,8 @@ public final class RunFiles {
 
   public static final String METRICS = "metrics.json";
   public static final String LINEAGE = "lineage.json";
+  /** The reference profile {@code drift} compares new batches with (dev.runway.profile). */
+  public static final String PROFILE = "profile/profile.json";
   /** Per-row predictions of an evaluation (Parquet). */
   public static final String PREDICTIONS = "predictions";
 

@@ -114,7 +114,8 @@ class DriftRuleTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> DriftRule.of(fdr, 0.1));
       assertEquals(
-          "Cannot set drift.fdr=" + fdr + ": the false-discovery rate must be in (0, 1)",
+          "Cannot set drift.false-alarm-rate=" + fdr
+              + ": the false-discovery rate must be in (0, 1)",
           e.getMessage());
     }
     for (double minPsi : new double[] {-0.01, Double.NaN, Double.POSITIVE_INFINITY}) {

@@ -1,0 +1,37 @@
+package dev.runway.cli;
+
+import dev.runway.artifacts.Json;
+import dev.runway.monitor.DriftJob;
+import dev.runway.run.FittedRun;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Checks a batch of rows for drift against a run's reference profile; prints one JSON line. */
+@Command(
+    name = "drift",
+    mixinStandardHelpOptions = true,
+    description = "Compare new rows with the data a run was trained on, column by column:"
+        + " drift.json with the tests, the bins side by side and whether to retrain, committed.")
+final class DriftCommand implements Callable<Integer> {
+  @Mixin
+  ApplyOptions apply;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = apply.session("drift");
+    // The run's source filter applies, as in training: the profile is of the rows that pass it.
+    Supplier<FittedRun> run = () -> apply.load(spark, true);
+    DriftJob.Result result =
+        DriftJob.run(spark, run, new DriftJob.Request(apply.input, apply.output, apply.overwrite));
+    spec.commandLine().getOut().println(Json.line(result.toJson()));
+    return Main.ok();
+  }
+}

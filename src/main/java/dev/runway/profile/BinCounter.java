@@ -1,0 +1,106 @@
+package dev.runway.profile;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Counts rows into fixed bins, for every profiled column at once: the one pass over the data that
+ * both the training profile (its exact counts) and drift (a new batch's counts) make. Each
+ * partition counts into its own arrays on its executor; only one small array per partition
+ * reaches the driver.
+ *
+ * <p>The rows must hold, in the profiles' order, each numeric column as a double and each
+ * categorical one as a string ({@link Profiler#prepare}): both sides of a comparison are cast the
+ * same way, so a value lands in the same bin whichever side it is on.
+ */
+final class BinCounter implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final boolean[] numeric;
+  private final double[][] edges;
+  private final Map<String, Integer>[] values;
+  private final int[] cells;
+
+  @SuppressWarnings("unchecked")
+  BinCounter(List<ColumnProfile> columns) {
+    int n = columns.size();
+    numeric = new boolean[n];
+    edges = new double[n][];
+    values = new Map[n];
+    cells = new int[n];
+    for (int i = 0; i < n; i++) {
+      ColumnProfile c = columns.get(i);
+      numeric[i] = c.kind() == ColumnProfile.Kind.NUMERIC;
+      edges[i] = c.edges().stream().mapToDouble(Double::doubleValue).toArray();
+      Map<String, Integer> index = new HashMap<>();
+      for (int v = 0; v < c.values().size(); v++) {
+        index.put(c.values().get(v), v);
+      }
+      values[i] = index;
+      cells[i] = c.counts().size();
+    }
+  }
+
+  /** Counts of every column's cells over all of {@code rows}. */
+  long[][] count(Dataset<Row> rows) {
+    long[][] zero = zero();
+    return rows.javaRDD().mapPartitions(this::countPartition).fold(zero, BinCounter::sum);
+  }
+
+  private Iterator<long[][]> countPartition(Iterator<Row> rows) {
+    long[][] counts = zero();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      for (int i = 0; i < numeric.length; i++) {
+        counts[i][cell(i, row)]++;
+      }
+    }
+    return Collections.singletonList(counts).iterator();
+  }
+
+  /** The cell of column {@code i}'s value in {@code row}. */
+  int cell(int i, Row row) {
+    int missing = cells[i] - 1;
+    if (row.isNullAt(i)) {
+      return missing;
+    }
+    if (numeric[i]) {
+      double v = row.getDouble(i) + 0.0; // -0.0 sorts below 0.0 in binarySearch: the same bin as 0
+      return Double.isNaN(v) ? missing : bin(edges[i], v);
+    }
+    Integer known = values[i].get(row.getString(i));
+    return known != null ? known : missing - 1; // "other"
+  }
+
+  /** The bin of {@code v}: the first edge it does not exceed, or past the last. */
+  static int bin(double[] edges, double v) {
+    int at = Arrays.binarySearch(edges, v);
+    return at >= 0 ? at : -at - 1;
+  }
+
+  private long[][] zero() {
+    long[][] z = new long[cells.length][];
+    for (int i = 0; i < cells.length; i++) {
+      z[i] = new long[cells[i]];
+    }
+    return z;
+  }
+
+  private static long[][] sum(long[][] a, long[][] b) {
+    long[][] out = new long[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = new long[a[i].length];
+      for (int j = 0; j < a[i].length; j++) {
+        out[i][j] = a[i][j] + b[i][j];
+      }
+    }
+    return out;
+  }
+}
