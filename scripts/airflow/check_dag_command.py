@@ -13,7 +13,10 @@ Airflow does, builds the command line SparkSubmitHook builds, and runs, as two D
   the champion: rejected, the verdict naming the failed conditions), its retry, and the branch:
   it skips; the alias, read from storage, still points at the first run;
 - score (with the run the first train committed, unless RUNWAY_SCORING_RUN names another) and
-  score again as the retry.
+  score again as the retry;
+- the scoring DAG's drift of the same input against the same run (it did not drift: the branch
+  skips the retrain) and, with RUNWAY_DRIFTED_SAMPLE, of the next interval's drifted input (the
+  branch triggers the training DAG, whose commands are the ones run above).
 
 Environment:
   SPARK_HOME            its bin/spark-submit runs the commands
@@ -37,6 +40,9 @@ Environment:
   RUNWAY_SCORING_SAMPLE optional, a local file or directory copied to the interval's input
                         directory when that does not exist yet (standing in for the upstream
                         job that lands each day's rows)
+  RUNWAY_DRIFT_OUTPUT   the Variable runway_drift_output (a local directory here): drift's
+                        report for an interval is <it>/date=<YYYY-MM-DD>
+  RUNWAY_DRIFTED_SAMPLE optional, landed as the next interval's input: rows that drifted
   RUNWAY_SCORING_EXTRA_ARGS  optional, shell-split and appended to score's arguments
 
 Needs Python 3 and Jinja2 (Debian: python3-jinja2). Exits 1 at the first failed check.
@@ -60,6 +66,7 @@ from jinja2.sandbox import SandboxedEnvironment
 sys.path.insert(0, str(Path(__file__).parent))
 from runway_gate import promoted as gate_proceeds  # noqa: E402 (the DAG's own branch function)
 from runway_gate import read_text  # noqa: E402
+from runway_gate import retrain_needed  # noqa: E402 (the scoring DAG's branch function)
 
 SPEC_FILE = Path(__file__).with_name("runway_training.json")
 SCORING_SPEC_FILE = Path(__file__).with_name("runway_scoring.json")
@@ -209,10 +216,11 @@ def read_manifest(run_uri):
         raise Failure(f"cannot read the manifest of {run_uri}: {e}") from e
 
 
-def land_sample(input_uri):
-    """Copies RUNWAY_SCORING_SAMPLE to the interval's input directory, if that does not exist yet."""
-    sample = os.environ.get("RUNWAY_SCORING_SAMPLE", "")
-    target = local_path(input_uri, "RUNWAY_SCORING_INPUT (with RUNWAY_SCORING_SAMPLE)")
+def land_sample(input_uri, variable="RUNWAY_SCORING_SAMPLE"):
+    """Copies the file or directory the environment variable names to the interval's input
+    directory, if that does not exist yet."""
+    sample = os.environ.get(variable, "")
+    target = local_path(input_uri, f"RUNWAY_SCORING_INPUT (with {variable})")
     if not sample or target.exists():
         return
     source = Path(sample)
@@ -403,6 +411,7 @@ def check_scoring(ok, training_context, master, trained):
         "runway_scoring_run": os.environ.get("RUNWAY_SCORING_RUN") or trained["run_uri"],
         "runway_scoring_input": require_env("RUNWAY_SCORING_INPUT"),
         "runway_scoring_output": require_env("RUNWAY_SCORING_OUTPUT"),
+        "runway_drift_output": require_env("RUNWAY_DRIFT_OUTPUT"),
     }
     start, end = training_context["data_interval_start"], training_context["data_interval_end"]
     context = airflow_context(training_context["run_id"], start, end, variables)
@@ -432,6 +441,48 @@ def check_scoring(ok, training_context, master, trained):
     if read_manifest(first["output_uri"]) != manifest:
         raise Failure(f"the retried score changed {first['output_uri']}/manifest.json")
     ok("the retry left the output's manifest.json unchanged byte for byte")
+
+    check_drift(ok, spec, context, master, "RUNWAY_SCORING_SAMPLE", expect_retrain=False)
+    drifted = os.environ.get("RUNWAY_DRIFTED_SAMPLE", "")
+    if drifted:
+        # The next data interval's input has drifted (standing in for a changed upstream).
+        later = airflow_context(
+            f"{training_context['run_id']}-next", end, end + timedelta(days=1), variables)
+        check_drift(ok, spec, later, master, "RUNWAY_DRIFTED_SAMPLE", expect_retrain=True)
+
+
+def check_drift(ok, spec, context, master, sample_variable, expect_retrain):
+    """The scoring DAG's drift task for one data interval, and its branch to retraining.
+
+    The retrain branch only triggers the training DAG (TriggerDagRunOperator), whose commands
+    this script runs above; here the trigger's target is checked to be that DAG.
+    """
+    drift = spark_submit_command(
+        render(spec["tasks"]["drift"], context), master, extra_args("RUNWAY_SCORING_EXTRA_ARGS"))
+    input_uri, output_uri = option_arg(drift, "--input", "drift"), option_arg(drift, "--output", "drift")
+    day = context["data_interval_start"].strftime("%Y-%m-%d")
+    for option, uri in (("--input", input_uri), ("--output", output_uri)):
+        if day not in uri:
+            raise Failure(f"drift's {option} {uri} is not the data interval's (starting {day})")
+    land_sample(input_uri, sample_variable)
+    result = run(f"drift ({day})", drift)
+    expect_status("drift", result, "committed")
+    drift_dir = render(spec["retrain"]["drift_uri"], context)
+    if not same_location(result.get("output_uri"), drift_dir):
+        raise Failure(f"drift committed {result.get('output_uri')}, the branch reads {drift_dir}")
+    if result.get("retrain") is not expect_retrain:
+        raise Failure(f"drift on {input_uri} said retrain={result.get('retrain')}, expected {expect_retrain}:"
+                      f" {read_text(drift_dir.rstrip('/') + '/drift.json')}")
+    ok(f"drift exits 0 with status committed for {day}: retrain {result['retrain']},"
+       f" drifted columns {result.get('drifted_columns')}")
+    proceeds = retrain_needed(drift_dir)
+    if proceeds != expect_retrain:
+        raise Failure(f"the retrain branch returned {proceeds} for a drift report saying retrain={expect_retrain}")
+    training = json.loads(SPEC_FILE.read_text())
+    if spec["retrain"]["trigger_dag_id"] != training["dag_id"]:
+        raise Failure(f"the retrain branch triggers {spec['retrain']['trigger_dag_id']}, not {training['dag_id']}")
+    ok(f"the retrain branch {'triggers ' + training['dag_id'] if proceeds else 'skips the retrain'}"
+       f" for a batch that {'drifted' if proceeds else 'did not drift'}")
 
 
 def main():

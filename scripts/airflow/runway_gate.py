@@ -1,5 +1,6 @@
-"""The training DAG's branch on promote's outcome, without Airflow imports so that
-check_dag_command.py runs the same function.
+"""The DAGs' branches, without Airflow imports so that check_dag_command.py runs the same
+functions: the training DAG's on promote's outcome (promoted), the scoring DAG's on drift's
+(retrain_needed; drift, like promote, exits 0 for both answers).
 
 promote exits 0 whether it promoted the candidate or rejected it (a rejection is a normal,
 expected outcome, not a failure to retry), and SparkSubmitOperator has no way to map an exit
@@ -35,3 +36,14 @@ def promoted(verdict_dir, read=read_text):
     for reason in decision.get("reasons", []):
         print(f"  - {reason}")
     return bool(decision.get("promoted"))
+
+
+def retrain_needed(drift_dir, read=read_text):
+    """True when the committed drift report in drift_dir says the batch calls for a retrain."""
+    base = drift_dir.rstrip("/")
+    read(base + "/manifest.json")  # committed, or this raises
+    verdict = json.loads(read(base + "/drift.json"))["verdict"]
+    print(f"drift {'calls for' if verdict.get('retrain') else 'does not call for'} a retrain:")
+    for reason in verdict.get("reasons", []):
+        print(f"  - {reason}")
+    return bool(verdict.get("retrain"))

@@ -1,4 +1,6 @@
-"""Airflow DAG (Airflow 2.4+): score each data interval's input with a committed runway run.
+"""Airflow DAG (Airflow 2.4+): score each data interval's input with a committed runway run, and
+check the same input for drift against the data that run was trained on; when drift calls for a
+retrain, trigger the training DAG (which promotes the new run only if it beats the champion).
 
 Everything passed to spark-submit lives in runway_scoring.json next to this file, so that
 check_dag_command.py can render it and run it for real without Airflow installed.
@@ -9,7 +11,11 @@ from pathlib import Path
 
 import pendulum
 from airflow import DAG
+from airflow.operators.python import ShortCircuitOperator
+from airflow.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+from runway_gate import retrain_needed
 
 SPEC = json.loads(Path(__file__).with_name("runway_scoring.json").read_text())
 
@@ -35,3 +41,14 @@ with DAG(
         task_id: SparkSubmitOperator(task_id=task_id, conn_id=SPEC["conn_id"], **kwargs)
         for task_id, kwargs in SPEC["tasks"].items()
     }
+    # drift exits 0 whether or not the batch drifted: the branch reads the committed drift.json.
+    # score and drift read the same input and do not wait for each other.
+    retrain = ShortCircuitOperator(
+        task_id="retrain_needed",
+        python_callable=retrain_needed,
+        op_kwargs={"drift_dir": SPEC["retrain"]["drift_uri"]},
+    )
+    trigger = TriggerDagRunOperator(
+        task_id="retrain", trigger_dag_id=SPEC["retrain"]["trigger_dag_id"]
+    )
+    tasks["drift"] >> retrain >> trigger

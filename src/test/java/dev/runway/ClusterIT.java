@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import java.io.IOException;
@@ -195,7 +196,9 @@ class ClusterIT {
    * (a heavy ridge penalty) promote rejects, its verdict naming the failed conditions and the
    * alias left on the first run, with the gate's branch for both outcomes; then score the data
    * interval's input with the first run (one score through spark-submit on the standalone
-   * cluster) and score again (the retry: already committed). The first train is also this class's
+   * cluster) and score again (the retry: already committed); drift of the same input (no drift: the
+   * retrain branch skips) and of the next day's heavier cars (drift: it triggers the training
+   * DAG). The first train is also this class's
    * MLlib job: it ran in two executor JVMs. (Runs written to S3 from the cluster, Spark ML's
    * feature pipeline included, are the parameter-averaging test's.)
    */
@@ -224,7 +227,9 @@ class ClusterIT {
             "RUNWAY_WORSE_TRAIN_ARGS", "--set model.linear-regression.reg-param=20",
             "RUNWAY_SCORING_INPUT", dir.resolve("input").toString(),
             "RUNWAY_SCORING_OUTPUT", dir.resolve("scores").toString(),
-            "RUNWAY_SCORING_SAMPLE", TestData.require(TestData.CARS).toString()),
+            "RUNWAY_SCORING_SAMPLE", TestData.require(TestData.CARS).toString(),
+            "RUNWAY_DRIFT_OUTPUT", dir.resolve("drift").toString(),
+            "RUNWAY_DRIFTED_SAMPLE", heavierCars(dir).toString()),
         "/usr/bin/python3",
         REPO.resolve("scripts/airflow/check_dag_command.py").toString());
     System.out.println(r.out());
@@ -246,12 +251,37 @@ class ClusterIT {
             .contains("the retried promote exits 0 with the committed verdict's status, "
                 + "rejected, and its reasons"),
         r.out());
+    assertTrue(
+        r.out().contains("the retrain branch skips the retrain for a batch that did not drift"),
+        r.out());
+    assertTrue(
+        r.out().contains("the retrain branch triggers runway_training for a batch that drifted"),
+        r.out());
     assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
     Path run;
     try (var runs = Files.list(dir.resolve("runs/cars-mpg"))) {
       run = runs.sorted().findFirst().orElseThrow(); // the first DAG run's
     }
     assertTwoExecutorProcesses(Json.parse(Files.readString(run.resolve("metrics.json"))));
+  }
+
+  /**
+   * The cars a year later, as an upstream change would deliver them: every car 1,000 lb heavier
+   * (about 1.2 standard deviations of the training weights), the rest as it was.
+   */
+  @SuppressWarnings("unchecked")
+  private static Path heavierCars(Path dir) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<Map<String, Object>> cars =
+        json.readValue(TestData.require(TestData.CARS).toFile(), List.class);
+    for (Map<String, Object> car : cars) {
+      if (car.get("Weight_in_lbs") instanceof Number w) {
+        car.put("Weight_in_lbs", w.doubleValue() + 1000);
+      }
+    }
+    Path out = dir.resolve("heavier-cars.json");
+    json.writeValue(out.toFile(), cars);
+    return out;
   }
 
   /** An environment from name, value pairs (Map.of stops at ten). */

@@ -198,9 +198,9 @@ public final class DriftJob {
           drifted.add(ref.name());
           reasons.add(String.format(
               Locale.ROOT,
-              "%s %s drifted: PSI %.3f >= %s and adjusted p %.3g <= %s (chi-square %.1f, %d df)",
-              roles.get(i),
-              ref.name(),
+              "%s drifted: PSI %.3f >= %s and adjusted p %.3g <= %s (chi-square %.1f, %d df)",
+              // "prediction", not "prediction prediction"
+              roles.get(i).equals(ref.name()) ? ref.name() : roles.get(i) + " " + ref.name(),
               t.psi(),
               settings.minPsi(),
               t.adjustedPValue(),
