@@ -191,6 +191,7 @@ public final class DriftJob {
             t.pValue(),
             t.adjustedPValue(),
             t.psi(),
+            settings.minPsi(),
             t.significant(),
             isDrifted,
             side));

@@ -73,6 +73,7 @@ public record DriftReport(
    * @param pValue its p-value
    * @param adjustedPValue Benjamini-Hochberg adjusted over every column compared
    * @param psi population stability index over the same bins
+   * @param minPsi the effect floor it was held to
    * @param significant adjusted p-value at most the false-alarm rate
    * @param drifted significant and PSI at least the floor (or its type changed)
    * @param bins the bins with both counts
@@ -86,6 +87,7 @@ public record DriftReport(
     "p_value",
     "adjusted_p_value",
     "psi",
+    "min_psi",
     "significant",
     "drifted",
     "bins"
@@ -99,6 +101,7 @@ public record DriftReport(
       @JsonProperty("p_value") double pValue,
       @JsonProperty("adjusted_p_value") double adjustedPValue,
       double psi,
+      @JsonProperty("min_psi") double minPsi,
       boolean significant,
       boolean drifted,
       List<Bin> bins) {}
