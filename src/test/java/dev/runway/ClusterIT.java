@@ -249,7 +249,7 @@ class ClusterIT {
     assertTrue(
         r.out()
             .contains("the retried promote exits 0 with the committed verdict's status, "
-                + "rejected, and its reasons"),
+                + "promoted, and its reasons"),
         r.out());
     assertTrue(
         r.out().contains("the retrain branch skips the retrain for a batch that did not drift"),
