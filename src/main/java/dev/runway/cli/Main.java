@@ -1,12 +1,15 @@
 package dev.runway.cli;
 
 import dev.runway.artifacts.BuildInfo;
+import dev.runway.config.Suggestions;
 import dev.runway.error.ExitCode;
 import dev.runway.error.Messages;
 import dev.runway.error.OutOfMemory;
 import dev.runway.error.RunwayException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,10 +117,27 @@ public final class Main implements Runnable {
 
   private static String describe(CommandLine.ParameterException e) {
     List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException unmatched
-        ? unmatched.getSuggestions()
+        ? suggestions(unmatched)
         : List.of();
     return Messages.firstLine(e.getMessage()).strip()
         + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?");
+  }
+
+  /**
+   * A mistyped command gets the closest command by edit distance ("trian": train). Picocli's own
+   * suggestions share letter pairs and stop at three, so one more command ("drift") pushed
+   * "train" out of the answer for "trian"; options keep picocli's.
+   */
+  private static List<String> suggestions(CommandLine.UnmatchedArgumentException e) {
+    List<String> unmatched = e.getUnmatched();
+    Map<String, CommandLine> commands = e.getCommandLine().getSubcommands();
+    if (!unmatched.isEmpty() && !commands.isEmpty() && !unmatched.get(0).startsWith("-")) {
+      Optional<String> closest = Suggestions.closest(unmatched.get(0), commands.keySet());
+      if (closest.isPresent()) {
+        return List.of(closest.get());
+      }
+    }
+    return e.getSuggestions();
   }
 
   /**

@@ -109,9 +109,8 @@ class ExitCodesTest {
             "error: Missing required option: '--run=URI' (runway verify --help lists the options)"),
         typo.errLines());
     assertEquals(
-        List.of(
-            "error: Unmatched argument at index 0: 'trian'; did you mean scan or train or verify?"
-                + " (runway --help lists the options)"),
+        List.of("error: Unmatched argument at index 0: 'trian'; did you mean train?"
+            + " (runway --help lists the options)"),
         Cli.run("trian").errLines());
     // Found only once the splits are counted: auto has nothing to choose on.
     assertFailure(
