@@ -6,21 +6,21 @@ package dev.runway.config;
  *
  * @param bins quantile bins per numeric column
  * @param topValues most frequent values kept per categorical column (the rest count as "other")
- * @param quantileError relative rank error of the numeric bins' edges
+ * @param sampleRows rows sampled (uniformly, seeded) for the numeric bins' edges
  * @param falseAlarmRate Benjamini-Hochberg false-discovery rate over the columns compared: with no
  *     drift at all, the chance that a batch says retrain
  * @param minPsi effect-size floor: a column drifts only when its population stability index is at
  *     least this, however significant the difference
  */
 public record MonitorSettings(
-    int bins, int topValues, double quantileError, double falseAlarmRate, double minPsi) {
+    int bins, int topValues, int sampleRows, double falseAlarmRate, double minPsi) {
 
   /** Reads {@code profile} and {@code drift}; problems are collected in {@code r}. */
   public static MonitorSettings read(ConfigReader r) {
     return new MonitorSettings(
         r.intIn("profile.bins", 2, 100),
         r.intIn("profile.top-values", 1, 1000),
-        r.doubleIn("profile.quantile-error", 0.0, 0.1),
+        r.intIn("profile.sample-rows", 100, 10_000_000),
         r.doubleIn("drift.false-alarm-rate", 1e-6, 0.5),
         r.doubleIn("drift.min-psi", 0.0, 10.0));
   }

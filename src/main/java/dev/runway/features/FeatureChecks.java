@@ -7,7 +7,9 @@ import dev.runway.data.CsvColumns;
 import dev.runway.error.DataException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -81,17 +83,67 @@ public final class FeatureChecks {
   }
 
   /**
-   * Checks the values of the training split in one pass, before anything is fitted: refuses a
-   * categorical column with more than {@code features.max-categories} distinct values (indexing
-   * it would collect every value to the driver and one-hot encode it into a vector as wide;
-   * counted approximately, with HyperLogLog) and a numeric column holding infinite values (they
-   * turn every model into NaN). NaN and null numbers are not refused: they are imputed.
+   * What one pass over the training split saw of the feature columns, for {@link #checkValues}.
+   *
+   * @param distinct per categorical column, its distinct non-null values counted exactly, or
+   *     {@link #UNCOUNTED} when there were more than the pass could count ({@code countedUpTo})
+   * @param countedUpTo the most distinct values a column's exact count goes up to
+   * @param infinite per numeric column, its infinite values
+   */
+  public record Seen(Map<String, Long> distinct, long countedUpTo, Map<String, Long> infinite) {
+    public static final long UNCOUNTED = -1;
+  }
+
+  /**
+   * Fails (exit code 3) on a categorical column with more distinct values than {@code
+   * features.max-categories} or a numeric column with infinite values, from what a pass over
+   * {@code train} already saw; a categorical column with more values than that pass counted, when
+   * the limit is higher still, is counted approximately here.
+   */
+  public static void checkValues(Dataset<Row> train, FeatureSettings f, Seen seen) {
+    List<String> problems = new ArrayList<>();
+    List<String> approximate = new ArrayList<>();
+    for (String c : f.categorical()) {
+      long distinct = seen.distinct().get(c);
+      if (distinct == Seen.UNCOUNTED && seen.countedUpTo() < f.maxCategories()) {
+        approximate.add(c);
+      } else if (distinct == Seen.UNCOUNTED) {
+        problems.add(tooMany(c, "more than " + seen.countedUpTo(), f));
+      } else if (distinct > f.maxCategories()) {
+        problems.add(tooMany(c, String.valueOf(distinct), f));
+      }
+    }
+    if (!approximate.isEmpty()) {
+      Row row = train
+          .agg(
+              distinctValues(approximate.get(0)),
+              approximate.stream().skip(1).map(c -> distinctValues(c)).toArray(Column[]::new))
+          .first();
+      for (int i = 0; i < approximate.size(); i++) {
+        if (row.getLong(i) > f.maxCategories()) {
+          problems.add(tooMany(approximate.get(i), "about " + row.getLong(i), f));
+        }
+      }
+    }
+    for (String c : f.numeric()) {
+      long infinite = seen.infinite().get(c);
+      if (infinite > 0) {
+        problems.add("Column '" + c + "' (features.numeric) has " + infinite
+            + " infinite values in the training split: filter or cap them in features.sql");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new DataException(String.join(System.lineSeparator(), problems));
+    }
+  }
+
+  /**
+   * {@link #checkValues(Dataset, FeatureSettings, Seen)} with its own pass: approximate distinct
+   * counts and exact infinite counts in one aggregation.
    */
   public static void checkValues(Dataset<Row> train, FeatureSettings f) {
     List<Column> aggregates = new ArrayList<>();
-    for (String c : f.categorical()) {
-      aggregates.add(functions.approx_count_distinct(col(c), 0.05));
-    }
+    f.categorical().forEach(c -> aggregates.add(distinctValues(c)));
     for (String c : f.numeric()) {
       Column infinite =
           functions.abs(col(c).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY);
@@ -103,25 +155,32 @@ public final class FeatureChecks {
     Row row = train
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
         .first();
+    Map<String, Long> distinct = new HashMap<>();
+    Map<String, Long> infinite = new HashMap<>();
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < f.categorical().size(); i++) {
-      long distinct = row.getLong(i);
-      if (distinct > f.maxCategories()) {
-        problems.add(
-            "Column '" + f.categorical().get(i) + "' (features.categorical) has about " + distinct
-                + " distinct values, more than features.max-categories = " + f.maxCategories()
-                + ": list it in features.hashed.columns instead");
+      String c = f.categorical().get(i);
+      distinct.put(c, 0L);
+      if (row.getLong(i) > f.maxCategories()) {
+        problems.add(tooMany(c, "about " + row.getLong(i), f));
       }
     }
     for (int i = 0; i < f.numeric().size(); i++) {
-      long infinite = row.getLong(f.categorical().size() + i);
-      if (infinite > 0) {
-        problems.add("Column '" + f.numeric().get(i) + "' (features.numeric) has " + infinite
-            + " infinite values in the training split: filter or cap them in features.sql");
-      }
+      infinite.put(f.numeric().get(i), row.getLong(f.categorical().size() + i));
     }
     if (!problems.isEmpty()) {
       throw new DataException(String.join(System.lineSeparator(), problems));
     }
+    checkValues(train, f, new Seen(distinct, Long.MAX_VALUE, infinite));
+  }
+
+  private static Column distinctValues(String column) {
+    return functions.approx_count_distinct(col(column), 0.05);
+  }
+
+  private static String tooMany(String column, String distinct, FeatureSettings f) {
+    return "Column '" + column + "' (features.categorical) has " + distinct
+        + " distinct values, more than features.max-categories = " + f.maxCategories()
+        + ": list it in features.hashed.columns instead";
   }
 }

@@ -11,6 +11,8 @@ import dev.runway.features.FeaturePipeline;
 import dev.runway.features.Splitter;
 import dev.runway.features.Target;
 import dev.runway.features.TargetInference;
+import dev.runway.profile.Profiler;
+import dev.runway.profile.ReferenceProfile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * @param assigned the training table with its split column, cached
  * @param labelled {@code assigned} ready for a feature pipeline, with {@link Columns#LABEL}
  *     (what k-fold fits each fold's own pipeline on)
+ * @param reference the bins of the run's reference profile, decided on the training split, to be
+ *     counted once the model's predictions are known ({@link ReferenceProfile#of})
  */
 public record TrainingInputs(
     Dataset<Row> table,
@@ -47,7 +51,8 @@ public record TrainingInputs(
     Map<String, Dataset<Row>> vectors,
     int vectorSize,
     Dataset<Row> assigned,
-    Dataset<Row> labelled)
+    Dataset<Row> labelled,
+    Profiler.Planned reference)
     implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingInputs.class);
 
@@ -99,7 +104,16 @@ public record TrainingInputs(
       label.accept("fit feature pipeline");
       LOG.info("Fitting the feature pipeline on {} training rows", rows.get("train"));
       Dataset<Row> train = Splitter.part(labelled, "train");
-      timings.time("inspect", () -> FeatureChecks.checkValues(train, f));
+      // One pass decides the bins of the run's reference profile and counts what the value checks
+      // need (distinct categories, infinite numbers): both read every value of the training split.
+      Profiler.Planned reference = timings.time(
+          "inspect",
+          () -> Failures.guard(
+              DataException::new,
+              "inspect the training split",
+              () -> ReferenceProfile.plan(
+                  Splitter.part(assigned, "train"), f, target, job.settings().monitor())));
+      timings.time("inspect", () -> FeatureChecks.checkValues(train, f, seen(reference, f)));
       PipelineModel features = timings.time(
           "features",
           () -> Failures.guard(
@@ -122,12 +136,21 @@ public record TrainingInputs(
               "build feature vectors",
               () -> vectors.get("train").first().<Vector>getAs(0).size()));
       return new TrainingInputs(
-          table, target, rows, features, vectors, vectorSize, assigned, labelled);
+          table, target, rows, features, vectors, vectorSize, assigned, labelled, reference);
     } catch (RuntimeException e) {
       vectors.values().forEach(Dataset::unpersist);
       assigned.unpersist();
       throw e;
     }
+  }
+
+  private static FeatureChecks.Seen seen(Profiler.Planned planned, FeatureSettings f) {
+    Map<String, Long> distinct = new LinkedHashMap<>();
+    Map<String, Long> infinite = new LinkedHashMap<>();
+    f.categorical().forEach(c -> distinct.put(c, planned.distinct(c)));
+    f.numeric().forEach(c -> infinite.put(c, planned.infinite(c)));
+    long countedUpTo = Math.min(Profiler.MAX_TALLIED, f.maxCategories() + 1L);
+    return new FeatureChecks.Seen(distinct, countedUpTo, infinite);
   }
 
   private static Map<String, Long> splitCounts(Dataset<Row> assigned) {

@@ -1,6 +1,7 @@
 package dev.runway.profile;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Counts rows into fixed bins, for every profiled column at once: the one pass over the data that
@@ -18,46 +21,47 @@ import org.apache.spark.sql.Row;
  *
  * <p>The rows must hold, in the profiles' order, each numeric column as a double and each
  * categorical one as a string ({@link Profiler#prepare}): both sides of a comparison are cast the
- * same way, so a value lands in the same bin whichever side it is on.
+ * same way, so a value lands in the same bin whichever side it is on. They are read as Spark's
+ * internal rows, straight from the query's output: converting every row to a {@link Row} first
+ * cost more than the counting.
  */
 final class BinCounter implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final boolean[] numeric;
   private final double[][] edges;
-  private final Map<String, Integer>[] values;
+  private final List<List<String>> values;
   private final int[] cells;
+  /** Per categorical column, its values' cells, keyed the way the rows hold them (built lazily). */
+  private transient List<Map<UTF8String, Integer>> index;
 
-  @SuppressWarnings("unchecked")
   BinCounter(List<ColumnProfile> columns) {
     int n = columns.size();
     numeric = new boolean[n];
     edges = new double[n][];
-    values = new Map[n];
     cells = new int[n];
+    values = columns.stream().map(c -> List.copyOf(c.values())).toList();
     for (int i = 0; i < n; i++) {
       ColumnProfile c = columns.get(i);
       numeric[i] = c.kind() == ColumnProfile.Kind.NUMERIC;
       edges[i] = c.edges().stream().mapToDouble(Double::doubleValue).toArray();
-      Map<String, Integer> index = new HashMap<>();
-      for (int v = 0; v < c.values().size(); v++) {
-        index.put(c.values().get(v), v);
-      }
-      values[i] = index;
       cells[i] = c.counts().size();
     }
   }
 
   /** Counts of every column's cells over all of {@code rows}. */
   long[][] count(Dataset<Row> rows) {
-    long[][] zero = zero();
-    return rows.javaRDD().mapPartitions(this::countPartition).fold(zero, BinCounter::sum);
+    return rows.queryExecution()
+        .toRdd()
+        .toJavaRDD()
+        .mapPartitions(this::countPartition)
+        .fold(zero(), BinCounter::sum);
   }
 
-  private Iterator<long[][]> countPartition(Iterator<Row> rows) {
+  private Iterator<long[][]> countPartition(Iterator<InternalRow> rows) {
     long[][] counts = zero();
     while (rows.hasNext()) {
-      Row row = rows.next();
+      InternalRow row = rows.next();
       for (int i = 0; i < numeric.length; i++) {
         counts[i][cell(i, row)]++;
       }
@@ -66,7 +70,7 @@ final class BinCounter implements Serializable {
   }
 
   /** The cell of column {@code i}'s value in {@code row}. */
-  int cell(int i, Row row) {
+  int cell(int i, InternalRow row) {
     int missing = cells[i] - 1;
     if (row.isNullAt(i)) {
       return missing;
@@ -75,8 +79,23 @@ final class BinCounter implements Serializable {
       double v = row.getDouble(i) + 0.0; // -0.0 sorts below 0.0 in binarySearch: the same bin as 0
       return Double.isNaN(v) ? missing : bin(edges[i], v);
     }
-    Integer known = values[i].get(row.getString(i));
+    Integer known = index().get(i).get(row.getUTF8String(i));
     return known != null ? known : missing - 1; // "other"
+  }
+
+  private List<Map<UTF8String, Integer>> index() {
+    if (index == null) {
+      List<Map<UTF8String, Integer>> built = new ArrayList<>();
+      for (List<String> column : values) {
+        Map<UTF8String, Integer> cells = new HashMap<>();
+        for (int v = 0; v < column.size(); v++) {
+          cells.put(UTF8String.fromString(column.get(v)), v);
+        }
+        built.add(cells);
+      }
+      index = built;
+    }
+    return index;
   }
 
   /** The bin of {@code v}: the first edge it does not exceed, or past the last. */

@@ -24,16 +24,17 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * Profiles columns of a Dataset into fixed bins, on the executors. Making a reference takes at
- * most three passes: the numeric columns' quantile edges (one approxQuantile job for all of them),
- * the categorical columns' value counts (one aggregation for all of them), then the exact count of
- * every column into its bins. Counting a new batch into a reference's bins is one pass.
+ * Profiles columns of a Dataset into fixed bins, on the executors. Making a reference takes two
+ * passes over the rows: one decides the bins (the numeric columns' quantile edges, from a uniform
+ * sample, and the categorical columns' most frequent values, from exact value counts: {@link
+ * BinPlanner}), the other counts every row of every column into them ({@link BinCounter}).
+ * Counting a new batch into a reference's bins is one pass.
  *
- * <p>The edges are approximate (a relative rank error of {@link MonitorSettings#quantileError()})
- * but the counts are exact: a test of a new batch against the reference needs exact counts in bins
- * fixed by the reference, not approximately where the reference's quantiles are. Counting the
- * reference from its sketch instead would put errors of the sketch's rank error into every cell,
- * which at a hundred thousand rows is larger than the sampling noise the test allows for.
+ * <p>The edges are approximate (quantiles of a sample of {@link MonitorSettings#sampleRows()}
+ * rows) but the counts are exact: a test of a new batch against the reference needs exact counts
+ * in bins fixed by the reference, not approximately where the reference's quantiles are. Counting
+ * the reference from a sketch instead would put the sketch's rank error into every cell, which at
+ * a hundred thousand rows is larger than the sampling noise the test allows for.
  */
 public final class Profiler {
   private Profiler() {}
@@ -57,58 +58,135 @@ public final class Profiler {
     }
   }
 
+  /** Distinct values of a categorical column counted exactly when its bins are decided. */
+  public static final int MAX_TALLIED = 100_000;
+
+  /**
+   * The bins of some columns, decided by a pass over the reference rows and not yet counted.
+   *
+   * @param specs the columns
+   * @param bins per column, its bins with zero counts
+   * @param distinct per categorical column, its distinct non-null values, or -1 when more than
+   *     {@link #MAX_TALLIED} (or the limit asked for); -1 for a numeric column
+   * @param infinite per numeric column, its infinite values; 0 for a categorical column
+   */
+  public record Planned(
+      List<Spec> specs, List<ColumnProfile> bins, List<Long> distinct, List<Long> infinite) {
+
+    public Planned {
+      specs = List.copyOf(specs);
+      bins = List.copyOf(bins);
+      distinct = List.copyOf(distinct);
+      infinite = List.copyOf(infinite);
+    }
+
+    /** The distinct or infinite count of the column named {@code name}. */
+    public long distinct(String name) {
+      return distinct.get(indexOf(name));
+    }
+
+    public long infinite(String name) {
+      return infinite.get(indexOf(name));
+    }
+
+    private int indexOf(String name) {
+      for (int i = 0; i < specs.size(); i++) {
+        if (specs.get(i).name().equals(name)) {
+          return i;
+        }
+      }
+      throw new IllegalArgumentException("No profiled column " + name);
+    }
+  }
+
   /** Profiles {@code specs} over {@code rows}: bins from the rows themselves, then exact counts. */
   public static List<ColumnProfile> profile(
       Dataset<Row> rows, List<Spec> specs, MonitorSettings settings) {
-    if (specs.isEmpty()) {
-      return List.of();
-    }
-    Dataset<Row> prepared = prepare(
-        rows,
-        specs.stream().map(Spec::value).toList(),
-        specs.stream().map(Spec::kind).toList());
-    List<String> names = List.of(prepared.columns());
-    List<Integer> numeric = IntStream.range(0, specs.size())
-        .filter(i -> specs.get(i).kind() == Kind.NUMERIC)
-        .boxed()
-        .toList();
-    List<Integer> categorical = IntStream.range(0, specs.size())
-        .filter(i -> specs.get(i).kind() == Kind.CATEGORICAL)
-        .boxed()
-        .toList();
+    return count(rows, plan(rows, specs, settings, MAX_TALLIED));
+  }
 
+  /**
+   * Decides the bins of {@code specs} from {@code rows} in one pass, counting the values of each
+   * categorical column exactly up to {@code maxTallied} distinct ones (at most {@link
+   * #MAX_TALLIED}).
+   */
+  public static Planned plan(
+      Dataset<Row> rows, List<Spec> specs, MonitorSettings settings, int maxTallied) {
+    if (specs.isEmpty()) {
+      return new Planned(List.of(), List.of(), List.of(), List.of());
+    }
+    Dataset<Row> prepared = prepared(rows, specs);
+    boolean[] isNumeric = new boolean[specs.size()];
+    for (int i = 0; i < isNumeric.length; i++) {
+      isNumeric[i] = specs.get(i).kind() == Kind.NUMERIC;
+    }
+    BinPlanner.Plan plan = new BinPlanner(
+            isNumeric, settings.sampleRows(), Math.min(maxTallied, MAX_TALLIED))
+        .plan(prepared);
     List<List<Double>> edges = new ArrayList<>();
     List<List<String>> values = new ArrayList<>();
-    specs.forEach(s -> {
-      edges.add(List.of());
-      values.add(List.of());
-    });
-    if (!numeric.isEmpty()) {
-      double[] probabilities = new double[settings.bins() - 1];
-      for (int j = 0; j < probabilities.length; j++) {
-        probabilities[j] = (j + 1) / (double) settings.bins();
-      }
-      double[][] quantiles = prepared
-          .stat()
-          .approxQuantile(
-              numeric.stream().map(names::get).toArray(String[]::new),
-              probabilities,
-              settings.quantileError());
-      for (int k = 0; k < numeric.size(); k++) {
-        edges.set(numeric.get(k), distinct(quantiles[k]));
+    List<Long> distinct = new ArrayList<>();
+    List<Long> infinite = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      edges.add(isNumeric[i] ? edges(plan.sample().get(i), settings.bins()) : List.of());
+      infinite.add(plan.infinite()[i]);
+      Map<String, Long> tally = plan.tallies().get(i);
+      if (tally == null) {
+        values.add(List.of()); // decided when counted: see count
+        distinct.add(-1L);
+      } else {
+        values.add(mostFrequent(tally, specs.get(i).topValues()));
+        distinct.add(isNumeric[i] ? -1L : tally.size());
       }
     }
-    if (!categorical.isEmpty()) {
-      Map<Integer, List<String>> top = topValues(prepared, categorical, specs);
-      top.forEach(values::set);
-    }
+    return new Planned(specs, bins(specs, edges, values), distinct, infinite);
+  }
 
+  private static List<ColumnProfile> bins(
+      List<Spec> specs, List<List<Double>> edges, List<List<String>> values) {
     List<ColumnProfile> bins = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       Spec s = specs.get(i);
       bins.add(ColumnProfile.empty(s.name(), s.kind(), s.type(), edges.get(i), values.get(i)));
     }
-    return counted(prepared, bins);
+    return bins;
+  }
+
+  /**
+   * The planned bins with the counts of {@code rows}, the rows they were planned on. A categorical
+   * column with too many values to count when planned gets its most frequent values here, from an
+   * aggregation on Spark: only now, after the training job's checks have refused a column with
+   * more values than features.max-categories allows, and so before anything is collected.
+   */
+  public static List<ColumnProfile> count(Dataset<Row> rows, Planned planned) {
+    if (planned.bins().isEmpty()) {
+      return List.of();
+    }
+    List<Spec> specs = planned.specs();
+    Dataset<Row> prepared = prepared(rows, specs);
+    List<Integer> untallied = IntStream.range(0, specs.size())
+        .filter(
+            i -> specs.get(i).kind() == Kind.CATEGORICAL && planned.distinct().get(i) < 0)
+        .boxed()
+        .toList();
+    if (untallied.isEmpty()) {
+      return counted(prepared, planned.bins());
+    }
+    List<List<Double>> edges = new ArrayList<>();
+    List<List<String>> values = new ArrayList<>();
+    planned.bins().forEach(b -> {
+      edges.add(b.edges());
+      values.add(b.values());
+    });
+    topValues(prepared, untallied, specs).forEach(values::set);
+    return counted(prepared, bins(specs, edges, values));
+  }
+
+  private static Dataset<Row> prepared(Dataset<Row> rows, List<Spec> specs) {
+    return prepare(
+        rows,
+        specs.stream().map(Spec::value).toList(),
+        specs.stream().map(Spec::kind).toList());
   }
 
   /**
@@ -146,21 +224,41 @@ public final class Profiler {
     return rows.select(cast);
   }
 
-  /** Ascending distinct edges, without NaN: repeated quantiles of a column with few values merge. */
-  private static List<Double> distinct(double[] quantiles) {
+  /**
+   * The edges of {@code bins} quantile bins of a sorted sample: its j/bins quantiles (the smallest
+   * value with at least that share of the sample at or below it), ascending and distinct, so that
+   * the repeated quantiles of a column with few values merge.
+   */
+  static List<Double> edges(double[] sorted, int bins) {
     List<Double> out = new ArrayList<>();
-    for (double q : quantiles) {
-      double edge = q + 0.0;
-      if (!Double.isNaN(edge) && (out.isEmpty() || edge > out.get(out.size() - 1))) {
+    if (sorted.length == 0) {
+      return out;
+    }
+    for (int j = 1; j < bins; j++) {
+      int at = (int) Math.ceil(sorted.length * (double) j / bins) - 1;
+      double edge = sorted[Math.max(0, Math.min(sorted.length - 1, at))] + 0.0;
+      if (out.isEmpty() || edge > out.get(out.size() - 1)) {
         out.add(edge);
       }
     }
     return out;
   }
 
+  /** The {@code limit} most frequent values; ties by value, so the same data keeps the same ones. */
+  static List<String> mostFrequent(Map<String, Long> tally, int limit) {
+    return tally.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue()
+            .reversed()
+            .thenComparing(Map.Entry.comparingByKey()))
+        .limit(limit)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   /**
-   * Per categorical column (by index), its most frequent values: one aggregation for all of them,
-   * ranked on the executors, so that only the values kept reach the driver however many there are.
+   * Per categorical column (by index) with too many values to count in memory, its most frequent
+   * values: one aggregation for all of them, ranked on the executors, so that only the values kept
+   * reach the driver however many there are.
    */
   private static Map<Integer, List<String>> topValues(
       Dataset<Row> prepared, List<Integer> categorical, List<Spec> specs) {

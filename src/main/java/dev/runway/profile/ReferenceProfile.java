@@ -35,8 +35,8 @@ import org.apache.spark.sql.Row;
  * @param skipped feature columns not profiled, as "column: why"
  * @param label the label on the training split
  * @param predictionRows validation rows the predictions were profiled on
- * @param prediction the predictions on the validation split: the predicted class for a classifier,
- *     the predicted value for a regression
+ * @param prediction the predictions on the validation split: the predicted class for a classifier
+ *     (every class a value, in the target's order), the predicted value for a regression
  */
 @JsonPropertyOrder({"format", "rows", "columns", "skipped", "label", "prediction_rows", "prediction"
 })
@@ -60,29 +60,50 @@ public record ReferenceProfile(
   }
 
   /**
-   * The profile of a run: {@code train} is the training split of the training table (after the
-   * SQL statements, label included), {@code validationPredictions} the model's predictions on the
-   * validation split ({@link Columns#PREDICTION}).
+   * The bins of a run's profile, decided in one pass over {@code train}, the training split of the
+   * training table (after the SQL statements, label included): every feature column the profile
+   * covers, then the label. The same pass counts what the job's value checks need, so the job
+   * makes it in place of theirs.
    */
-  public static ReferenceProfile of(
-      Dataset<Row> train,
-      FeatureSettings features,
-      Target target,
-      Dataset<Row> validationPredictions,
-      MonitorSettings settings) {
+  public static Profiler.Planned plan(
+      Dataset<Row> train, FeatureSettings features, Target target, MonitorSettings settings) {
     List<Spec> specs = new ArrayList<>();
     features.numeric().forEach(c -> specs.add(Spec.of(train, c, Kind.NUMERIC, 0)));
     features
         .categorical()
         .forEach(c -> specs.add(Spec.of(train, c, Kind.CATEGORICAL, settings.topValues())));
     specs.add(labelSpec(train, target, settings));
-    List<ColumnProfile> profiled = Profiler.profile(train, specs, settings);
+    // One more than the check allows: enough to tell a column over the limit.
+    int tallied = (int) Math.min(Profiler.MAX_TALLIED, features.maxCategories() + 1L);
+    return Profiler.plan(train, specs, settings, tallied);
+  }
+
+  /**
+   * The profile of a run: {@code planned} ({@link #plan}) counted over {@code train}, the rows it
+   * was planned on, and {@code validationPredictions}, the model's predictions on the validation
+   * split ({@link Columns#PREDICTION}), profiled.
+   */
+  public static ReferenceProfile of(
+      Dataset<Row> train,
+      Profiler.Planned planned,
+      FeatureSettings features,
+      Target target,
+      Dataset<Row> validationPredictions,
+      MonitorSettings settings) {
+    List<ColumnProfile> profiled = Profiler.count(train, planned);
     List<ColumnProfile> columns = profiled.subList(0, profiled.size() - 1);
     ColumnProfile label = profiled.get(profiled.size() - 1);
 
-    ColumnProfile prediction = Profiler.profile(
-            validationPredictions, List.of(predictionSpec(target, settings)), settings)
-        .get(0);
+    Spec predicted = predictionSpec(target, settings);
+    // A classifier's predictions take the classes' names, known already: one pass counts them.
+    ColumnProfile prediction = target.classification()
+        ? Profiler.count(
+                validationPredictions,
+                List.of(predicted.value()),
+                List.of(ColumnProfile.empty(
+                    PREDICTION, Kind.CATEGORICAL, predicted.type(), List.of(), target.classes())))
+            .get(0)
+        : Profiler.profile(validationPredictions, List.of(predicted), settings).get(0);
     List<String> skipped = new ArrayList<>();
     features.vectors().forEach(c -> skipped.add(c + ": a vector column"));
     features.hashedColumns().forEach(c -> skipped.add(c + ": a hashed text column"));

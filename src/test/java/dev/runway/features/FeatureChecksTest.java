@@ -10,6 +10,7 @@ import dev.runway.TestSpark;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.error.DataException;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -80,5 +81,28 @@ class FeatureChecksTest {
     FeatureChecks.checkValues(
         t.filter("abs(size) != double('Infinity')"),
         features(List.of(), "label", List.of(), List.of("size", "count")));
+  }
+
+  @Test
+  void whatTheProfilePassSawIsCheckedWithoutAnotherPass() {
+    Dataset<Row> t = spark.range(10).selectExpr("CAST(id AS STRING) AS color", "id AS size");
+    FeatureSettings f = features(List.of(), "label", List.of("color"), List.of("size"));
+    DataException e = assertThrows(
+        DataException.class,
+        () -> FeatureChecks.checkValues(
+            t, f, new FeatureChecks.Seen(Map.of("color", 101L), 10_000, Map.of("size", 0L))));
+    assertEquals(
+        "Column 'color' (features.categorical) has 101 distinct values, more than"
+            + " features.max-categories = 100: list it in features.hashed.columns instead",
+        e.getMessage());
+    e = assertThrows(
+        DataException.class,
+        () -> FeatureChecks.checkValues(
+            t, f, new FeatureChecks.Seen(Map.of("color", -1L), 101, Map.of("size", 2L))));
+    assertTrue(e.getMessage().contains("has more than 101 distinct values"), e.getMessage());
+    assertTrue(e.getMessage().contains("'size' (features.numeric) has 2 infinite"), e.getMessage());
+    // Counted only up to 50, under the limit of 100: counted here (10 values), and accepted.
+    FeatureChecks.checkValues(
+        t, f, new FeatureChecks.Seen(Map.of("color", -1L), 50, Map.of("size", 0L)));
   }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.runway.profile.ColumnProfile.Kind;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /** Which cell a value lands in: the rule both the reference and a later batch are counted by. */
@@ -18,7 +18,16 @@ class BinCounterTest {
       ColumnProfile.empty("c", Kind.CATEGORICAL, "STRING", List.of(), List.of("red", "blue"));
 
   private static int cell(ColumnProfile column, Object value) {
-    return new BinCounter(List.of(column)).cell(0, RowFactory.create(value));
+    return new BinCounter(List.of(column)).cell(0, row(value));
+  }
+
+  /** A row as the counter reads it: Spark's internal row, strings as UTF8String. */
+  private static InternalRow row(Object... values) {
+    Object[] internal = new Object[values.length];
+    for (int i = 0; i < values.length; i++) {
+      internal[i] = values[i] instanceof String s ? UTF8String.fromString(s) : values[i];
+    }
+    return new GenericInternalRow(internal);
   }
 
   @Test
@@ -59,11 +68,8 @@ class BinCounterTest {
   void countsArePerColumnPerCell() {
     BinCounter counter = new BinCounter(List.of(NUMBERS, COLOURS));
     long[][] counts = {new long[5], new long[4]};
-    for (Row row : Arrays.asList(
-        RowFactory.create(0.5, "red"),
-        RowFactory.create(3.0, "red"),
-        RowFactory.create(null, "mauve"),
-        RowFactory.create(9.0, null))) {
+    for (InternalRow row :
+        List.of(row(0.5, "red"), row(3.0, "red"), row(null, "mauve"), row(9.0, null))) {
       for (int i = 0; i < 2; i++) {
         counts[i][counter.cell(i, row)]++;
       }
