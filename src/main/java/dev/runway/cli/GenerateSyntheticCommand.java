@@ -42,6 +42,13 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
   Integer partitions;
 
   @Option(
+      names = "--extra-columns",
+      paramLabel = "N",
+      description =
+          "Noise columns extra_1..extra_N added (default: datasets.synthetic.extra-columns).")
+  Integer extraColumns;
+
+  @Option(
       names = "--output",
       paramLabel = "PATH_OR_URI",
       description = "Where to write (default: datasets.synthetic.output).")
@@ -54,6 +61,9 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
     long s =
         seed != null ? seed : d.longIn("datasets.synthetic.seed", Long.MIN_VALUE, Long.MAX_VALUE);
     int p = partitions != null ? partitions : d.intIn("datasets.synthetic.partitions", 1, 100_000);
+    int extra = extraColumns != null
+        ? extraColumns
+        : d.intIn("datasets.synthetic.extra-columns", 0, 10_000);
     String out = output != null ? output : d.string("datasets.synthetic.output");
     Map<String, String> hadoop = StorageSettings.read(d);
     d.throwIfProblems();
@@ -61,8 +71,12 @@ final class GenerateSyntheticCommand implements Callable<Integer> {
       throw new JobConfigException(
           "Cannot generate " + n + " rows in " + p + " partitions: both must be at least 1");
     }
+    if (extra < 0) {
+      throw new JobConfigException(
+          "Cannot generate " + extra + " extra columns (--extra-columns): must be at least 0");
+    }
     SparkSession spark = sparkOptions.session("runway generate-synthetic", Map.of(), hadoop);
-    long written = SyntheticTabular.generate(spark, n, s, p, out);
+    long written = SyntheticTabular.generate(spark, n, s, p, extra, out);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", "generated");
     result.put("dataset", "synthetic");

@@ -152,6 +152,21 @@ public final class SyntheticTabular {
    */
   public static long generate(
       SparkSession spark, long rows, long seed, int partitions, String output) {
+    return generate(spark, rows, seed, partitions, 0, output);
+  }
+
+  /**
+   * {@link #generate(SparkSession, long, long, int, String)} with {@code extraColumns} more
+   * columns, {@code extra_1} to {@code extra_<n>}, DOUBLE: N(0,1) rounded to 3 decimals, noise
+   * that nothing depends on (for a wide table: the drift benchmark profiles 50 columns). The other
+   * columns are the same as without them.
+   */
+  public static long generate(
+      SparkSession spark, long rows, long seed, int partitions, int extraColumns, String output) {
+    if (extraColumns < 0) {
+      throw new IllegalArgumentException("Cannot generate synthetic data with extra columns="
+          + extraColumns + ": the value must not be negative");
+    }
     if (rows <= 0) {
       throw new IllegalArgumentException(
           "Cannot generate synthetic data with rows=" + rows + ": the value must be positive");
@@ -161,7 +176,7 @@ public final class SyntheticTabular {
           + partitions
           + ": the value must be positive");
     }
-    Dataset<Row> table = table(spark, rows, seed, partitions);
+    Dataset<Row> table = table(spark, rows, seed, partitions, extraColumns);
     return SparkJobs.described(
         spark, "generate synthetic tabular data (" + rows + " rows): write " + output, () -> {
           table.write().mode(SaveMode.Overwrite).parquet(output);
@@ -169,7 +184,8 @@ public final class SyntheticTabular {
         });
   }
 
-  private static Dataset<Row> table(SparkSession spark, long rows, long seed, int partitions) {
+  private static Dataset<Row> table(
+      SparkSession spark, long rows, long seed, int partitions, int extraColumns) {
     // Each random draw is made once, in a projection of its own: an expression like rand(seed)
     // used twice in a CASE would be evaluated twice, from two generators. Spark never merges a
     // projection of nondeterministic expressions into the next one, so these stay single draws.
@@ -177,27 +193,32 @@ public final class SyntheticTabular {
     // rand(s) seeds partition p with s + p, so close seeds (one per column, or a user's seeds 1, 2,
     // 3) would repeat each other's streams a partition apart: SplittableRandom spreads them out.
     SplittableRandom seeds = new SplittableRandom(seed);
-    Dataset<Row> draws = spark
-        .range(0, rows, 1, partitions)
-        .select(
-            col("id"),
-            rand(seeds.nextLong()).as("region_draw"),
-            rand(seeds.nextLong()).as("plan_draw"),
-            rand(seeds.nextLong()).as("device_draw"),
-            rand(seeds.nextLong()).as("user_agent_draw"),
-            randn(seeds.nextLong()).as("age_draw"),
-            rand(seeds.nextLong()).as("age_missing_draw"),
-            rand(seeds.nextLong()).as("tenure_draw"),
-            randn(seeds.nextLong()).as("usage_draw"),
-            rand(seeds.nextLong()).as("calls_draw"),
-            randn(seeds.nextLong()).as("noise_1"),
-            randn(seeds.nextLong()).as("noise_2"),
-            randn(seeds.nextLong()).as("noise_3"),
-            rand(seeds.nextLong()).as("signup_draw"),
-            rand(seeds.nextLong()).as("churn_draw"),
-            randn(seeds.nextLong()).as("value_noise"));
+    List<Column> drawn = new ArrayList<>(List.of(
+        col("id"),
+        rand(seeds.nextLong()).as("region_draw"),
+        rand(seeds.nextLong()).as("plan_draw"),
+        rand(seeds.nextLong()).as("device_draw"),
+        rand(seeds.nextLong()).as("user_agent_draw"),
+        randn(seeds.nextLong()).as("age_draw"),
+        rand(seeds.nextLong()).as("age_missing_draw"),
+        rand(seeds.nextLong()).as("tenure_draw"),
+        randn(seeds.nextLong()).as("usage_draw"),
+        rand(seeds.nextLong()).as("calls_draw"),
+        randn(seeds.nextLong()).as("noise_1"),
+        randn(seeds.nextLong()).as("noise_2"),
+        randn(seeds.nextLong()).as("noise_3"),
+        rand(seeds.nextLong()).as("signup_draw"),
+        rand(seeds.nextLong()).as("churn_draw"),
+        randn(seeds.nextLong()).as("value_noise")));
+    // Drawn after every other column's seed: the other columns stay as they are without them.
+    List<Column> extra = new ArrayList<>();
+    for (int k = 1; k <= extraColumns; k++) {
+      drawn.add(round(randn(seeds.nextLong()), 3).as("extra_" + k));
+      extra.add(col("extra_" + k));
+    }
+    Dataset<Row> draws = spark.range(0, rows, 1, partitions).select(drawn.toArray(Column[]::new));
 
-    Dataset<Row> features = draws.select(
+    List<Column> features = new ArrayList<>(List.of(
         col("id"),
         pick(col("region_draw"), REGIONS).as("region"),
         pick(col("plan_draw"), PLANS).as("plan"),
@@ -224,10 +245,11 @@ public final class SyntheticTabular {
                 floor(col("signup_draw").multiply(SIGNUP_DAYS)).cast(DataTypes.IntegerType))
             .as("signup_date"),
         col("churn_draw"),
-        col("value_noise"));
+        col("value_noise")));
+    features.addAll(extra);
 
     Column churnProbability = lit(1.0).divide(lit(1.0).plus(exp(churnLogit().multiply(-1))));
-    return features.select(
+    List<Column> table = new ArrayList<>(List.of(
         col("id"),
         col("region"),
         col("plan"),
@@ -245,7 +267,9 @@ public final class SyntheticTabular {
         col("signup_date"),
         when(col("churn_draw").lt(churnProbability), 1).otherwise(0).as("churned"),
         round(lifetimeValue().plus(col("value_noise").multiply(LIFETIME_VALUE_NOISE_SD)), 2)
-            .as("lifetime_value"));
+            .as("lifetime_value")));
+    table.addAll(extra);
+    return draws.select(features.toArray(Column[]::new)).select(table.toArray(Column[]::new));
   }
 
   private static Column churnLogit() {

@@ -288,6 +288,12 @@ class DriftCalibrationTest {
   }
 
   @Test
+  void unchangedBatchesOfAMillionRowsRetrainAtMostQPlusOnePoint() {
+    // Counts are drawn, not rows: a million-row batch costs what a thousand-row one does.
+    assertFalseRetrainRate(1_000_000, 10_000, 33);
+  }
+
+  @Test
   void aPointTwoSdShiftIsFoundAboveAnEffectFloorOfPointZeroTwoButIsBelowTheDefault() {
     List<List<DriftRule.Result>> results = simulate(
         500,
