@@ -34,11 +34,13 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       PromoteCommand.class,
       DriftCommand.class,
+      RunsCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,
       BenchCommand.class,
       BenchScoreCommand.class,
+      BenchRunsCommand.class,
       ScanCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -17,6 +17,8 @@ import dev.runway.preflight.Finding;
 import dev.runway.preflight.Preflight;
 import dev.runway.preflight.SparkFacts;
 import dev.runway.profile.ReferenceProfile;
+import dev.runway.registry.RunEntry;
+import dev.runway.registry.RunIndex;
 import dev.runway.run.InputContract;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.RunFiles;
@@ -87,12 +89,32 @@ public final class TrainJob {
           preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
           return trainAndCommit(dir, runId);
         });
+    index(hadoop, run);
     if (outcome.alreadyCommitted()) {
       RunMetrics metrics = Json.read(run.readText(RunFiles.METRICS), RunMetrics.class);
       return new RunResult(
           outcome.status(), s.name(), runId, run.uri(), RunResult.headline(metrics));
     }
     return outcome.value();
+  }
+
+  /**
+   * Adds the committed run to the registry's index (again after a retry: adding is idempotent).
+   * The run is committed already, so a failure here fails nothing: the run is listed once the
+   * index is rebuilt.
+   */
+  private void index(Configuration hadoop, RunDirectory run) {
+    try {
+      RunIndex.of(hadoop, s.outputRoot()).add(RunEntry.of(run));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "warning: run {} is committed but not in the index ({}); scripts/run runs reindex"
+              + " --root {} --job {} lists it again",
+          run.uri(),
+          e.getMessage(),
+          s.outputRoot(),
+          s.name());
+    }
   }
 
   /** Checkpoints as files under {@value #CHECKPOINTS}/ in the uncommitted run. */

@@ -10,9 +10,14 @@ import dev.runway.TestSpark;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.datasets.SyntheticTabular;
+import dev.runway.registry.RunDiff;
+import dev.runway.registry.RunEntry;
+import dev.runway.registry.RunIndex;
+import dev.runway.registry.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -246,6 +251,21 @@ class TrainEndToEndTest {
         assertEquals(bounds.get(1), interval(second, split, m).get(1), 1e-4, split + " " + m);
       }
     }
+    // Both runs went into the registry's index as they committed; diffed, they are the same job
+    // on the same data.
+    Configuration conf = new Configuration();
+    Map<String, RunEntry> indexed = new HashMap<>();
+    RunIndex.of(conf, runs.toString())
+        .entries("synthetic-churn")
+        .forEach(e -> indexed.put(e.runId(), e));
+    assertEquals(
+        metric(first, "test", "auc"), indexed.get("a").metrics().get("test").get("auc"), 0.0);
+    assertEquals("logistic-regression", indexed.get("b").modelType());
+    RunDiff diff = RunDiff.of(
+        RunSummary.of(conf, runDir(first).uri()),
+        RunSummary.of(conf, runDir(second).uri()));
+    assertTrue(diff.sameData(), diff.text());
+    assertEquals(Map.of(), diff.config(), diff.text());
   }
 
   @SuppressWarnings("unchecked")
