@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -175,18 +175,61 @@ class ScriptsIT {
     assertTrue(r.err().contains("test accuracy 0.8"), r.err());
     assertTrue(r.err().contains("run written to " + line.get("run_uri")), r.err());
 
-    // The notebook reads the committed run back (plain python3, no Jupyter needed).
-    ProcessBuilder pb = new ProcessBuilder(
-            TestData.repo().resolve("scripts/run-notebook-cells").toString(),
-            TestData.repo().resolve("notebooks/compare-runs.ipynb").toString())
-        .redirectErrorStream(true);
-    pb.environment().put("RUNWAY_RUNS", runs.toString());
-    Process p = pb.start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), printed);
-    assertTrue(printed.startsWith("1 committed runs under " + runs), printed);
-    assertTrue(printed.contains("fashion-mnist-mlp        quickstart"), printed);
-    assertTrue(printed.contains("Ankle boot"), "confusion matrix with class names: " + printed);
+    // A drift check of the same images against the run, for the drift notebook.
+    Path drift = runs.resolve("drift-quickstart");
+    Scripts.Result checked = Scripts.run(
+        "scripts/run",
+        "drift",
+        "--run",
+        (String) line.get("run_uri"),
+        "--input",
+        "data/fashion-mnist",
+        "--output",
+        drift.toString());
+    assertEquals(0, checked.code(), checked.err());
+
+    // The notebooks, executed by real Jupyter against what was just committed: a failing cell
+    // fails the test. The executed copies (outputs, plots) go to target/notebooks.
+    Map<String, String> env = Map.of(
+        "RUNWAY_RUNS", runs.toString(),
+        "RUNWAY_DRIFT", drift.toString(),
+        "RUNWAY_NO_BUILD", "1");
+    Map<String, String> shown = new LinkedHashMap<>();
+    for (String notebook : List.of("compare-runs", "explore-run", "drift")) {
+      Scripts.Result executed = Scripts.run(
+          env,
+          "jupyter",
+          "nbconvert",
+          "--to",
+          "notebook",
+          "--execute",
+          "--ExecutePreprocessor.timeout=300",
+          "--output-dir",
+          "target/notebooks",
+          "notebooks/" + notebook + ".ipynb");
+      assertEquals(0, executed.code(), notebook + ": " + executed.err());
+      shown.put(
+          notebook,
+          NotebookOutputs.text(TestData.repo().resolve("target/notebooks/" + notebook + ".ipynb")));
+      assertTrue(
+          NotebookOutputs.images(TestData.repo().resolve("target/notebooks/" + notebook + ".ipynb"))
+              >= 1,
+          notebook + " drew no plot");
+    }
+    assertTrue(
+        shown.get("compare-runs").startsWith("1 committed runs under " + runs),
+        shown.get("compare-runs"));
+    assertTrue(
+        shown.get("compare-runs").contains("fashion-mnist-mlp        quickstart"),
+        shown.get("compare-runs"));
+    assertTrue(
+        shown.get("explore-run").contains("fashion-mnist-mlp/quickstart: neural-network"),
+        shown.get("explore-run"));
+    assertTrue(shown.get("explore-run").contains("epoch 1: train loss"), shown.get("explore-run"));
+    assertTrue(shown.get("explore-run").contains("Ankle boot"), shown.get("explore-run"));
+    assertTrue(
+        shown.get("drift").contains("fashion-mnist-mlp/quickstart: 70000 rows checked against"),
+        shown.get("drift"));
   }
 
   /**
