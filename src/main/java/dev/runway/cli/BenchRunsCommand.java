@@ -2,7 +2,6 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.bench.RegistryBench;
-import dev.runway.config.StorageSettings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,11 +36,7 @@ final class BenchRunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<RegistryBench.Figure> figures = RegistryBench.run(
-        StorageSettings.configuration(StorageSettings.fromCommandLine(settings.overrides)),
-        root,
-        runs,
-        liveAdds);
+    List<RegistryBench.Figure> figures = RegistryBench.run(settings.hadoop(), root, runs, liveAdds);
     figures.forEach(f -> spec.commandLine().getOut().println(Json.line(RegistryBench.toJson(f))));
     return Main.ok();
   }

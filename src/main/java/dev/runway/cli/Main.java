@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       PromoteCommand.class,
       DriftCommand.class,
       RunsCommand.class,
+      ReportCommand.class,
       VerifyCommand.class,
       PrepareFashionMnistCommand.class,
       GenerateSyntheticCommand.class,

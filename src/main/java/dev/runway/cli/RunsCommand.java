@@ -4,7 +4,6 @@ import dev.runway.artifacts.Json;
 import dev.runway.compare.AliasState;
 import dev.runway.compare.Aliases;
 import dev.runway.config.ConfigReader;
-import dev.runway.config.StorageSettings;
 import dev.runway.registry.RunDiff;
 import dev.runway.registry.RunEntry;
 import dev.runway.registry.RunIndex;
@@ -63,7 +62,7 @@ final class RunsCommand implements Callable<Integer> {
     OverrideOptions settings;
 
     Configuration hadoop() {
-      return StorageSettings.configuration(StorageSettings.fromCommandLine(settings.overrides));
+      return settings.hadoop();
     }
 
     String root() {
@@ -165,6 +164,25 @@ final class RunsCommand implements Callable<Integer> {
     }
   }
 
+  /** What show and diff share: storage settings, and --format text|json for what they print. */
+  static final class Printed {
+    @Mixin
+    OverrideOptions settings;
+
+    @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json.")
+    String format = "text";
+
+    void print(CommandSpec spec, Object json, String text) {
+      if (!format.equals("text") && !format.equals("json")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--format must be text or json, not '" + format + "'");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(format.equals("json") ? Json.line(json) + System.lineSeparator() : text);
+      out.flush();
+    }
+  }
+
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
@@ -174,23 +192,15 @@ final class RunsCommand implements Callable<Integer> {
     String run;
 
     @Mixin
-    OverrideOptions settings;
-
-    @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json.")
-    String format = "text";
+    Printed printed;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-      Configuration hadoop =
-          StorageSettings.configuration(StorageSettings.fromCommandLine(settings.overrides));
-      RunSummary summary = RunSummary.of(hadoop, run);
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(
-          format.equals("json") ? Json.line(summary) + System.lineSeparator() : summary.text());
-      out.flush();
+      RunSummary summary = RunSummary.of(printed.settings.hadoop(), run);
+      printed.print(spec, summary, summary.text());
       return Main.ok();
     }
   }
@@ -208,22 +218,16 @@ final class RunsCommand implements Callable<Integer> {
     String b;
 
     @Mixin
-    OverrideOptions settings;
-
-    @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json.")
-    String format = "text";
+    Printed printed;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-      Configuration hadoop =
-          StorageSettings.configuration(StorageSettings.fromCommandLine(settings.overrides));
+      Configuration hadoop = printed.settings.hadoop();
       RunDiff diff = RunDiff.of(RunSummary.of(hadoop, a), RunSummary.of(hadoop, b));
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(format.equals("json") ? Json.line(diff) + System.lineSeparator() : diff.text());
-      out.flush();
+      printed.print(spec, diff, diff.text());
       return Main.ok();
     }
   }

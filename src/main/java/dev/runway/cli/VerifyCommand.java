@@ -2,7 +2,6 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
-import dev.runway.config.StorageSettings;
 import dev.runway.error.StorageException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +33,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunDirectory dir = RunDirectory.at(
-        StorageSettings.configuration(StorageSettings.fromCommandLine(settings.overrides)), run);
+    RunDirectory dir = RunDirectory.at(settings.hadoop(), run);
     List<String> problems = dir.verify();
     if (!problems.isEmpty()) {
       throw new StorageException(

@@ -19,6 +19,7 @@ import dev.runway.preflight.SparkFacts;
 import dev.runway.profile.ReferenceProfile;
 import dev.runway.registry.RunEntry;
 import dev.runway.registry.RunIndex;
+import dev.runway.report.RunReport;
 import dev.runway.run.InputContract;
 import dev.runway.run.ManifestHeader;
 import dev.runway.run.RunFiles;
@@ -299,6 +300,8 @@ public final class TrainJob {
           chosen.trainer(),
           timed);
       run.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
+      // Last before the commit, from the files just written: what `report` renders later too.
+      run.writeText(RunFiles.REPORT, RunReport.html(run));
 
       return new RunWriter.Commit<>(
           ManifestHeader.run(s.name(), runId, model.format()),

@@ -17,6 +17,8 @@ public final class RunFiles {
   public static final String LINEAGE = "lineage.json";
   /** The reference profile {@code drift} compares new batches with (dev.runway.profile). */
   public static final String PROFILE = "profile/profile.json";
+  /** The self-contained HTML report of the run (dev.runway.report.RunReport). */
+  public static final String REPORT = "report.html";
   /** Per-row predictions of an evaluation (Parquet). */
   public static final String PREDICTIONS = "predictions";
 

@@ -14,6 +14,7 @@ import dev.runway.registry.RunDiff;
 import dev.runway.registry.RunEntry;
 import dev.runway.registry.RunIndex;
 import dev.runway.registry.RunSummary;
+import dev.runway.report.ReportBrowser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -342,6 +343,22 @@ class TrainEndToEndTest {
     var restored = ModelSerializer.restoreMultiLayerNetwork(
         runs.resolve("fashion-mnist-mlp/nn/model/network.zip").toFile());
     assertEquals(784, restored.layerInputSize(0));
+
+    // The run's report.html, in the manifest, loaded by a real browser: no console message, no
+    // request made, every metric shown equal to metrics.json, a learning curve per chart. The
+    // screenshot is the README's (target/report-screenshots/).
+    Path report = runs.resolve("fashion-mnist-mlp/nn/report.html");
+    assertTrue(run.manifest().toString().contains("path=report.html"), "in the manifest");
+    String html = Files.readString(report);
+    // Rows of 3 splits; accuracy, weighted F1 and log loss of validation and test.
+    assertEquals(
+        9, ReportBrowser.assertMetricsMatch(html, Json.parse(run.readText("metrics.json"))));
+    // Loss (train, validation), accuracy, examples/s, seconds (compute, averaging), divergence.
+    assertEquals(7, html.split("<polyline", -1).length - 1, "a line per curve");
+    ReportBrowser.Loaded loaded = ReportBrowser.load(
+        report, TestData.repo().resolve("target/report-screenshots/fashion-mnist-mlp.png"), 2600);
+    assertEquals(List.of(), loaded.console());
+    assertEquals(List.of(), loaded.pageRequests());
   }
 
   @Test
