@@ -118,6 +118,10 @@ public final class RunReport {
               c));
     }
 
+    List<String> testCurves = testCurves(map(map(splits.get("test")).get("curves")));
+    m.put("testCurves", testCurves);
+    m.put("hasTestCurves", !testCurves.isEmpty());
+
     Map<String, Object> timings = map(metrics.get("timings_s"));
     List<String> steps = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
@@ -227,6 +231,69 @@ public final class RunReport {
             List.of(new Svg.Series("divergence", x, y.get("replica_divergence"))),
             460,
             260));
+  }
+
+  /**
+   * The test split's curves as charts: ROC and precision-recall for a binary classifier,
+   * reliability for any classifier, residuals against predictions for a regression.
+   */
+  private static List<String> testCurves(Map<String, Object> curves) {
+    List<String> charts = new ArrayList<>();
+    List<Double> unit = List.of(0.0, 1.0);
+    if (curves.get("roc") instanceof List<?> roc) {
+      charts.add(Svg.lines(
+          "ROC curve (test)",
+          "false positive rate",
+          "true positive rate",
+          List.of(series("classifier", roc), new Svg.Series("chance", unit, unit)),
+          460,
+          300));
+    }
+    if (curves.get("pr") instanceof List<?> pr) {
+      charts.add(Svg.lines(
+          "Precision-recall (test)",
+          "recall",
+          "precision",
+          List.of(series("classifier", pr)),
+          460,
+          300));
+    }
+    if (curves.get("calibration") instanceof List<?> bins && !bins.isEmpty()) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (Object b : bins) {
+        x.add(((Number) map(b).get("mean_predicted")).doubleValue());
+        y.add(((Number) map(b).get("observed")).doubleValue());
+      }
+      charts.add(Svg.lines(
+          "Reliability (test): observed against predicted",
+          "mean predicted probability (per tenth)",
+          "observed share",
+          List.of(new Svg.Series("model", x, y), new Svg.Series("perfect", unit, unit)),
+          460,
+          300));
+    }
+    if (curves.get("residuals") instanceof List<?> points && !points.isEmpty()) {
+      charts.add(Svg.scatter(
+          "Residuals against predicted (test sample)",
+          "predicted",
+          "label - predicted",
+          List.of(series("rows", points)),
+          460,
+          300));
+    }
+    return charts;
+  }
+
+  private static Svg.Series series(String name, List<?> points) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (Object p : points) {
+      List<?> xy = (List<?>) p;
+      x.add(((Number) xy.get(0)).doubleValue());
+      y.add(((Number) xy.get(1)).doubleValue());
+    }
+    return new Svg.Series(name, x, y);
   }
 
   /** A metric as shown: four decimals. */

@@ -31,6 +31,23 @@ public final class Svg {
   /** A line chart of {@code series} (points marked), with axis titles and a legend. */
   public static String lines(
       String title, String xTitle, String yTitle, List<Series> series, int width, int height) {
+    return chart(title, xTitle, yTitle, series, width, height, true);
+  }
+
+  /** The points of {@code series}, unconnected (residuals against predictions, say). */
+  public static String scatter(
+      String title, String xTitle, String yTitle, List<Series> series, int width, int height) {
+    return chart(title, xTitle, yTitle, series, width, height, false);
+  }
+
+  private static String chart(
+      String title,
+      String xTitle,
+      String yTitle,
+      List<Series> series,
+      int width,
+      int height,
+      boolean connect) {
     double xMin = Double.POSITIVE_INFINITY;
     double xMax = Double.NEGATIVE_INFINITY;
     double yMin = Double.POSITIVE_INFINITY;
@@ -64,7 +81,9 @@ public final class Svg {
       for (int i = 0; i < s.x().size(); i++) {
         Double y = s.y().get(i);
         if (y == null) {
-          path(out, points, colour);
+          if (connect) {
+            path(out, points, colour);
+          }
           points.clear();
           continue;
         }
@@ -86,7 +105,9 @@ public final class Svg {
             .append(num(y))
             .append("</title></circle>");
       }
-      path(out, points, colour);
+      if (connect) {
+        path(out, points, colour);
+      }
       out.append(marks);
       int ly = TOP + 4 + 14 * k;
       out.append("<rect x=\"")

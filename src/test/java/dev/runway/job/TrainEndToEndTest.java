@@ -10,6 +10,7 @@ import dev.runway.TestSpark;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.datasets.SyntheticTabular;
+import dev.runway.eval.Curves;
 import dev.runway.registry.RunDiff;
 import dev.runway.registry.RunEntry;
 import dev.runway.registry.RunIndex;
@@ -133,6 +134,8 @@ class TrainEndToEndTest {
     assertTrue(metric(line, "test", "r2") > 0.7, line.toString());
     assertTrue(metric(line, "test", "rmse") < 4.5, line.toString());
     assertEquals(List.of(), runDir(line).verify());
+    // A regression's report plots a sample of its test residuals.
+    assertTrue(runDir(line).readText("report.html").contains("Residuals against predicted"));
     // reg-param = auto: every value of the grid fitted and scored on the validation rows, the
     // best kept, and lineage records the value trained with.
     Map<String, Object> selection = (Map<String, Object>)
@@ -262,6 +265,16 @@ class TrainEndToEndTest {
     assertEquals(
         metric(first, "test", "auc"), indexed.get("a").metrics().get("test").get("auc"), 0.0);
     assertEquals("logistic-regression", indexed.get("b").modelType());
+    // The test split's curves for the report: the binned ROC's area is the AUC reported.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> curves = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                Json.parse(runDir(first).readText("metrics.json")).get("splits"))
+            .get("test"))
+        .get("curves");
+    @SuppressWarnings("unchecked")
+    List<List<Double>> roc = (List<List<Double>>) curves.get("roc");
+    assertEquals(metric(first, "test", "auc"), Curves.area(roc), 0.005);
+    assertTrue(runDir(first).readText("report.html").contains("ROC curve (test)"));
     RunDiff diff = RunDiff.of(
         RunSummary.of(conf, runDir(first).uri()),
         RunSummary.of(conf, runDir(second).uri()));
@@ -353,8 +366,10 @@ class TrainEndToEndTest {
     // Rows of 3 splits; accuracy, weighted F1 and log loss of validation and test.
     assertEquals(
         9, ReportBrowser.assertMetricsMatch(html, Json.parse(run.readText("metrics.json"))));
-    // Loss (train, validation), accuracy, examples/s, seconds (compute, averaging), divergence.
-    assertEquals(7, html.split("<polyline", -1).length - 1, "a line per curve");
+    // Loss (train, validation), accuracy, examples/s, seconds (compute, averaging), divergence;
+    // then the test split's reliability (the model's and the perfect one).
+    assertEquals(9, html.split("<polyline", -1).length - 1, "a line per curve");
+    assertTrue(html.contains("Reliability (test)"), "a classifier's calibration");
     ReportBrowser.Loaded loaded = ReportBrowser.load(
         report, TestData.repo().resolve("target/report-screenshots/fashion-mnist-mlp.png"), 2600);
     assertEquals(List.of(), loaded.console());
