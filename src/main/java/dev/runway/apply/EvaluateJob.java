@@ -11,6 +11,7 @@ import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.error.DataException;
 import dev.runway.error.TrainingException;
+import dev.runway.eval.Curves;
 import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.job.Failures;
@@ -130,6 +131,15 @@ public final class EvaluateJob {
                 target,
                 run.settings().evaluate(),
                 run.settings().split().seed()));
+        if ((long) metrics.get("rows") > 0) {
+          // The same curves training records for its test split, so the two compare key by key.
+          metrics.put(
+              "curves",
+              Failures.guard(
+                  TrainingException::new,
+                  "compute the curves",
+                  () -> Curves.of(scoredRows, target, run.settings().split().seed())));
+        }
 
         EvaluationMetrics file = new EvaluationMetrics(
             "evaluate",
