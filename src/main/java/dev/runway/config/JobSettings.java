@@ -49,6 +49,10 @@ public record JobSettings(
     if (!name.isEmpty() && !NAME.matcher(name).matches()) {
       r.problem(
           "job.name", "use only letters, digits, '.', '_' and '-' (it becomes a directory name)");
+    } else if (name.startsWith("_") || name.startsWith(".")) {
+      // Beside the job directories, the output root keeps _aliases and _index.
+      r.problem(
+          "job.name", "must not start with '_' or '.' (the output root's own directories do)");
     }
     return new JobSettings(
         name,

@@ -378,4 +378,17 @@ class JobConfigTest {
   private String relative(JobConfigException e) {
     return e.getMessage().replace(dir.toString() + "/", "");
   }
+
+  @Test
+  void aJobNameCannotTakeTheOutputRootsOwnDirectories() throws IOException {
+    JobConfigException e = invalid("""
+        job.name = _index
+        source.path = x
+        features { label = y, numeric = [a] }
+        """);
+    assertTrue(
+        e.getMessage().contains("job.name")
+            && e.getMessage().contains("must not start with '_' or '.'"),
+        e.getMessage());
+  }
 }
