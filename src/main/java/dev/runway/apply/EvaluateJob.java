@@ -11,7 +11,6 @@ import dev.runway.data.Source;
 import dev.runway.data.SourceReader;
 import dev.runway.error.DataException;
 import dev.runway.error.TrainingException;
-import dev.runway.eval.Curves;
 import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.job.Failures;
@@ -126,20 +125,11 @@ public final class EvaluateJob {
         Map<String, Object> metrics = Failures.guard(
             TrainingException::new,
             "compute metrics",
-            () -> Metrics.of(
+            () -> Metrics.withCurves(
                 scoredRows,
                 target,
                 run.settings().evaluate(),
                 run.settings().split().seed()));
-        if ((long) metrics.get("rows") > 0) {
-          // The same curves training records for its test split, so the two compare key by key.
-          metrics.put(
-              "curves",
-              Failures.guard(
-                  TrainingException::new,
-                  "compute the curves",
-                  () -> Curves.of(scoredRows, target, run.settings().split().seed())));
-        }
 
         EvaluationMetrics file = new EvaluationMetrics(
             "evaluate",

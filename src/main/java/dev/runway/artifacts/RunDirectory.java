@@ -81,6 +81,26 @@ public final class RunDirectory {
     return dir.toString();
   }
 
+  /**
+   * The committed run at {@code location}; a missing or uncommitted one is a storage error (exit
+   * 5) saying so, for the commands that only read a run.
+   */
+  public static RunDirectory committedAt(Configuration conf, String location) {
+    RunDirectory run = at(conf, location);
+    if (!run.committed()) {
+      throw new StorageException("No committed run at " + run.uri() + " (no " + MANIFEST
+          + "): the run is missing or incomplete");
+    }
+    return run;
+  }
+
+  /** A JSON file of the run as a map, or empty if the run has no such file. */
+  public Map<String, Object> jsonIfPresent(String relative) {
+    return readBytes(relative)
+        .map(b -> Json.parse(new String(b, StandardCharsets.UTF_8)))
+        .orElse(Map.of());
+  }
+
   /** URI of a file or sub-directory inside the run, for writers such as Spark ML's save. */
   public String resolve(String relative) {
     return new Path(dir, relative).toString();

@@ -46,11 +46,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Configuration hadoop = settings.hadoop();
-    RunDirectory dir = RunDirectory.at(hadoop, run);
-    if (!dir.committed()) {
-      throw new StorageException("No committed run at " + dir.uri() + " (no "
-          + RunDirectory.MANIFEST + "): the run is missing or incomplete");
-    }
+    RunDirectory dir = RunDirectory.committedAt(hadoop, run);
     Map<String, Object> manifest = dir.manifest();
     String html = RunReport.html(dir);
     Path out = new Path(

@@ -128,7 +128,8 @@ final class RunsCommand implements Callable<Integer> {
       String root = storage.root();
       RunIndex index = RunIndex.of(hadoop, root);
       List<RunEntry> runs = new ArrayList<>();
-      for (String j : job != null ? List.of(job) : index.jobs()) {
+      List<String> jobs = job != null ? List.of(job) : index.jobs();
+      for (String j : jobs) {
         index.entries(j).stream().filter(filter).forEach(runs::add);
       }
       runs.sort(order);
@@ -144,7 +145,7 @@ final class RunsCommand implements Callable<Integer> {
         }
       } else {
         out.print(RunTable.of(shown, aliases));
-        if (runs.isEmpty() && index.jobs().isEmpty()) {
+        if (runs.isEmpty() && (job == null ? jobs : index.jobs()).isEmpty()) {
           out.println("(no index under " + index.root() + ": scripts/run runs reindex --root "
               + root + " --job NAME builds one from the runs there)");
         }

@@ -40,39 +40,46 @@ public final class Curves {
 
   private Curves() {}
 
-  /** The curves of {@code predictions} (with label, prediction and, for a classifier, probability). */
-  public static Map<String, Object> of(Dataset<Row> predictions, Target target, long seed) {
+  /**
+   * The curves of {@code predictions} (with label, prediction and, for a classifier, probability),
+   * which hold {@code rows} rows.
+   */
+  public static Map<String, Object> of(
+      Dataset<Row> predictions, Target target, long rows, long seed) {
     if (!target.classification()) {
-      return Map.of("residuals", residuals(predictions, seed));
+      return Map.of("residuals", residuals(predictions, rows, seed));
     }
-    Map<String, Object> out = new LinkedHashMap<>();
     Column probabilities = functions.vector_to_array(col(PROBABILITY), "float64");
     if (target.binary()) {
-      Column score = probabilities.getItem(1);
-      out.putAll(binary(predictions, score));
-      out.put("calibration", calibration(predictions, score, col(LABEL).equalTo(1.0)));
-    } else {
-      out.put(
-          "calibration",
-          calibration(predictions, array_max(probabilities), col(LABEL).equalTo(col(PREDICTION))));
+      return binary(predictions, probabilities.getItem(1));
     }
-    return out;
+    return Map.of(
+        "calibration",
+        calibration(predictions, array_max(probabilities), col(LABEL).equalTo(col(PREDICTION))));
   }
 
-  /** ROC and precision–recall points, from the highest threshold down. */
+  /**
+   * ROC and precision–recall points from the highest threshold down, and the reliability per
+   * tenth of the score: one aggregation into {@value #THRESHOLDS} score bins, each a tenth's
+   * tenth, so the calibration bins are sums of them.
+   */
   static Map<String, Object> binary(Dataset<Row> predictions, Column score) {
     Column bin = least(floor(score.multiply(THRESHOLDS)), lit(THRESHOLDS - 1)).cast("int");
+    Column positive = col(LABEL).equalTo(1.0);
     long[] positives = new long[THRESHOLDS];
     long[] negatives = new long[THRESHOLDS];
+    double[] scores = new double[THRESHOLDS];
     for (Row r : predictions
         .groupBy(bin.as("bin"))
         .agg(
-            sum(when(col(LABEL).equalTo(1.0), 1).otherwise(0)).as("p"),
-            sum(when(col(LABEL).equalTo(1.0), 0).otherwise(1)).as("n"))
+            sum(when(positive, 1L).otherwise(0L)),
+            sum(when(positive, 0L).otherwise(1L)),
+            sum(score))
         .collectAsList()) {
       int b = Math.max(0, r.getInt(0));
       positives[b] += r.getLong(1);
       negatives[b] += r.getLong(2);
+      scores[b] += r.getDouble(3);
     }
     long allPositive = 0;
     long allNegative = 0;
@@ -95,11 +102,27 @@ public final class Curves {
         pr.add(List.of(tpr, (double) tp / (tp + fp)));
       }
     }
+    int perTenth = THRESHOLDS / CALIBRATION_BINS;
+    List<Map<String, Object>> calibration = new ArrayList<>();
+    for (int tenth = 0; tenth < CALIBRATION_BINS; tenth++) {
+      long hits = 0;
+      long n = 0;
+      double scoreSum = 0;
+      for (int b = tenth * perTenth; b < (tenth + 1) * perTenth; b++) {
+        hits += positives[b];
+        n += positives[b] + negatives[b];
+        scoreSum += scores[b];
+      }
+      if (n > 0) {
+        calibration.add(calibrationBin(tenth, n, scoreSum / n, (double) hits / n));
+      }
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("roc", roc);
     out.put("roc_is", "[false positive rate, true positive rate] per threshold, highest first");
     out.put("pr", pr);
     out.put("pr_is", "[recall, precision] per threshold, highest first");
+    out.put("calibration", calibration);
     return out;
   }
 
@@ -113,7 +136,7 @@ public final class Curves {
     return a;
   }
 
-  /** Per bin of {@code score}: rows, mean score, and the share where {@code hit} holds. */
+  /** Per tenth of {@code score}: rows, mean score, and the share where {@code hit} holds. */
   static List<Map<String, Object>> calibration(Dataset<Row> predictions, Column score, Column hit) {
     Column bin = greatest(
             lit(0), least(floor(score.multiply(CALIBRATION_BINS)), lit(CALIBRATION_BINS - 1)))
@@ -124,19 +147,23 @@ public final class Curves {
         .agg(count(lit(1)), avg(score), avg(when(hit, 1.0).otherwise(0.0)))
         .orderBy("bin")
         .collectAsList()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("bin", r.getInt(0));
-      m.put("rows", r.getLong(1));
-      m.put("mean_predicted", r.getDouble(2));
-      m.put("observed", r.getDouble(3));
-      out.add(m);
+      out.add(calibrationBin(r.getInt(0), r.getLong(1), r.getDouble(2), r.getDouble(3)));
     }
     return out;
   }
 
+  private static Map<String, Object> calibrationBin(
+      int bin, long rows, double meanPredicted, double observed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("bin", bin);
+    m.put("rows", rows);
+    m.put("mean_predicted", meanPredicted);
+    m.put("observed", observed);
+    return m;
+  }
+
   /** Up to {@value #RESIDUAL_POINTS} seeded sample points of [predicted, label - predicted]. */
-  static List<List<Double>> residuals(Dataset<Row> predictions, long seed) {
-    long rows = predictions.count();
+  static List<List<Double>> residuals(Dataset<Row> predictions, long rows, long seed) {
     if (rows == 0) {
       return List.of();
     }

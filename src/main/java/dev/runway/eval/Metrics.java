@@ -54,6 +54,21 @@ public final class Metrics {
     return m;
   }
 
+  /**
+   * Metrics as {@link #of(Dataset, Target, EvaluateSettings, long)}, plus {@code curves} ({@link
+   * Curves}: ROC, precision-recall, reliability, residuals) when there are rows: what training
+   * records for its test split and {@code evaluate} for its rows, so the two compare key by key.
+   */
+  public static Map<String, Object> withCurves(
+      Dataset<Row> predictions, Target target, EvaluateSettings evaluate, long seed) {
+    Map<String, Object> m = of(predictions, target, evaluate, seed);
+    long rows = (long) m.get("rows");
+    if (rows > 0) {
+      m.put("curves", Curves.of(predictions, target, rows, seed));
+    }
+    return m;
+  }
+
   /** Rows on the diagonal of a classification's confusion matrix, from its metrics. */
   @SuppressWarnings("unchecked")
   static long correct(Map<String, Object> classification) {

@@ -7,7 +7,6 @@ import dev.runway.data.CsvColumns;
 import dev.runway.error.DataException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +19,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
@@ -135,43 +133,6 @@ public final class FeatureChecks {
     if (!problems.isEmpty()) {
       throw new DataException(String.join(System.lineSeparator(), problems));
     }
-  }
-
-  /**
-   * {@link #checkValues(Dataset, FeatureSettings, Seen)} with its own pass: approximate distinct
-   * counts and exact infinite counts in one aggregation.
-   */
-  public static void checkValues(Dataset<Row> train, FeatureSettings f) {
-    List<Column> aggregates = new ArrayList<>();
-    f.categorical().forEach(c -> aggregates.add(distinctValues(c)));
-    for (String c : f.numeric()) {
-      Column infinite =
-          functions.abs(col(c).cast(DataTypes.DoubleType)).equalTo(Double.POSITIVE_INFINITY);
-      aggregates.add(functions.count(functions.when(infinite, 1)));
-    }
-    if (aggregates.isEmpty()) {
-      return;
-    }
-    Row row = train
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-        .first();
-    Map<String, Long> distinct = new HashMap<>();
-    Map<String, Long> infinite = new HashMap<>();
-    List<String> problems = new ArrayList<>();
-    for (int i = 0; i < f.categorical().size(); i++) {
-      String c = f.categorical().get(i);
-      distinct.put(c, 0L);
-      if (row.getLong(i) > f.maxCategories()) {
-        problems.add(tooMany(c, "about " + row.getLong(i), f));
-      }
-    }
-    for (int i = 0; i < f.numeric().size(); i++) {
-      infinite.put(f.numeric().get(i), row.getLong(f.categorical().size() + i));
-    }
-    if (!problems.isEmpty()) {
-      throw new DataException(String.join(System.lineSeparator(), problems));
-    }
-    checkValues(train, f, new Seen(distinct, Long.MAX_VALUE, infinite));
   }
 
   private static Column distinctValues(String column) {

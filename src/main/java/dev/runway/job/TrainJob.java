@@ -10,7 +10,6 @@ import dev.runway.data.SourceReader;
 import dev.runway.error.DataException;
 import dev.runway.error.StorageException;
 import dev.runway.error.TrainingException;
-import dev.runway.eval.Curves;
 import dev.runway.eval.Metrics;
 import dev.runway.features.Splitter;
 import dev.runway.features.Target;
@@ -224,18 +223,12 @@ public final class TrainJob {
                 () -> Failures.guard(
                     TrainingException::new,
                     "evaluate on " + split,
-                    () ->
-                        Metrics.of(predictions, target, s.evaluate(), s.split().seed()))));
-        if (split.equals("test") && rows.get("test") > 0) {
-          // The curves behind the test metrics (ROC, PR, calibration, residuals): the report's.
-          Map<String, Object> curves = timings.time(
-              "evaluate",
-              () -> Failures.guard(
-                  TrainingException::new,
-                  "compute the test split's curves",
-                  () -> Curves.of(predictions, target, s.split().seed())));
-          splitMetrics.get("test").put("curves", curves);
-        }
+                    // The test split's curves too, for the report.
+                    () -> split.equals("test")
+                        ? Metrics.withCurves(
+                            predictions, target, s.evaluate(), s.split().seed())
+                        : Metrics.of(
+                            predictions, target, s.evaluate(), s.split().seed()))));
         // After the evaluation, which computes the cached predictions: the profile reads them, and
         // timings_s.profile is then what profiling costs, not the model's predictions.
         if (split.equals("validation")) {

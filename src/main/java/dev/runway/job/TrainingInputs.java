@@ -113,7 +113,9 @@ public record TrainingInputs(
               "inspect the training split",
               () -> ReferenceProfile.plan(
                   Splitter.part(assigned, "train"), f, target, job.settings().monitor())));
-      timings.time("inspect", () -> FeatureChecks.checkValues(train, f, seen(reference, f)));
+      timings.time(
+          "inspect",
+          () -> FeatureChecks.checkValues(train, f, ReferenceProfile.seen(reference, f)));
       PipelineModel features = timings.time(
           "features",
           () -> Failures.guard(
@@ -142,15 +144,6 @@ public record TrainingInputs(
       assigned.unpersist();
       throw e;
     }
-  }
-
-  private static FeatureChecks.Seen seen(Profiler.Planned planned, FeatureSettings f) {
-    Map<String, Long> distinct = new LinkedHashMap<>();
-    Map<String, Long> infinite = new LinkedHashMap<>();
-    f.categorical().forEach(c -> distinct.put(c, planned.distinct(c)));
-    f.numeric().forEach(c -> infinite.put(c, planned.infinite(c)));
-    long countedUpTo = Math.min(Profiler.MAX_TALLIED, f.maxCategories() + 1L);
-    return new FeatureChecks.Seen(distinct, countedUpTo, infinite);
   }
 
   private static Map<String, Long> splitCounts(Dataset<Row> assigned) {

@@ -67,11 +67,16 @@ public final class Profiler {
    * @param specs the columns
    * @param bins per column, its bins with zero counts
    * @param distinct per categorical column, its distinct non-null values, or -1 when more than
-   *     {@link #MAX_TALLIED} (or the limit asked for); -1 for a numeric column
+   *     {@code tallyLimit}; -1 for a numeric column
    * @param infinite per numeric column, its infinite values; 0 for a categorical column
+   * @param tallyLimit the most distinct values of a column the pass counted exactly
    */
   public record Planned(
-      List<Spec> specs, List<ColumnProfile> bins, List<Long> distinct, List<Long> infinite) {
+      List<Spec> specs,
+      List<ColumnProfile> bins,
+      List<Long> distinct,
+      List<Long> infinite,
+      int tallyLimit) {
 
     public Planned {
       specs = List.copyOf(specs);
@@ -80,11 +85,12 @@ public final class Profiler {
       infinite = List.copyOf(infinite);
     }
 
-    /** The distinct or infinite count of the column named {@code name}. */
+    /** The distinct values of the categorical column named {@code name} (-1: over the limit). */
     public long distinct(String name) {
       return distinct.get(indexOf(name));
     }
 
+    /** The infinite values of the numeric column named {@code name}. */
     public long infinite(String name) {
       return infinite.get(indexOf(name));
     }
@@ -113,16 +119,16 @@ public final class Profiler {
   public static Planned plan(
       Dataset<Row> rows, List<Spec> specs, MonitorSettings settings, int maxTallied) {
     if (specs.isEmpty()) {
-      return new Planned(List.of(), List.of(), List.of(), List.of());
+      return new Planned(List.of(), List.of(), List.of(), List.of(), maxTallied);
     }
     Dataset<Row> prepared = prepared(rows, specs);
     boolean[] isNumeric = new boolean[specs.size()];
     for (int i = 0; i < isNumeric.length; i++) {
       isNumeric[i] = specs.get(i).kind() == Kind.NUMERIC;
     }
-    BinPlanner.Plan plan = new BinPlanner(
-            isNumeric, settings.sampleRows(), Math.min(maxTallied, MAX_TALLIED))
-        .plan(prepared);
+    int tallyLimit = Math.min(maxTallied, MAX_TALLIED);
+    BinPlanner.Plan plan =
+        new BinPlanner(isNumeric, settings.sampleRows(), tallyLimit).plan(prepared);
     List<List<Double>> edges = new ArrayList<>();
     List<List<String>> values = new ArrayList<>();
     List<Long> distinct = new ArrayList<>();
@@ -139,7 +145,7 @@ public final class Profiler {
         distinct.add(isNumeric[i] ? -1L : tally.size());
       }
     }
-    return new Planned(specs, bins(specs, edges, values), distinct, infinite);
+    return new Planned(specs, bins(specs, edges, values), distinct, infinite, tallyLimit);
   }
 
   private static List<ColumnProfile> bins(

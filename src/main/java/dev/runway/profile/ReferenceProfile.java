@@ -10,11 +10,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.MonitorSettings;
 import dev.runway.features.Columns;
+import dev.runway.features.FeatureChecks;
 import dev.runway.features.Target;
 import dev.runway.profile.ColumnProfile.Kind;
 import dev.runway.profile.Profiler.Spec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -76,6 +79,15 @@ public record ReferenceProfile(
     // One more than the check allows: enough to tell a column over the limit.
     int tallied = (int) Math.min(Profiler.MAX_TALLIED, features.maxCategories() + 1L);
     return Profiler.plan(train, specs, settings, tallied);
+  }
+
+  /** What {@link #plan}'s pass saw of the feature columns, for the job's value checks. */
+  public static FeatureChecks.Seen seen(Profiler.Planned planned, FeatureSettings features) {
+    Map<String, Long> distinct = new LinkedHashMap<>();
+    Map<String, Long> infinite = new LinkedHashMap<>();
+    features.categorical().forEach(c -> distinct.put(c, planned.distinct(c)));
+    features.numeric().forEach(c -> infinite.put(c, planned.infinite(c)));
+    return new FeatureChecks.Seen(distinct, planned.tallyLimit(), infinite);
   }
 
   /**

@@ -62,10 +62,19 @@ public record RunEntry(
 
   /** The entry of a committed run, from its files. */
   public static RunEntry of(RunDirectory run) {
-    Map<String, Object> manifest = run.manifest();
-    Map<String, Object> metricsFile = Json.parse(run.readText(RunFiles.METRICS));
-    Map<String, Object> lineage =
-        run.has(RunFiles.LINEAGE) ? Json.parse(run.readText(RunFiles.LINEAGE)) : Map.of();
+    return of(
+        run.uri(),
+        run.manifest(),
+        Json.parse(run.readText(RunFiles.METRICS)),
+        run.jsonIfPresent(RunFiles.LINEAGE));
+  }
+
+  /** The entry of the run at {@code uri} from its manifest, metrics.json and lineage.json. */
+  static RunEntry of(
+      String uri,
+      Map<String, Object> manifest,
+      Map<String, Object> metricsFile,
+      Map<String, Object> lineage) {
     String started = (String) lineage.get("started_at");
     String committed = (String) manifest.get("committed_at");
     // Training's own end when lineage has it (a run retried later commits later).
@@ -90,7 +99,7 @@ public record RunEntry(
     return new RunEntry(
         (String) manifest.get("job"),
         (String) manifest.get("run_id"),
-        run.uri(),
+        uri,
         (String) metricsFile.get("task"),
         (String) metricsFile.get("model_type"),
         started,

@@ -90,12 +90,18 @@ public final class RunIndex {
     return root.toString();
   }
 
-  /** Adds (or, for a run id already there, replaces) the entry of a run just committed. */
+  /**
+   * Adds (or, for a run id already there, replaces) the entry of a run just committed; the same
+   * entry again writes nothing.
+   */
   public void add(RunEntry entry) {
     for (int attempt = 1; ; attempt++) {
       try {
         Listed listed = list(entry.job());
         Map<String, RunEntry> merged = byRun(listed.entries());
+        if (entry.equals(merged.get(entry.runId()))) {
+          return; // a retry of a committed run: nothing to rewrite
+        }
         merged.put(entry.runId(), entry);
         write(entry.job(), listed.names(), merged.values());
         return;

@@ -9,8 +9,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
-import dev.runway.error.StorageException;
 import dev.runway.run.RunFiles;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,27 +48,25 @@ public record RunSummary(
       "split.",
       "model.type");
 
-  /** The summary of the committed run at {@code uri}; exit 4 when it is not a committed run. */
+  /** The summary of the committed run at {@code uri}; exit 5 when it is not a committed run. */
   public static RunSummary of(Configuration hadoop, String uri) {
-    RunDirectory run = RunDirectory.at(hadoop, uri);
-    if (!run.committed()) {
-      throw new StorageException("No committed run at " + run.uri() + " (no "
-          + RunDirectory.MANIFEST + "): the run is missing or incomplete");
-    }
-    RunEntry entry = RunEntry.of(run);
-    Map<String, String> config = new TreeMap<>();
-    if (run.has(RunFiles.JOB)) {
-      for (Map.Entry<String, ConfigValue> e :
-          ConfigFactory.parseString(run.readText(RunFiles.JOB)).entrySet()) {
-        ConfigValue v = e.getValue();
-        config.put(
-            e.getKey(),
-            v.valueType() == ConfigValueType.STRING
-                ? (String) v.unwrapped()
-                : v.render(ConfigRenderOptions.concise()));
-      }
-    }
+    RunDirectory run = RunDirectory.committedAt(hadoop, uri);
+    // Each file read once: on S3 every read is a request.
     Map<String, Object> metrics = Json.parse(run.readText(RunFiles.METRICS));
+    Map<String, Object> lineage = run.jsonIfPresent(RunFiles.LINEAGE);
+    RunEntry entry = RunEntry.of(run.uri(), run.manifest(), metrics, lineage);
+    Map<String, String> config = new TreeMap<>();
+    String job = run.readBytes(RunFiles.JOB)
+        .map(b -> new String(b, StandardCharsets.UTF_8))
+        .orElse("");
+    for (Map.Entry<String, ConfigValue> e : ConfigFactory.parseString(job).entrySet()) {
+      ConfigValue v = e.getValue();
+      config.put(
+          e.getKey(),
+          v.valueType() == ConfigValueType.STRING
+              ? (String) v.unwrapped()
+              : v.render(ConfigRenderOptions.concise()));
+    }
     Map<String, Double> timings = new TreeMap<>();
     if (metrics.get("timings_s") instanceof Map<?, ?> t) {
       t.forEach((k, v) -> {
@@ -79,8 +77,7 @@ public record RunSummary(
     }
     String location = null;
     Map<String, String> inputs = new TreeMap<>();
-    if (run.has(RunFiles.LINEAGE)
-        && Json.parse(run.readText(RunFiles.LINEAGE)).get("input") instanceof Map<?, ?> input) {
+    if (lineage.get("input") instanceof Map<?, ?> input) {
       location = (String) input.get("location");
       if (input.get("files") instanceof List<?> files) {
         for (Object f : files) {

@@ -6,6 +6,7 @@ import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.run.RunFiles;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +33,10 @@ public final class RunReport {
   /** The report of the run in {@code run}, from its files as they are now. */
   public static String html(RunDirectory run) {
     Map<String, Object> metrics = Json.parse(run.readText(RunFiles.METRICS));
-    Map<String, Object> lineage =
-        run.has(RunFiles.LINEAGE) ? Json.parse(run.readText(RunFiles.LINEAGE)) : Map.of();
-    String job = run.has(RunFiles.JOB) ? run.readText(RunFiles.JOB) : "";
+    Map<String, Object> lineage = run.jsonIfPresent(RunFiles.LINEAGE);
+    String job = run.readBytes(RunFiles.JOB)
+        .map(b -> new String(b, StandardCharsets.UTF_8))
+        .orElse("");
     StringWriter out = new StringWriter();
     TEMPLATE.execute(out, model(metrics, lineage, job));
     return out.toString();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,7 +50,7 @@ class CurvesTest {
   void rocRunsFromZeroToOneAndItsAreaIsSparksAucAndCalibrationBinsHoldEveryRow() {
     Dataset<Row> predictions = binary();
     Map<String, Object> curves =
-        Curves.of(predictions, new Target("y", true, List.of("no", "yes"), true), 42);
+        Curves.of(predictions, new Target("y", true, List.of("no", "yes"), true), 4000, 42);
     List<List<Double>> roc = (List<List<Double>>) curves.get("roc");
     assertEquals(List.of(0.0, 0.0), roc.get(0));
     assertEquals(List.of(1.0, 1.0), roc.get(roc.size() - 1));
@@ -65,9 +66,26 @@ class CurvesTest {
     assertEquals(auc, Curves.area(roc), 0.005);
     List<List<Double>> pr = (List<List<Double>>) curves.get("pr");
     assertEquals(1.0, pr.get(pr.size() - 1).get(0), 1e-12, "recall ends at 1");
+    // Reliability per tenth of the score, against the same sums made here row by row.
+    long[] n = new long[10];
+    long[] hits = new long[10];
+    double[] scores = new double[10];
+    for (Row r : predictions.collectAsList()) {
+      double p = ((Vector) r.get(2)).apply(1);
+      int tenth = Math.min(9, (int) Math.floor(p * 10));
+      n[tenth]++;
+      hits[tenth] += r.getDouble(0) == 1.0 ? 1 : 0;
+      scores[tenth] += p;
+    }
     List<Map<String, Object>> calibration = (List<Map<String, Object>>) curves.get("calibration");
     assertEquals(
         4000L, calibration.stream().mapToLong(b -> (Long) b.get("rows")).sum());
+    for (Map<String, Object> bin : calibration) {
+      int tenth = (Integer) bin.get("bin");
+      assertEquals(n[tenth], bin.get("rows"), "tenth " + tenth);
+      assertEquals(scores[tenth] / n[tenth], (Double) bin.get("mean_predicted"), 1e-9);
+      assertEquals((double) hits[tenth] / n[tenth], (Double) bin.get("observed"), 1e-12);
+    }
   }
 
   @Test
@@ -80,9 +98,9 @@ class CurvesTest {
     Dataset<Row> predictions = TestSpark.session().createDataFrame(rows, SCHEMA);
     Target regression = new Target("y", false, List.of(), false);
     List<List<Double>> a =
-        (List<List<Double>>) Curves.of(predictions, regression, 42).get("residuals");
+        (List<List<Double>>) Curves.of(predictions, regression, 2000, 42).get("residuals");
     List<List<Double>> b =
-        (List<List<Double>>) Curves.of(predictions, regression, 42).get("residuals");
+        (List<List<Double>>) Curves.of(predictions, regression, 2000, 42).get("residuals");
     assertEquals(a, b, "the same seed, the same points");
     assertTrue(a.size() > 300 && a.size() <= 400, "about 400 points: " + a.size());
     a.forEach(p -> assertEquals(-0.5, p.get(1), 1e-12, "label - predicted"));

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.TestSpark;
 import dev.runway.config.JobSettings.FeatureSettings;
+import dev.runway.config.MonitorSettings;
 import dev.runway.error.DataException;
+import dev.runway.profile.Profiler;
+import dev.runway.profile.ReferenceProfile;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -54,15 +57,13 @@ class FeatureChecksTest {
             "CAST(id % 2 AS STRING) AS label");
     DataException e = assertThrows(
         DataException.class,
-        () -> FeatureChecks.checkValues(
-            t, features(List.of(), "label", List.of("count", "color"), List.of())));
-    assertTrue(
-        e.getMessage()
-            .matches(
-                "Column 'color' \\(features.categorical\\) has about \\d+ distinct values,"
-                    + " more than features.max-categories = 100: list it in features.hashed.columns instead"),
+        () -> check(t, features(List.of(), "label", List.of("count", "color"), List.of())));
+    // Counted exactly up to one more than the limit, in the pass that plans the profile's bins.
+    assertEquals(
+        "Column 'color' (features.categorical) has more than 101 distinct values,"
+            + " more than features.max-categories = 100: list it in features.hashed.columns instead",
         e.getMessage());
-    FeatureChecks.checkValues(t, features(List.of(), "label", List.of("count"), List.of()));
+    check(t, features(List.of(), "label", List.of("count"), List.of()));
   }
 
   @Test
@@ -72,13 +73,12 @@ class FeatureChecksTest {
             + " ('c', double('NaN'), 3, 'x'), ('d', double('-Infinity'), 4, 'y') AS t(color, size, count, label)");
     DataException e = assertThrows(
         DataException.class,
-        () -> FeatureChecks.checkValues(
-            t, features(List.of(), "label", List.of(), List.of("size", "count"))));
+        () -> check(t, features(List.of(), "label", List.of(), List.of("size", "count"))));
     assertEquals(
         "Column 'size' (features.numeric) has 2 infinite values in the training split: filter or cap"
             + " them in features.sql",
         e.getMessage());
-    FeatureChecks.checkValues(
+    check(
         t.filter("abs(size) != double('Infinity')"),
         features(List.of(), "label", List.of(), List.of("size", "count")));
   }
@@ -104,5 +104,18 @@ class FeatureChecksTest {
     // Counted only up to 50, under the limit of 100: counted here (10 values), and accepted.
     FeatureChecks.checkValues(
         t, f, new FeatureChecks.Seen(Map.of("color", -1L), 50, Map.of("size", 0L)));
+  }
+
+  /**
+   * The value checks as the training job makes them: the pass that plans the reference profile
+   * counts distinct categories and infinite numbers, and the checks read what it saw.
+   */
+  private static void check(Dataset<Row> train, FeatureSettings f) {
+    Profiler.Planned planned = ReferenceProfile.plan(
+        train,
+        f,
+        new Target("label", true, List.of("0", "1"), false),
+        new MonitorSettings(10, 20, 10_000, 0.01, 0.1));
+    FeatureChecks.checkValues(train, f, ReferenceProfile.seen(planned, f));
   }
 }
