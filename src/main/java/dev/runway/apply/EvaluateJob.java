@@ -14,6 +14,7 @@ import dev.runway.error.TrainingException;
 import dev.runway.eval.Metrics;
 import dev.runway.features.Target;
 import dev.runway.job.Failures;
+import dev.runway.registry.RunOutputs;
 import dev.runway.run.EvaluationMetrics;
 import dev.runway.run.FittedRun;
 import dev.runway.run.KeyedPredictions;
@@ -80,6 +81,14 @@ public final class EvaluateJob {
         RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation")
         .write(request.overwrite(), false, dir -> evaluate(spark, run.get(), request, dir));
+    // For the run's report: from the lineage, so a retry into a committed output records it too.
+    RunOutputs.addQuietly(
+        spark.sparkContext().hadoopConfiguration(),
+        Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri(),
+        "evaluate",
+        out.uri(),
+        RunFiles.METRICS,
+        !outcome.alreadyCommitted());
     if (outcome.alreadyCommitted()) {
       EvaluationMetrics metrics =
           Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);

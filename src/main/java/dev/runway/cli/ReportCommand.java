@@ -2,12 +2,15 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import dev.runway.compare.Aliases;
 import dev.runway.error.StorageException;
+import dev.runway.registry.RunOutputs;
 import dev.runway.report.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -19,9 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Renders a committed run's report.html anew, to a file of one's choosing: for runs committed
- * before reports existed, or to publish it elsewhere. The run itself is never written to (its
- * manifest describes it as committed).
+ * Renders a committed run's report.html anew, to a file of one's choosing, with what has happened
+ * to the run since training wrote its own: the aliases pointing at it and a section per
+ * evaluation, comparison, promotion and drift report made from it. Also for runs committed before
+ * reports existed, or to publish one elsewhere. The run itself is never written to (its manifest
+ * describes it as committed).
  */
 @Command(
     name = "report",
@@ -48,7 +53,15 @@ final class ReportCommand implements Callable<Integer> {
     Configuration hadoop = settings.hadoop();
     RunDirectory dir = RunDirectory.committedAt(hadoop, run);
     Map<String, Object> manifest = dir.manifest();
-    String html = RunReport.html(dir);
+    // What was made from the run since it committed, and the aliases pointing at it now.
+    String root = new Path(dir.uri()).getParent().getParent().toString();
+    String html = RunReport.html(
+        dir,
+        new RunReport.Later(
+            Aliases.at(hadoop, root, Aliases.DEFAULT_LEASE)
+                .byRun()
+                .getOrDefault(dir.uri().replaceAll("/+$", ""), List.of()),
+            RunOutputs.of(hadoop, dir.uri()).read(hadoop)));
     Path out = new Path(
         output != null ? output : manifest.get("job") + "-" + manifest.get("run_id") + ".html");
     byte[] bytes = html.getBytes(StandardCharsets.UTF_8);

@@ -1,7 +1,6 @@
 package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
-import dev.runway.compare.AliasState;
 import dev.runway.compare.Aliases;
 import dev.runway.config.ConfigReader;
 import dev.runway.registry.RunDiff;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
@@ -134,7 +132,8 @@ final class RunsCommand implements Callable<Integer> {
       }
       runs.sort(order);
       List<RunEntry> shown = limit == null ? runs : runs.subList(0, Math.min(limit, runs.size()));
-      Map<String, List<String>> aliases = aliasesByRun(hadoop, index.root());
+      Map<String, List<String>> aliases =
+          Aliases.at(hadoop, index.root(), Aliases.DEFAULT_LEASE).byRun();
       PrintWriter out = spec.commandLine().getOut();
       if (format.equals("json")) {
         for (RunEntry e : shown) {
@@ -152,16 +151,6 @@ final class RunsCommand implements Callable<Integer> {
       }
       out.flush();
       return Main.ok();
-    }
-
-    /** Run URI to the aliases pointing at it. */
-    private static Map<String, List<String>> aliasesByRun(Configuration hadoop, String root) {
-      Map<String, List<String>> out = new TreeMap<>();
-      for (AliasState a : Aliases.at(hadoop, root, Aliases.DEFAULT_LEASE).list().values()) {
-        out.computeIfAbsent(a.runUri().replaceAll("/+$", ""), k -> new ArrayList<>())
-            .add(a.alias());
-      }
-      return out;
     }
   }
 

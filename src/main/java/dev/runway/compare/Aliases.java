@@ -171,6 +171,16 @@ public final class Aliases {
     return scan(dir).resolve(m -> proposal(dir, m)).current().map(v -> state(alias, v));
   }
 
+  /** Run URI (without a trailing slash) to the aliases pointing at it, by alias name. */
+  public Map<String, List<String>> byRun() {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (AliasState a : list().values()) {
+      out.computeIfAbsent(a.runUri().replaceAll("/+$", ""), k -> new ArrayList<>())
+          .add(a.alias());
+    }
+    return out;
+  }
+
   /** Every alias of the output root that points at a run, by name. */
   public SortedMap<String, AliasState> list() {
     SortedMap<String, AliasState> out = new TreeMap<>();

@@ -16,6 +16,7 @@ import dev.runway.error.DataException;
 import dev.runway.error.JobConfigException;
 import dev.runway.features.Target;
 import dev.runway.job.Failures;
+import dev.runway.registry.RunOutputs;
 import dev.runway.run.FittedRun;
 import dev.runway.run.KeyedPredictions;
 import dev.runway.run.ManifestHeader;
@@ -25,6 +26,7 @@ import dev.runway.run.RunWriter;
 import dev.runway.stats.McNemar;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,11 +120,27 @@ public final class CompareJob {
               ManifestHeader.derived(ManifestHeader.VERDICT, c.job(), c.runId()),
               Result.of("committed", v, dir.uri()));
         });
+    Verdict v = Json.read(out.readText(RunFiles.VERDICT), Verdict.class);
+    recordOutput(spark, v, out, !outcome.alreadyCommitted());
     if (outcome.alreadyCommitted()) {
-      return Result.of(
-          outcome.status(), Json.read(out.readText(RunFiles.VERDICT), Verdict.class), out.uri());
+      return Result.of(outcome.status(), v, out.uri());
     }
     return outcome.value();
+  }
+
+  /** Records a committed verdict as an output of both runs it compared, for their reports. */
+  static void recordOutput(SparkSession spark, Verdict v, RunDirectory out, boolean fresh) {
+    for (RunReference run : Arrays.asList(v.baseline(), v.candidate())) {
+      if (run != null) {
+        RunOutputs.addQuietly(
+            spark.sparkContext().hadoopConfiguration(),
+            run.uri(),
+            v.command(),
+            out.uri(),
+            RunFiles.VERDICT,
+            fresh);
+      }
+    }
   }
 
   /**

@@ -139,6 +139,11 @@ public final class PromoteJob {
           new Result(
               status, request.alias(), candidate.uri(), previous.orElse(null), reasons, dir.uri()));
     });
+    CompareJob.recordOutput(
+        spark,
+        Json.read(out.readText(RunFiles.VERDICT), Verdict.class),
+        out,
+        !outcome.alreadyCommitted());
     if (outcome.alreadyCommitted()) {
       // Committed by another promote between the check above and here.
       return committed(request, out);

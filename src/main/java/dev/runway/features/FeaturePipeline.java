@@ -12,13 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NumericAttribute;
 import org.apache.spark.ml.feature.FeatureHasher;
 import org.apache.spark.ml.feature.Imputer;
 import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.feature.VectorSizeHint;
 import org.apache.spark.ml.linalg.Vector;
@@ -150,5 +156,58 @@ public final class FeaturePipeline {
         .setOutputCol(FEATURES)
         .setHandleInvalid("error"));
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+  }
+
+  /**
+   * The name of each position of the feature vector, read from the fitted pipeline: a numeric
+   * column by its name, a vector column's element as {@code pixels[3]}, a category as {@code
+   * color=red} (and {@code color=(other)} for the bucket of unseen values and nulls), a hashed
+   * bucket as {@code hashed[17]}. The order is {@link #pipeline}'s. Spark's own attribute names
+   * cannot serve: the scaler drops them, and they carry the pipeline's internal column names.
+   */
+  public static List<String> featureNames(PipelineModel fitted, FeatureSettings f) {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    Map<String, String[]> labels = new LinkedHashMap<>();
+    int hashed = 0;
+    for (Transformer stage : fitted.stages()) {
+      if (stage instanceof VectorSizeHint hint) {
+        sizes.put(hint.getInputCol(), hint.getSize());
+      } else if (stage instanceof StringIndexerModel indexer) {
+        String[] in = indexer.getInputCols();
+        for (int i = 0; i < in.length; i++) {
+          labels.put(in[i], indexer.labelsArray()[i]);
+        }
+      } else if (stage instanceof FeatureHasher hasher) {
+        hashed = hasher.getNumFeatures();
+      }
+    }
+    List<String> names = new ArrayList<>(f.numeric());
+    for (String c : f.vectors()) {
+      for (int i = 0; i < sizes.get(c); i++) {
+        names.add(c + "[" + i + "]");
+      }
+    }
+    for (String c : f.categorical()) {
+      for (String value : labels.get(c)) {
+        names.add(c + "=" + value);
+      }
+      names.add(c + "=(other)");
+    }
+    for (int i = 0; i < hashed; i++) {
+      names.add("hashed[" + i + "]");
+    }
+    return names;
+  }
+
+  /**
+   * {@code vectors} with {@code names} as the ML attributes of its feature vector, where Spark ML
+   * models and trainers look for them.
+   */
+  public static Dataset<Row> named(Dataset<Row> vectors, List<String> names) {
+    Attribute[] attributes = new Attribute[names.size()];
+    for (int i = 0; i < attributes.length; i++) {
+      attributes[i] = NumericAttribute.defaultAttr().withName(names.get(i)).withIndex(i);
+    }
+    return vectors.withMetadata(FEATURES, new AttributeGroup(FEATURES, attributes).toMetadata());
   }
 }

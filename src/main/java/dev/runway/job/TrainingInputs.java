@@ -14,6 +14,7 @@ import dev.runway.features.TargetInference;
 import dev.runway.profile.Profiler;
 import dev.runway.profile.ReferenceProfile;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.ml.PipelineModel;
@@ -123,12 +124,14 @@ public record TrainingInputs(
               "fit the feature pipeline",
               () -> FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(train, f))
                   .fit(train)));
+      // Named for the trainers' summaries: coefficients and importances by feature, not index.
+      List<String> names = FeaturePipeline.featureNames(features, f);
       for (String split : Splitter.NAMES) {
         vectors.put(
             split,
-            features
-                .transform(Splitter.part(labelled, split))
-                .select(FEATURES, LABEL)
+            FeaturePipeline.named(
+                    features.transform(Splitter.part(labelled, split)).select(FEATURES, LABEL),
+                    names)
                 .persist(StorageLevel.MEMORY_AND_DISK()));
       }
       int vectorSize = timings.time(
@@ -137,6 +140,10 @@ public record TrainingInputs(
               DataException::new,
               "build feature vectors",
               () -> vectors.get("train").first().<Vector>getAs(0).size()));
+      if (names.size() != vectorSize) {
+        throw new IllegalStateException("The feature pipeline names " + names.size()
+            + " features but builds vectors of " + vectorSize);
+      }
       return new TrainingInputs(
           table, target, rows, features, vectors, vectorSize, assigned, labelled, reference);
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import dev.runway.job.Failures;
 import dev.runway.profile.ColumnProfile;
 import dev.runway.profile.Profiler;
 import dev.runway.profile.ReferenceProfile;
+import dev.runway.registry.RunOutputs;
 import dev.runway.run.FittedRun;
 import dev.runway.run.InputContract;
 import dev.runway.run.InputContract.TypeChange;
@@ -87,6 +88,14 @@ public final class DriftJob {
         RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "drift report")
         .write(request.overwrite(), false, dir -> check(spark, run.get(), request, dir));
+    // For the run's report: from the lineage, so a retry into a committed output records it too.
+    RunOutputs.addQuietly(
+        spark.sparkContext().hadoopConfiguration(),
+        Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri(),
+        "drift",
+        out.uri(),
+        REPORT,
+        !outcome.alreadyCommitted());
     if (outcome.alreadyCommitted()) {
       DriftReport report = Json.read(out.readText(REPORT), DriftReport.class);
       return new Result(

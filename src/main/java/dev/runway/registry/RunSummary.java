@@ -27,14 +27,24 @@ import org.apache.hadoop.conf.Configuration;
  * @param timings seconds per step
  * @param inputLocation the source path it read
  * @param inputs the input files: path to "size modified etag"
+ * @param outputs what was made from the run since: evaluations, comparisons, drift reports
  */
-@JsonPropertyOrder({"entry", "highlights", "timings_s", "input_location", "inputs", "config"})
+@JsonPropertyOrder({
+  "entry",
+  "highlights",
+  "timings_s",
+  "input_location",
+  "inputs",
+  "outputs",
+  "config"
+})
 public record RunSummary(
     RunEntry entry,
     Map<String, String> config,
     @JsonProperty("timings_s") Map<String, Double> timings,
     @JsonProperty("input_location") String inputLocation,
-    Map<String, String> inputs) {
+    Map<String, String> inputs,
+    List<RunOutputs.Output> outputs) {
 
   /** The config keys {@code runs show} leads with: what the run read and what it trained. */
   private static final List<String> HIGHLIGHTS = List.of(
@@ -90,7 +100,13 @@ public record RunSummary(
         }
       }
     }
-    return new RunSummary(entry, config, timings, location, inputs);
+    return new RunSummary(
+        entry,
+        config,
+        timings,
+        location,
+        inputs,
+        RunOutputs.of(hadoop, run.uri()).list());
   }
 
   /** The config keys a reader looks at first. */
@@ -142,6 +158,16 @@ public record RunSummary(
     out.append(" (").append(inputs.size()).append(" files)\n");
     inputs.forEach((path, facts) ->
         out.append("  ").append(path).append(": ").append(facts).append('\n'));
+    if (!outputs.isEmpty()) {
+      out.append("outputs (scripts/run report --run ").append(e.uri()).append(" shows them):\n");
+      outputs.forEach(o -> out.append("  ")
+          .append(o.command())
+          .append(' ')
+          .append(o.uri())
+          .append(" (")
+          .append(o.recordedAt())
+          .append(")\n"));
+    }
     return out.toString();
   }
 

@@ -4,10 +4,12 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import dev.runway.registry.RunOutputs;
 import dev.runway.run.RunFiles;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,15 +32,36 @@ public final class RunReport {
 
   private RunReport() {}
 
+  /**
+   * What a run's report shows besides the run's own files, found when the report is rendered
+   * after training: the aliases pointing at the run, and the outputs made from it since.
+   *
+   * @param aliases the aliases pointing at the run now
+   * @param outputs its committed evaluations, comparisons, promotions and drift reports
+   */
+  public record Later(List<String> aliases, List<RunOutputs.Read> outputs) {
+    /** Nothing yet: the report training writes into the run. */
+    public static final Later NONE = new Later(List.of(), List.of());
+  }
+
   /** The report of the run in {@code run}, from its files as they are now. */
   public static String html(RunDirectory run) {
+    return html(run, Later.NONE);
+  }
+
+  /** The report of the run in {@code run}, with what was made from it since. */
+  public static String html(RunDirectory run, Later later) {
     Map<String, Object> metrics = Json.parse(run.readText(RunFiles.METRICS));
     Map<String, Object> lineage = run.jsonIfPresent(RunFiles.LINEAGE);
+    Map<String, Object> profile = run.jsonIfPresent(RunFiles.PROFILE);
     String job = run.readBytes(RunFiles.JOB)
         .map(b -> new String(b, StandardCharsets.UTF_8))
         .orElse("");
+    Map<String, Object> model = model(metrics, lineage, job);
+    model.put("labelBalance", labelBalance(map(profile.get("label"))));
+    model.putAll(later(later));
     StringWriter out = new StringWriter();
-    TEMPLATE.execute(out, model(metrics, lineage, job));
+    TEMPLATE.execute(out, model);
     return out.toString();
   }
 
@@ -64,24 +87,10 @@ public final class RunReport {
     List<Map<String, Object>> rows = new ArrayList<>();
     splits.forEach((split, values) -> {
       Map<String, Object> v = map(values);
-      Map<String, Object> intervals = map(v.get("intervals"));
-      List<Map<String, Object>> cells = new ArrayList<>();
-      for (String name : shown) {
-        Map<String, Object> cell = new LinkedHashMap<>();
-        cell.put("key", split + "." + name);
-        cell.put("value", v.get(name) instanceof Number n ? decimal(n.doubleValue()) : "");
-        Map<String, Object> interval = map(intervals.get(name));
-        if (interval.get("lower") instanceof Number lo
-            && interval.get("upper") instanceof Number up) {
-          cell.put(
-              "interval", "[" + decimal(lo.doubleValue()) + ", " + decimal(up.doubleValue()) + "]");
-        }
-        cells.add(cell);
-      }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("split", split);
       row.put("rows", v.get("rows"));
-      row.put("cells", cells);
+      row.put("cells", cells(v, shown, split));
       rows.add(row);
     });
     m.put("splits", rows);
@@ -101,6 +110,10 @@ public final class RunReport {
       }
     });
     m.put("training", summary);
+    List<String> modelCharts = modelCharts(training);
+    m.put("modelCharts", modelCharts);
+    m.put("hasModelCharts", !modelCharts.isEmpty());
+    m.put("coefficientTable", coefficientTable(training));
 
     Map<String, Object> confusion = map(map(splits.get("test")).get("confusion_matrix"));
     if (confusion.get("classes") instanceof List<?> classes
@@ -164,6 +177,275 @@ public final class RunReport {
     m.put("version", project.get("version"));
     m.put("gitCommit", project.get("git_commit"));
     return m;
+  }
+
+  /** One split's metrics as table cells, each with its interval when there is one. */
+  private static List<Map<String, Object>> cells(
+      Map<String, Object> values, List<String> shown, String keyPrefix) {
+    Map<String, Object> intervals = map(values.get("intervals"));
+    List<Map<String, Object>> cells = new ArrayList<>();
+    for (String name : shown) {
+      Map<String, Object> cell = new LinkedHashMap<>();
+      cell.put("key", keyPrefix + "." + name);
+      cell.put("value", values.get(name) instanceof Number n ? decimal(n.doubleValue()) : "");
+      Map<String, Object> interval = map(intervals.get(name));
+      if (interval.get("lower") instanceof Number lo
+          && interval.get("upper") instanceof Number up) {
+        cell.put(
+            "interval", "[" + decimal(lo.doubleValue()) + ", " + decimal(up.doubleValue()) + "]");
+      }
+      cells.add(cell);
+    }
+    return cells;
+  }
+
+  /**
+   * An MLlib model's own summary as charts: the optimizer's objective per iteration, boosting's
+   * loss per iteration, tree importances and linear coefficients by feature name.
+   */
+  private static List<String> modelCharts(Map<String, Object> training) {
+    List<String> charts = new ArrayList<>();
+    if (training.get("objective_history") instanceof List<?> history && history.size() > 1) {
+      charts.add(Svg.lines(
+          "Objective per iteration (training)",
+          "iteration",
+          "objective",
+          List.of(perIteration("objective", history)),
+          460,
+          260));
+    }
+    if (training.get("train_loss_per_iteration") instanceof List<?> train) {
+      List<Svg.Series> series = new ArrayList<>();
+      series.add(perIteration("train", train));
+      if (training.get("validation_loss_per_iteration") instanceof List<?> validation) {
+        series.add(perIteration("validation", validation));
+      }
+      charts.add(Svg.lines("Loss per boosting iteration", "trees", "loss", series, 460, 260));
+    }
+    Object features = training.get("features");
+    if (training.get("feature_importances") instanceof List<?> importances) {
+      charts.add(byFeature(
+          "Feature importances (largest " + importances.size() + " of " + features + ")",
+          importances,
+          "importance"));
+    }
+    if (training.get("coefficients") instanceof List<?> coefficients
+        && !coefficients.isEmpty()
+        && map(coefficients.get(0)).containsKey("coefficient")) {
+      Object intercept = training.get("intercept");
+      charts.add(byFeature(
+          "Coefficients, largest magnitude first (" + coefficients.size() + " of " + features
+              + (intercept instanceof Number n ? "; intercept " + decimal(n.doubleValue()) : "")
+              + ")",
+          coefficients,
+          "coefficient"));
+    }
+    return charts;
+  }
+
+  private static Svg.Series perIteration(String name, List<?> values) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      x.add((double) (i + 1));
+      y.add(((Number) values.get(i)).doubleValue());
+    }
+    return new Svg.Series(name, x, y);
+  }
+
+  private static String byFeature(String title, List<?> rows, String valueKey) {
+    List<String> names = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (Object r : rows) {
+      names.add(shortName(String.valueOf(map(r).get("feature"))));
+      values.add(((Number) map(r).get(valueKey)).doubleValue());
+    }
+    return Svg.bars(title, names, values, 640);
+  }
+
+  /** Long feature names cut to fit the bar charts' label column. */
+  private static String shortName(String name) {
+    return name.length() <= 24 ? name : name.substring(0, 23) + "\u2026";
+  }
+
+  /** A multinomial model's coefficients: one row per feature, one column per class. */
+  private static Map<String, Object> coefficientTable(Map<String, Object> training) {
+    if (!(training.get("coefficients") instanceof List<?> rows)
+        || rows.isEmpty()
+        || !map(rows.get(0)).containsKey("by_class")) {
+      return null;
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object r : rows) {
+      List<String> values = new ArrayList<>();
+      map(map(r).get("by_class"))
+          .values()
+          .forEach(v -> values.add(decimal(((Number) v).doubleValue())));
+      out.add(Map.of("feature", String.valueOf(map(r).get("feature")), "values", values));
+    }
+    Map<String, Object> table = new LinkedHashMap<>();
+    table.put("classes", List.copyOf(map(map(rows.get(0)).get("by_class")).keySet()));
+    table.put("rows", out);
+    table.put("shown", rows.size());
+    table.put("features", training.get("features"));
+    return table;
+  }
+
+  /**
+   * The label's distribution on the training split, from the run's reference profile: class
+   * counts, or a numeric label's counts per quantile bin.
+   */
+  private static String labelBalance(Map<String, Object> label) {
+    if (!(label.get("counts") instanceof List<?> counts) || counts.isEmpty()) {
+      return null;
+    }
+    List<String> bins = new ArrayList<>();
+    if (label.get("values") instanceof List<?> values && !values.isEmpty()) {
+      values.forEach(v -> bins.add(String.valueOf(v)));
+      bins.add("(other)");
+    } else if (label.get("edges") instanceof List<?> edges && !edges.isEmpty()) {
+      bins.add("\u2264 " + number(edges.get(0)));
+      for (int i = 1; i < edges.size(); i++) {
+        bins.add("(" + number(edges.get(i - 1)) + ", " + number(edges.get(i)) + "]");
+      }
+      bins.add("> " + number(edges.get(edges.size() - 1)));
+    }
+    bins.add("(missing)");
+    List<String> shown = new ArrayList<>();
+    List<Double> rows = new ArrayList<>();
+    for (int i = 0; i < counts.size() && i < bins.size(); i++) {
+      double n = ((Number) counts.get(i)).doubleValue();
+      // The catch-all cells only when they hold rows.
+      if (n > 0 || !bins.get(i).startsWith("(")) {
+        shown.add(bins.get(i));
+        rows.add(n);
+      }
+    }
+    return Svg.bars(
+        "Label " + label.get("name") + " on the training split (rows)", shown, rows, 640);
+  }
+
+  private static String number(Object value) {
+    return String.format(Locale.ROOT, "%.4g", ((Number) value).doubleValue());
+  }
+
+  /** The aliases pointing at the run, and a section per output made from it. */
+  private static Map<String, Object> later(Later later) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("aliases", later.aliases().isEmpty() ? null : String.join(", ", later.aliases()));
+    List<Map<String, Object>> evaluations = new ArrayList<>();
+    List<Map<String, Object>> comparisons = new ArrayList<>();
+    List<Map<String, Object>> drifts = new ArrayList<>();
+    for (RunOutputs.Read read : later.outputs()) {
+      Map<String, Object> c = read.content();
+      Map<String, Object> section = new LinkedHashMap<>();
+      section.put("uri", read.output().uri());
+      section.put("recordedAt", read.output().recordedAt());
+      switch (read.output().command()) {
+        case "evaluate" -> {
+          int i = evaluations.size();
+          Map<String, Object> values = map(c.get("metrics"));
+          List<String> shown =
+              METRICS.stream().filter(n -> values.get(n) instanceof Number).toList();
+          section.put("index", i);
+          section.put("input", c.get("input"));
+          section.put("rows", c.get("rows"));
+          section.put("metricNames", shown);
+          section.put("cells", cells(values, shown, "evaluate" + i));
+          evaluations.add(section);
+        }
+        case "compare", "promote" -> comparisons.add(comparison(section, c));
+        case "drift" -> drifts.add(drift(section, c));
+        default -> {
+          // an output kind this version does not know: left out
+        }
+      }
+    }
+    m.put("evaluations", evaluations);
+    m.put("hasEvaluations", !evaluations.isEmpty());
+    m.put("comparisons", comparisons);
+    m.put("hasComparisons", !comparisons.isEmpty());
+    m.put("drifts", drifts);
+    m.put("hasDrifts", !drifts.isEmpty());
+    return m;
+  }
+
+  private static Map<String, Object> comparison(
+      Map<String, Object> section, Map<String, Object> verdict) {
+    Map<String, Object> decision = map(verdict.get("decision"));
+    section.put("command", verdict.get("command"));
+    section.put("alias", verdict.get("alias"));
+    section.put("baseline", map(verdict.get("baseline")).get("run_id"));
+    section.put("candidate", map(verdict.get("candidate")).get("run_id"));
+    section.put("rows", verdict.get("rows"));
+    section.put("outcome", decision.get("outcome"));
+    section.put("passesGate", decision.get("passes_gate"));
+    section.put("promoted", decision.get("promoted"));
+    section.put("reasons", decision.get("reasons"));
+    Map<String, Object> baseline = map(map(verdict.get("metrics")).get("baseline"));
+    Map<String, Object> candidate = map(map(verdict.get("metrics")).get("candidate"));
+    Map<String, List<?>> intervals = new LinkedHashMap<>();
+    if (verdict.get("tests") instanceof List<?> tests) {
+      for (Object t : tests) {
+        if (map(t).get("metric") instanceof String metric
+            && map(t).get("interval") instanceof List<?> interval) {
+          intervals.put(metric, interval);
+        }
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    candidate.forEach((name, value) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("metric", name);
+      row.put("baseline", baseline.get(name) instanceof Number b ? decimal(b.doubleValue()) : "");
+      row.put("candidate", value instanceof Number n ? decimal(n.doubleValue()) : "");
+      if (baseline.get(name) instanceof Number b && value instanceof Number n) {
+        row.put("delta", decimal(n.doubleValue() - b.doubleValue()));
+      }
+      List<?> interval = intervals.get(name);
+      if (interval != null && interval.size() == 2) {
+        row.put(
+            "interval",
+            "[" + decimal(((Number) interval.get(0)).doubleValue()) + ", "
+                + decimal(((Number) interval.get(1)).doubleValue()) + "]");
+      }
+      rows.add(row);
+    });
+    section.put("metrics", rows);
+    return section;
+  }
+
+  private static Map<String, Object> drift(
+      Map<String, Object> section, Map<String, Object> report) {
+    Map<String, Object> verdict = map(report.get("verdict"));
+    section.put("input", report.get("input"));
+    section.put("rows", report.get("rows"));
+    section.put("referenceRows", report.get("reference_rows"));
+    section.put("retrain", Boolean.TRUE.equals(verdict.get("retrain")));
+    section.put("reasons", verdict.get("reasons"));
+    List<Map<String, Object>> columns = new ArrayList<>();
+    if (report.get("columns") instanceof List<?> list) {
+      for (Object o : list) {
+        columns.add(map(o));
+      }
+    }
+    columns.sort(Comparator.comparingDouble(c -> -((Number) c.get("psi")).doubleValue()));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> c : columns.subList(0, Math.min(15, columns.size()))) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("column", c.get("column"));
+      row.put("role", c.get("role"));
+      row.put("psi", decimal(((Number) c.get("psi")).doubleValue()));
+      row.put(
+          "adjustedP",
+          String.format(Locale.ROOT, "%.3g", ((Number) c.get("adjusted_p_value")).doubleValue()));
+      row.put("drifted", Boolean.TRUE.equals(c.get("drifted")) ? "drifted" : "");
+      rows.add(row);
+    }
+    section.put("columns", rows);
+    section.put("columnsShown", rows.size());
+    section.put("columnsChecked", columns.size());
+    return section;
   }
 
   private static List<Map<String, Object>> rowsOf(Map<String, Object> rows) {

@@ -7,10 +7,16 @@ import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
 import dev.runway.features.Columns;
 import dev.runway.features.Target;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.ml.Model;
+import java.util.function.Function;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.regression.GBTRegressionModel;
 import org.apache.spark.ml.regression.GBTRegressor;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** Spark MLlib gradient-boosted trees: binary classification or regression. */
 record GradientBoostedTreesTrainer(
@@ -51,9 +57,8 @@ record GradientBoostedTreesTrainer(
 
   @Override
   public TrainedModel fit(TrainingData data) {
-    Model<?> model;
     if (data.target().classification()) {
-      model = new GBTClassifier()
+      GBTClassificationModel model = new GBTClassifier()
           .setFeaturesCol(FEATURES)
           .setLabelCol(LABEL)
           .setPredictionCol(Columns.PREDICTION)
@@ -66,19 +71,52 @@ record GradientBoostedTreesTrainer(
           .setSubsamplingRate(subsampling)
           .setSeed(data.seed())
           .fit(data.train());
-    } else {
-      model = new GBTRegressor()
-          .setFeaturesCol(FEATURES)
-          .setLabelCol(LABEL)
-          .setPredictionCol(Columns.PREDICTION)
-          .setMaxIter(maxIter)
-          .setMaxDepth(maxDepth)
-          .setStepSize(stepSize)
-          .setMaxBins(maxBins)
-          .setSubsamplingRate(subsampling)
-          .setSeed(data.seed())
-          .fit(data.train());
+      return new SparkMlModel(
+          model,
+          summary(
+              model.getNumTrees(),
+              model.totalNumNodes(),
+              model.featureImportances(),
+              data,
+              model::evaluateEachIteration));
     }
-    return new SparkMlModel(model, Map.of("trees", maxIter));
+    GBTRegressionModel model = new GBTRegressor()
+        .setFeaturesCol(FEATURES)
+        .setLabelCol(LABEL)
+        .setPredictionCol(Columns.PREDICTION)
+        .setMaxIter(maxIter)
+        .setMaxDepth(maxDepth)
+        .setStepSize(stepSize)
+        .setMaxBins(maxBins)
+        .setSubsamplingRate(subsampling)
+        .setSeed(data.seed())
+        .fit(data.train());
+    return new SparkMlModel(
+        model,
+        summary(
+            model.getNumTrees(),
+            model.totalNumNodes(),
+            model.featureImportances(),
+            data,
+            rows -> model.evaluateEachIteration(rows, model.getLossType())));
+  }
+
+  /**
+   * The ensemble's summary, with its learning curve: the loss after each boosting iteration on
+   * the training rows and, when there are any, on the validation rows (one pass over each).
+   */
+  private static Map<String, Object> summary(
+      int trees,
+      int nodes,
+      Vector importances,
+      TrainingData data,
+      Function<Dataset<Row>, double[]> lossPerIteration) {
+    Map<String, Object> m =
+        new LinkedHashMap<>(Explained.trees(trees, nodes, importances, data.train()));
+    m.put("train_loss_per_iteration", lossPerIteration.apply(data.train()));
+    if (!data.validation().isEmpty()) {
+      m.put("validation_loss_per_iteration", lossPerIteration.apply(data.validation()));
+    }
+    return m;
   }
 }

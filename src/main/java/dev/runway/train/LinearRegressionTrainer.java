@@ -7,6 +7,7 @@ import dev.runway.config.ConfigReader;
 import dev.runway.error.JobConfigException;
 import dev.runway.features.Columns;
 import dev.runway.features.Target;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,10 +86,15 @@ record LinearRegressionTrainer(
         .setTol(tol)
         .setFitIntercept(fitIntercept)
         .fit(data.train());
-    return new SparkMlModel(
-        model,
-        Map.of(
-            "iterations", model.summary().totalIterations(),
-            "train_rmse", model.summary().rootMeanSquaredError()));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("iterations", model.summary().totalIterations());
+    summary.put("train_rmse", model.summary().rootMeanSquaredError());
+    // Empty when the normal-equation solver fitted in one pass (no regularization, few features).
+    summary.put("objective_history", model.summary().objectiveHistory());
+    List<String> names = Explained.featureNames(data.train(), model.numFeatures());
+    summary.put("features", names.size());
+    summary.put("intercept", model.intercept());
+    summary.put("coefficients", Explained.coefficients(model.coefficients(), names));
+    return new SparkMlModel(model, summary);
   }
 }

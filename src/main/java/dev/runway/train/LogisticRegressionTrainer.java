@@ -101,6 +101,17 @@ record LogisticRegressionTrainer(
       double[] history = model.summary().objectiveHistory();
       summary.put("iterations", model.summary().totalIterations());
       summary.put("final_objective", history.length == 0 ? null : history[history.length - 1]);
+      summary.put("objective_history", history);
+    }
+    List<String> names = Explained.featureNames(data.train(), model.numFeatures());
+    summary.put("features", names.size());
+    if (model.coefficientMatrix().numRows() == 1) {
+      summary.put("intercept", model.intercept());
+      summary.put("coefficients", Explained.coefficients(model.coefficients(), names));
+    } else {
+      summary.put(
+          "coefficients",
+          Explained.coefficients(model.coefficientMatrix(), names, data.target().classes()));
     }
     return new SparkMlModel(model, summary);
   }

@@ -8,8 +8,9 @@ import dev.runway.config.ConfigReader;
 import dev.runway.features.Columns;
 import dev.runway.features.Target;
 import java.util.Map;
-import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.RandomForestClassificationModel;
 import org.apache.spark.ml.classification.RandomForestClassifier;
+import org.apache.spark.ml.regression.RandomForestRegressionModel;
 import org.apache.spark.ml.regression.RandomForestRegressor;
 
 /** Spark MLlib random forest: a classifier or a regressor, following the target. */
@@ -48,9 +49,8 @@ record RandomForestTrainer(
 
   @Override
   public TrainedModel fit(TrainingData data) {
-    Model<?> model;
     if (data.target().classification()) {
-      model = new RandomForestClassifier()
+      RandomForestClassificationModel model = new RandomForestClassifier()
           .setFeaturesCol(FEATURES)
           .setLabelCol(LABEL)
           .setPredictionCol(Columns.PREDICTION)
@@ -64,21 +64,30 @@ record RandomForestTrainer(
           .setFeatureSubsetStrategy(featureSubset.configName())
           .setSeed(data.seed())
           .fit(data.train());
-    } else {
-      model = new RandomForestRegressor()
-          .setFeaturesCol(FEATURES)
-          .setLabelCol(LABEL)
-          .setPredictionCol(Columns.PREDICTION)
-          .setNumTrees(numTrees)
-          .setMaxDepth(maxDepth)
-          .setMaxBins(maxBins)
-          .setMinInstancesPerNode(minInstances)
-          .setSubsamplingRate(subsampling)
-          .setFeatureSubsetStrategy(featureSubset.configName())
-          .setSeed(data.seed())
-          .fit(data.train());
+      return new SparkMlModel(
+          model,
+          Explained.trees(
+              model.getNumTrees(),
+              model.totalNumNodes(),
+              model.featureImportances(),
+              data.train()));
     }
-    return new SparkMlModel(model, Map.of("trees", numTrees));
+    RandomForestRegressionModel model = new RandomForestRegressor()
+        .setFeaturesCol(FEATURES)
+        .setLabelCol(LABEL)
+        .setPredictionCol(Columns.PREDICTION)
+        .setNumTrees(numTrees)
+        .setMaxDepth(maxDepth)
+        .setMaxBins(maxBins)
+        .setMinInstancesPerNode(minInstances)
+        .setSubsamplingRate(subsampling)
+        .setFeatureSubsetStrategy(featureSubset.configName())
+        .setSeed(data.seed())
+        .fit(data.train());
+    return new SparkMlModel(
+        model,
+        Explained.trees(
+            model.getNumTrees(), model.totalNumNodes(), model.featureImportances(), data.train()));
   }
 
   /** model.random-forest.feature-subset-strategy: features tried per split, by Spark's name. */

@@ -9,6 +9,8 @@ import dev.runway.TestData;
 import dev.runway.TestSpark;
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import dev.runway.report.ReportBrowser;
+import dev.runway.report.RunReport;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,5 +272,86 @@ class CompareEndToEndTest {
     assertEquals(3, r.code(), r.err());
     assertTrue(r.err().contains("image"), r.err());
     assertFalse(Files.exists(tmp.resolve("missing")), "nothing written");
+  }
+
+  /**
+   * The run's report, rendered again by {@code report}, shows what was made from the run since:
+   * an evaluation, a drift report, a promotion (and the alias it set), each from its own files,
+   * and leaves out an output deleted since. The logistic regression's own summary shows as its
+   * coefficients per class, by pixel.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theReportOfARunShowsItsLaterOutputsAndAliases() throws Exception {
+    String small = tmp.resolve("holdout-small").toString();
+    TestSpark.session().read().parquet(holdout).limit(2000).write().parquet(small);
+    String evaluation = tmp.resolve("later/evaluation").toString();
+    ok(cli("evaluate", "--run", logreg, "--input", small, "--output", evaluation));
+    String drift = tmp.resolve("later/drift").toString();
+    ok(cli("drift", "--run", logreg, "--input", small, "--output", drift));
+    Map<String, Object> promoted = ok(cli(
+        "promote",
+        "--candidate",
+        logreg,
+        "--alias",
+        "reported",
+        "--input",
+        small,
+        "--set",
+        "gate.floors.accuracy=0.5"));
+    assertEquals("promoted", promoted.get("status"), promoted.toString());
+
+    Cli.Result shown = Cli.run("runs", "show", logreg);
+    assertEquals(0, shown.code(), shown.err());
+    assertTrue(shown.out().matches("(?s).*\n  evaluate \\S*later/evaluation .*"), shown.out());
+    assertTrue(shown.out().matches("(?s).*\n  drift \\S*later/drift .*"), shown.out());
+
+    Path page = tmp.resolve("later/report.html");
+    Cli.Result r = Cli.run("report", "--run", logreg, "--output", page.toString());
+    assertEquals(0, r.code(), r.err());
+    String html = Files.readString(page);
+    assertTrue(html.contains("<h2>Evaluations</h2>"), "an evaluation section");
+    assertTrue(html.contains("<h2>Comparisons</h2>") && html.contains("promote to alias reported"));
+    assertTrue(html.contains("<h2>Drift</h2>"), "a drift section");
+    assertTrue(
+        html.contains("id=\"aliases\">") && html.matches("(?s).*id=\"aliases\">[^<]*reported.*"));
+    // Every number in a data-metric cell is its file's: the run's metrics.json, the evaluation's.
+    Map<String, Object> evaluated =
+        Json.parse(Files.readString(Path.of(evaluation, "metrics.json")));
+    int compared = ReportBrowser.assertMetricsMatch(
+        html,
+        Json.parse(Files.readString(Path.of(URI.create(logreg)).resolve("metrics.json"))),
+        List.of(evaluated));
+    assertTrue(ReportBrowser.metricsShown(html).containsKey("evaluate0.accuracy"));
+    assertTrue(compared > 8, "metrics compared: " + compared);
+
+    // The model's own summary: coefficients per class name, largest first, as metrics.json has.
+    Map<String, Object> training = (Map<String, Object>)
+        Json.parse(Files.readString(Path.of(URI.create(logreg)).resolve("metrics.json")))
+            .get("training");
+    Map<String, Object> top =
+        (Map<String, Object>) ((List<Object>) training.get("coefficients")).get(0);
+    assertTrue(((String) top.get("feature")).startsWith("image["), top.toString());
+    Object firstClassValue =
+        ((Map<String, Object>) top.get("by_class")).values().iterator().next();
+    assertTrue(html.contains("<td class=\"name\">" + top.get("feature") + "</td><td>"
+        + RunReport.decimal(((Number) firstClassValue).doubleValue()) + "</td>"));
+    assertTrue(html.contains("Objective per iteration"), "the optimizer's history");
+
+    ReportBrowser.Loaded loaded =
+        ReportBrowser.load(page, Path.of("target/report-later-outputs.png"), 6000);
+    assertEquals(List.of(), loaded.console());
+    assertEquals(List.of(), loaded.pageRequests());
+    assertEquals(
+        List.of(),
+        RunDirectory.at(TestSpark.session().sparkContext().hadoopConfiguration(), logreg)
+            .verify(),
+        "the run itself is not written to");
+
+    // An output deleted since is left out; its pointer alone shows nothing.
+    Files.delete(Path.of(drift, "manifest.json"));
+    assertEquals(
+        0, Cli.run("report", "--run", logreg, "--output", page.toString()).code());
+    assertFalse(Files.readString(page).contains("<h2>Drift</h2>"));
   }
 }

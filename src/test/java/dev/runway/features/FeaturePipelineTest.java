@@ -13,6 +13,7 @@ import dev.runway.config.JobSettings.FeatureSettings.Task;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -109,5 +110,58 @@ class FeaturePipelineTest {
         FeaturePipeline.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
     Exception e = assertThrows(Exception.class, () -> model.transform(wider).collect());
     assertTrue(String.valueOf(e.getMessage()).contains("size"), e.getMessage());
+  }
+
+  @Test
+  void everyPositionOfTheVectorIsNamedAfterItsColumnAndTheNamesReachTheAttributes() {
+    Dataset<Row> t = spark
+        .range(6)
+        .selectExpr(
+            "CAST(id AS DOUBLE) AS size",
+            "array(id, id * 2) AS pixels",
+            "IF(id % 3 = 0, 'red', 'blue') AS color",
+            "CAST(id AS STRING) AS agent",
+            "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings(
+        "source",
+        List.of(),
+        "y",
+        Task.AUTO,
+        20,
+        List.of("color"),
+        100,
+        List.of("size"),
+        ImputeStrategy.MEAN,
+        true,
+        List.of("pixels"),
+        List.of("agent"),
+        4);
+    Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
+    PipelineModel model =
+        FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    List<String> names = FeaturePipeline.featureNames(model, f);
+    assertEquals(
+        List.of(
+            "size",
+            "pixels[0]",
+            "pixels[1]",
+            "color=blue",
+            "color=red",
+            "color=(other)",
+            "hashed[0]",
+            "hashed[1]",
+            "hashed[2]",
+            "hashed[3]"),
+        names);
+    Dataset<Row> named =
+        FeaturePipeline.named(model.transform(prepared).select(Columns.FEATURES), names);
+    Vector first = named.first().getAs(0);
+    assertEquals(names.size(), first.size());
+    AttributeGroup group = AttributeGroup.fromStructField(named.schema().apply(Columns.FEATURES));
+    assertEquals(names.size(), group.size());
+    assertEquals("color=red", group.getAttr(4).name().get());
+    // "blue" is the more frequent value (4 of 6 rows), so index 0 of the one-hot block.
+    Row blue = named.collectAsList().get(1);
+    assertEquals(1.0, blue.<Vector>getAs(0).apply(3));
   }
 }

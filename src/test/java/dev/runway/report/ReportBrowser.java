@@ -93,12 +93,27 @@ public final class ReportBrowser {
 
   /** Fails unless every metric shown is metrics.json's value (four decimals; rows exactly). */
   public static int assertMetricsMatch(String html, Map<String, Object> metricsJson) {
+    return assertMetricsMatch(html, metricsJson, List.of());
+  }
+
+  /**
+   * Fails unless every metric shown is its file's value (four decimals; rows exactly): a split's
+   * ("test.accuracy") the run's metrics.json, an evaluation's ("evaluate0.accuracy") the metrics.json
+   * of the report's first evaluation, and so on.
+   */
+  public static int assertMetricsMatch(
+      String html, Map<String, Object> metricsJson, List<Map<String, Object>> evaluations) {
     Map<?, ?> splits = (Map<?, ?>) metricsJson.get("splits");
     Map<String, String> shown = metricsShown(html);
     int compared = 0;
     for (Map.Entry<String, String> e : shown.entrySet()) {
       String[] key = e.getKey().split("\\.", 2);
-      Object value = ((Map<?, ?>) splits.get(key[0])).get(key[1]);
+      Map<?, ?> source = key[0].startsWith("evaluate")
+          ? (Map<?, ?>) evaluations
+              .get(Integer.parseInt(key[0].substring("evaluate".length())))
+              .get("metrics")
+          : (Map<?, ?>) splits.get(key[0]);
+      Object value = source.get(key[1]);
       String expected = value == null
           ? ""
           : key[1].equals("rows")

@@ -53,4 +53,47 @@ class RunReportTest {
     assertEquals(5, missing.code());
     assertTrue(missing.err().contains("No committed run at"), missing.err());
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anMllibModelsSummaryShowsByFeatureName() {
+    Map<String, Object> metrics = Map.of(
+        "job",
+        "churn",
+        "splits",
+        Map.of(),
+        "training",
+        Map.of(
+            "features",
+            40,
+            "objective_history",
+            List.of(0.69, 0.41, 0.38),
+            "intercept",
+            -0.25,
+            "coefficients",
+            List.of(
+                Map.of("feature", "tenure_months", "coefficient", -1.5),
+                Map.of("feature", "plan=premium", "coefficient", 0.75)),
+            "feature_importances",
+            List.of(Map.of(
+                "feature", "a_feature_name_longer_than_the_label_column", "importance", 0.6)),
+            "train_loss_per_iteration",
+            List.of(0.5, 0.3),
+            "validation_loss_per_iteration",
+            List.of(0.55, 0.4)));
+    Map<String, Object> m = RunReport.model(metrics, Map.of(), "");
+    List<String> charts = (List<String>) m.get("modelCharts");
+    assertEquals(4, charts.size(), "objective, boosting loss, importances, coefficients");
+    assertTrue(charts.get(0).contains("Objective per iteration"));
+    assertTrue(charts.get(1).contains(">validation<"), "the validation loss is its own series");
+    assertTrue(charts.get(2).contains("a_feature_name_longer_t\u2026"), "cut to fit");
+    assertTrue(charts.get(3).contains(">tenure_months<") && charts.get(3).contains(">-1.5<"));
+    assertTrue(charts.get(3).contains("2 of 40; intercept -0.2500"));
+    assertEquals(null, m.get("coefficientTable"), "a table only for per-class coefficients");
+    // Scalars stay in the summary table, lists become charts.
+    assertEquals(
+        List.of("features", "intercept"),
+        ((List<Map<String, Object>>) m.get("training"))
+            .stream().map(r -> r.get("key")).sorted().toList());
+  }
 }
