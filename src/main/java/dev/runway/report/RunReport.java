@@ -389,7 +389,9 @@ public final class RunReport {
       for (Object t : tests) {
         if (map(t).get("metric") instanceof String metric
             && map(t).get("interval") instanceof List<?> interval) {
+          // The paired bootstrap's interval of candidate - baseline, like the delta shown.
           intervals.put(metric, interval);
+          section.put("confidence", map(t).get("confidence"));
         }
       }
     }

@@ -70,7 +70,8 @@ public final class Svg {
       yMin = 0;
     }
     Scale sx = new Scale(xMin, xMax, LEFT, width - RIGHT);
-    Scale sy = new Scale(yMin, yMax, height - BOTTOM, TOP);
+    // The legend's rows sit above the plotted range, so no point hides under them.
+    Scale sy = new Scale(yMin, yMax, height - BOTTOM, TOP + 14 * series.size());
     StringBuilder out = open(title, width, height);
     axes(out, sx, sy, xTitle, yTitle, width, height);
     for (int k = 0; k < series.size(); k++) {

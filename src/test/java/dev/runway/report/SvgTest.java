@@ -31,12 +31,13 @@ class SvgTest {
     Element last = (Element) circles.item(2);
     assertEquals("56", first.getAttribute("cx"), "x minimum at the left of the plot");
     assertEquals("384", last.getAttribute("cx"), "x maximum at the right (400 - 16)");
-    // y from 0 (all positive, the minimum under half the maximum) to 4: 4 is at the top (28).
-    assertEquals("28", first.getAttribute("cy"));
-    assertEquals(Svg.num(160 - 1 / 4.0 * 132), last.getAttribute("cy"));
+    // y from 0 (all positive, the minimum under half the maximum) to 4: 4 is at the top of the
+    // plot (42: 28 for the title, 14 for the legend's one row), 0 at 160.
+    assertEquals("42", first.getAttribute("cy"));
+    assertEquals(Svg.num(160 - 1 / 4.0 * 118), last.getAttribute("cy"));
     NodeList lines = d.getElementsByTagName("polyline");
     assertEquals(1, lines.getLength(), "4 to 2 joined; 1 alone after the gap");
-    assertEquals("56,28 165.3,94", ((Element) lines.item(0)).getAttribute("points"));
+    assertEquals("56,42 165.3,101", ((Element) lines.item(0)).getAttribute("points"));
     assertTrue(d.getDocumentElement().getTextContent().contains("train <loss> & \"more\""));
   }
 

@@ -51,7 +51,7 @@ class ExplainedTest {
   }
 
   private static TrainingData data(Dataset<Row> train, Target target) {
-    return new TrainingData(train, train.limit(100), target, 7, Checkpoints.NONE);
+    return new TrainingData(train, train.sample(false, 0.2, 11), target, 7, Checkpoints.NONE);
   }
 
   @SuppressWarnings("unchecked")
@@ -108,16 +108,25 @@ class ExplainedTest {
         .sum();
     assertEquals(1.0, total, 1e-9, "importances of all three features are kept and sum to 1");
 
-    Map<String, Object> boosted = new GradientBoostedTreesTrainer(8, 3, 0.3, 32, 1.0, Map.of())
-        .fit(data(regression, new Target("y", false, List.of(), false)))
-        .summary();
+    TrainingData regressionData = data(regression, new Target("y", false, List.of(), false));
+    TrainedModel gbt =
+        new GradientBoostedTreesTrainer(8, 3, 0.3, 32, 1.0, Map.of()).fit(regressionData);
+    Map<String, Object> boosted = gbt.summary();
     assertEquals("signal", list(boosted, "feature_importances").get(0).get("feature"));
     double[] train = (double[]) boosted.get("train_loss_per_iteration");
     assertEquals(8, train.length);
     for (int i = 1; i < train.length; i++) {
       assertTrue(train[i] < train[i - 1], "each boosting iteration reduces the training loss");
     }
-    assertEquals(8, ((double[]) boosted.get("validation_loss_per_iteration")).length);
+    double[] validation = (double[]) boosted.get("validation_loss_per_iteration");
+    assertEquals(8, validation.length);
+    // Spark's squared loss after the last tree is the mean squared error of the model's own
+    // predictions on the validation rows.
+    double mse = gbt.predict(regressionData.validation())
+        .selectExpr("avg(pow(" + Columns.LABEL + " - " + Columns.PREDICTION + ", 2))")
+        .first()
+        .getDouble(0);
+    assertEquals(mse, validation[7], 1e-9 * mse);
   }
 
   @Test
