@@ -191,8 +191,7 @@ public final class RunReport {
       Map<String, Object> interval = map(intervals.get(name));
       if (interval.get("lower") instanceof Number lo
           && interval.get("upper") instanceof Number up) {
-        cell.put(
-            "interval", "[" + decimal(lo.doubleValue()) + ", " + decimal(up.doubleValue()) + "]");
+        cell.put("interval", interval(lo, up));
       }
       cells.add(cell);
     }
@@ -406,10 +405,7 @@ public final class RunReport {
       }
       List<?> interval = intervals.get(name);
       if (interval != null && interval.size() == 2) {
-        row.put(
-            "interval",
-            "[" + decimal(((Number) interval.get(0)).doubleValue()) + ", "
-                + decimal(((Number) interval.get(1)).doubleValue()) + "]");
+        row.put("interval", interval((Number) interval.get(0), (Number) interval.get(1)));
       }
       rows.add(row);
     });
@@ -580,6 +576,10 @@ public final class RunReport {
       y.add(((Number) xy.get(1)).doubleValue());
     }
     return new Svg.Series(name, x, y);
+  }
+
+  private static String interval(Number lower, Number upper) {
+    return "[" + decimal(lower.doubleValue()) + ", " + decimal(upper.doubleValue()) + "]";
   }
 
   /** A metric as shown: four decimals. */
