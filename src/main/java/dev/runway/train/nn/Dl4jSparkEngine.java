@@ -118,7 +118,9 @@ record Dl4jSparkEngine(SparkSession spark, NetworkSpec spec, TrainSettings setti
           settings.epochs(),
           workers,
           0,
-          Map.of());
+          Map.of(),
+          null, // the TrainingMaster aggregates its own way
+          List.of());
     } finally {
       batches.unpersist();
       validation.unpersist();

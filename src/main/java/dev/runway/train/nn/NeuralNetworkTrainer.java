@@ -54,7 +54,8 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.choice("train.early-stopping.metric", StopMetric.class),
         r.intIn("train.early-stopping.patience", 0, 100_000),
         r.bytesIn("train.block-size", 1L << 16, 1L << 30),
-        r.intIn("train.min-batches", 0, 1_000_000));
+        r.intIn("train.min-batches", 0, 1_000_000),
+        r.choice("train.aggregation", TrainSettings.Aggregation.class));
     Map<String, Object> params = new LinkedHashMap<>();
     params.put(
         "network",
@@ -140,6 +141,9 @@ public final class NeuralNetworkTrainer implements Trainer {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("engine", settings.engine().configName());
     summary.put("workers", result.workers());
+    if (result.aggregation() != null) {
+      summary.put("aggregation", result.aggregation().configName());
+    }
     summary.put("best_epoch", result.bestEpoch());
     if (!result.blocks().isEmpty()) {
       summary.put("training_data", result.blocks());

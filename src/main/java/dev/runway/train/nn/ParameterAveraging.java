@@ -3,7 +3,9 @@ package dev.runway.train.nn;
 import dev.runway.error.TrainingException;
 import dev.runway.features.Target;
 import dev.runway.train.TrainingData;
+import dev.runway.train.nn.TrainSettings.Aggregation;
 import dev.runway.train.nn.TrainSettings.StopMetric;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -21,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
  * runway's parameter-averaging engine, on plain Spark primitives.
@@ -44,6 +50,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    *
    * @param firstStepAtMillis when the first minibatch step started (epoch milliseconds; 0 if none ran)
    * @param blocks how the training data was cut and stored
+   * @param aggregation the path the rounds' results took to the average: direct or tree
+   * @param rounds where each round's time went, for the benchmarks
    */
   record Result(
       String configurationJson,
@@ -52,7 +60,41 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       int bestEpoch,
       int workers,
       long firstStepAtMillis,
-      Map<String, Object> blocks) {}
+      Map<String, Object> blocks,
+      Aggregation aggregation,
+      List<RoundTiming> rounds) {}
+
+  /**
+   * Where one round's wall time went.
+   *
+   * @param broadcastS the driver creating the broadcast of the state
+   * @param roundS the round's Spark job, from submission to its result on the driver
+   * @param setupS the slowest worker's time to fetch the state and load it
+   * @param computeS the slowest worker's minibatch steps
+   * @param driverS the driver turning the result into the average (direct: summing every worker's)
+   */
+  record RoundTiming(
+      double broadcastS, double roundS, double setupS, double computeS, double driverS) {
+    /** What the loop around the steps cost: task launch, results' transfer, the tree's stages. */
+    double aggregateS() {
+      return Math.max(0, roundS - setupS - computeS);
+    }
+  }
+
+  /**
+   * The aggregation path for {@code workers} workers whose state (parameters and updater) is
+   * {@code stateFloats} floats. Direct is the default: it costs no extra stage per round, and on
+   * few workers or small networks that stage costs more than the bytes it saves. Tree from 8
+   * workers, or once the driver would receive over 512 MiB per round, where the driver's network
+   * and heap (workers x state) become the limit; see README, "Averaging that scales".
+   */
+  static Aggregation aggregation(Aggregation configured, int workers, long stateFloats) {
+    if (configured != Aggregation.AUTO) {
+      return configured;
+    }
+    long directBytes = 4L * stateFloats * workers;
+    return workers >= 8 || directBytes > (512L << 20) ? Aggregation.TREE : Aggregation.DIRECT;
+  }
 
   Result fit(TrainingData data) {
     EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
@@ -129,6 +171,14 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         bestScore = Double.NaN;
       }
 
+      Aggregation path = aggregation(
+          settings.aggregation(), workers, (long) state.params().length + state.updater().length);
+      LOG.info(
+          "Averaging path: {} ({} workers x {} floats of state)",
+          path,
+          workers,
+          state.params().length + state.updater().length);
+      List<RoundTiming> timings = new ArrayList<>();
       String trainingId = UUID.randomUUID().toString();
       boolean accuracyWatched = settings.stopMetric() == StopMetric.VALIDATION_ACCURACY;
       long started = System.nanoTime();
@@ -147,24 +197,43 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         for (int round = 0; round < plan.size(); round++) {
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
               + ", round " + (round + 1) + "/" + plan.size());
+          long t0 = System.nanoTime();
           Broadcast<WorkerState> broadcast = jsc.broadcast(
               new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
-          List<RoundResult> results = runRound(
-              train,
-              new WorkerRound(
-                  broadcast,
-                  conf,
-                  trainingId,
-                  epochSeed * 1_000_003L + round,
-                  batchSize,
-                  plan.get(round)),
-              plan.get(round).keySet());
-          broadcast.destroy();
-          if (firstStep == null) {
-            firstStep =
-                results.stream().mapToLong(RoundResult::startedAtMillis).min().orElseThrow();
+          long t1 = System.nanoTime();
+          WorkerRound work = new WorkerRound(
+              broadcast,
+              conf,
+              trainingId,
+              epochSeed * 1_000_003L + round,
+              batchSize,
+              plan.get(round));
+          Set<Integer> partitions = plan.get(round).keySet();
+          Averaged averaged;
+          RoundSums sums;
+          long t2;
+          if (path == Aggregation.TREE) {
+            sums = runTree(train, work, partitions);
+            t2 = System.nanoTime();
+            averaged = Averaged.of(sums);
+          } else {
+            List<RoundResult> results = runRound(train, work, partitions);
+            t2 = System.nanoTime();
+            sums = new RoundSums();
+            results.forEach(sums::add);
+            averaged = Averaged.of(sums);
           }
-          Averaged averaged = Averaged.of(results);
+          long t3 = System.nanoTime();
+          broadcast.destroy();
+          timings.add(new RoundTiming(
+              (t1 - t0) / 1e9,
+              (t2 - t1) / 1e9,
+              sums.maxSetupNanos / 1e9,
+              sums.maxComputeNanos / 1e9,
+              (t3 - t2) / 1e9));
+          if (firstStep == null) {
+            firstStep = sums.firstStartedMillis;
+          }
           if (averaged.examples() == 0) {
             continue;
           }
@@ -236,7 +305,9 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           bestEpoch,
           workers,
           firstStep == null ? 0 : firstStep,
-          train.summary());
+          train.summary(),
+          path,
+          timings);
     } finally {
       train.unpersist();
       if (validation != null) {
@@ -295,6 +366,43 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         .context()
         .runJob(blocks.rdd().rdd(), round, which, ClassTag$.MODULE$.apply(RoundResult.class));
     return List.of(results);
+  }
+
+  /**
+   * Runs one round over only the blocks it trains on and merges the workers' results on the
+   * executors: a tree of Spark's treeAggregate whose last merge runs on an executor too, so the
+   * driver receives one set of sums whatever the number of workers. The pruned RDD keeps the
+   * cached blocks' locations, so each task still runs where its block is.
+   */
+  private static RoundSums runTree(Blocks blocks, WorkerRound round, Set<Integer> partitions) {
+    List<Integer> kept = new ArrayList<>(partitions);
+    kept.sort(null);
+    RDD<Block> pruned = PartitionPruningRDD.create(blocks.rdd().rdd(), new Keep(Set.copyOf(kept)));
+    // A pruned RDD numbers its partitions 0..k-1 in the parent's order: map them back.
+    int[] parent = kept.stream().mapToInt(Integer::intValue).toArray();
+    return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Block.class))
+        .treeAggregate(
+            new RoundSums(),
+            (sums, block) -> sums.add(round.onBlock(block, parent[TaskContext.getPartitionId()])),
+            RoundSums::merge,
+            2,
+            true);
+  }
+
+  /** The partitions a round trains on, as the pruning function Spark wants. */
+  private static final class Keep extends AbstractFunction1<Object, Object>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Set<Integer> kept;
+
+    Keep(Set<Integer> kept) {
+      this.kept = kept;
+    }
+
+    @Override
+    public Object apply(Object partition) {
+      return kept.contains((Integer) partition);
+    }
   }
 
   /** {loss, accuracy, rows} of {@code params} on the cached validation blocks. */

@@ -13,6 +13,8 @@ import java.io.Serializable;
  * @param lossSum sum over minibatches of loss x minibatch size
  * @param computeNanos time spent in the minibatch steps
  * @param startedAtMillis wall-clock time the task started its step (epoch milliseconds)
+ * @param setupNanos from the task's start to its first step: fetching the broadcast state and
+ *     loading it into the worker's network
  */
 record RoundResult(
     int worker,
@@ -22,10 +24,11 @@ record RoundResult(
     float[] updater,
     double lossSum,
     long computeNanos,
-    long startedAtMillis)
+    long startedAtMillis,
+    long setupNanos)
     implements Serializable {
 
   static RoundResult idle(int worker) {
-    return new RoundResult(worker, 0, 0, null, null, 0, 0, System.currentTimeMillis());
+    return new RoundResult(worker, 0, 0, null, null, 0, 0, System.currentTimeMillis(), 0);
   }
 }

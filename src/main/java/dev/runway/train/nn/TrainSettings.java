@@ -15,6 +15,7 @@ import java.io.Serializable;
  * @param patience epochs without improvement before stopping (0: never stop early)
  * @param blockBytes about how many bytes of training rows one cached block holds
  * @param minBatches fewest minibatches per worker and epoch: a smaller batch is used if needed (0: off)
+ * @param aggregation how a round's worker results reach the average (parameter-averaging engine)
  */
 public record TrainSettings(
     Engine engine,
@@ -25,8 +26,26 @@ public record TrainSettings(
     StopMetric stopMetric,
     int patience,
     long blockBytes,
-    int minBatches)
+    int minBatches,
+    Aggregation aggregation)
     implements Serializable {
+
+  /**
+   * train.aggregation: direct collects every worker's parameters to the driver, which averages
+   * them (the driver receives workers x parameters); tree merges example-weighted sums on the
+   * executors and the driver receives one (parameters, whatever the workers); auto chooses by
+   * {@link ParameterAveraging#aggregation}.
+   */
+  public enum Aggregation implements ConfigChoice {
+    AUTO,
+    DIRECT,
+    TREE;
+
+    @Override
+    public String toString() {
+      return configName();
+    }
+  }
 
   /** train.engine: runway's own parameter averaging, or Deeplearning4j's Spark training master. */
   public enum Engine implements ConfigChoice {

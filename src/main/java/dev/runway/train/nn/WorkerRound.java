@@ -48,12 +48,18 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
 
   @Override
   public RoundResult apply(TaskContext task, Iterator<Block> blocks) {
-    return OutOfMemory.inTask(() -> run(blocks.next(), steps.get(task.partitionId())));
+    return onBlock(blocks.next(), task.partitionId());
+  }
+
+  /** This round's step on the block of partition {@code partition} of the training blocks. */
+  RoundResult onBlock(Block block, int partition) {
+    return OutOfMemory.inTask(() -> run(block, steps.get(partition)));
   }
 
   /** This round's step on one block. */
   RoundResult run(Block block, EpochPlan.Step step) {
     long started = System.currentTimeMillis();
+    long taskStart = System.nanoTime();
     int last = Math.min(block.batches(batchSize), step.firstBatch() + step.batches());
     if (step.firstBatch() >= last) {
       return RoundResult.idle(step.worker());
@@ -86,6 +92,7 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
         Networks.updater(net),
         lossSum,
         compute,
-        started);
+        started,
+        start - taskStart);
   }
 }

@@ -12,7 +12,16 @@ import org.junit.jupiter.api.Test;
 class EngineSetupTest {
   private static TrainSettings workers(int n) {
     return new TrainSettings(
-        Engine.PARAMETER_AVERAGING, n, 128, 20, 1, StopMetric.VALIDATION_LOSS, 0, 32L << 20, 0);
+        Engine.PARAMETER_AVERAGING,
+        n,
+        128,
+        20,
+        1,
+        StopMetric.VALIDATION_LOSS,
+        0,
+        32L << 20,
+        0,
+        TrainSettings.Aggregation.AUTO);
   }
 
   @Test
@@ -38,7 +47,16 @@ class EngineSetupTest {
   @Test
   void aSmallTableGetsSmallerMinibatchesSoEveryWorkerTakesEnoughSteps() {
     TrainSettings tenSteps = new TrainSettings(
-        Engine.PARAMETER_AVERAGING, 2, 128, 20, 1, StopMetric.VALIDATION_LOSS, 0, 32L << 20, 10);
+        Engine.PARAMETER_AVERAGING,
+        2,
+        128,
+        20,
+        1,
+        StopMetric.VALIDATION_LOSS,
+        0,
+        32L << 20,
+        10,
+        TrainSettings.Aggregation.AUTO);
     assertEquals(
         128, EngineSetup.batchSize(tenSteps, 2, 1_000_000), "a large table keeps train.batch-size");
     assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 2 * 128 * 10));

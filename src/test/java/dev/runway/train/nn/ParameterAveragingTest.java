@@ -15,6 +15,7 @@ import dev.runway.train.TrainingData;
 import dev.runway.train.nn.NetworkSpec.HiddenActivation;
 import dev.runway.train.nn.NetworkSpec.LrSchedule;
 import dev.runway.train.nn.NetworkSpec.Updater;
+import dev.runway.train.nn.TrainSettings.Aggregation;
 import dev.runway.train.nn.TrainSettings.Engine;
 import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.ArrayList;
@@ -89,6 +90,17 @@ class ParameterAveragingTest {
 
   private static TrainSettings settings(
       int workers, int batch, int frequency, int epochs, int patience, long blockBytes) {
+    return settings(workers, batch, frequency, epochs, patience, blockBytes, Aggregation.DIRECT);
+  }
+
+  private static TrainSettings settings(
+      int workers,
+      int batch,
+      int frequency,
+      int epochs,
+      int patience,
+      long blockBytes,
+      Aggregation aggregation) {
     return new TrainSettings(
         Engine.PARAMETER_AVERAGING,
         workers,
@@ -98,7 +110,8 @@ class ParameterAveragingTest {
         StopMetric.VALIDATION_LOSS,
         patience,
         blockBytes,
-        0);
+        0,
+        aggregation);
   }
 
   /** An in-memory checkpoint store. */
@@ -207,6 +220,83 @@ class ParameterAveragingTest {
       assertTrue(s.divergence() > 0 && s.divergence() < 1, "replicas drift apart a little: " + s);
       assertTrue(s.computeSeconds() <= s.seconds(), s.toString());
     }
+  }
+
+  /**
+   * The tree path merges example-weighted sums on the executors, the direct path on the driver:
+   * the same arithmetic in another order, so the same training to float rounding, and the same
+   * divergence telemetry.
+   */
+  @Test
+  void treeAggregationTrainsWhatDirectAggregationTrains() {
+    Dataset<Row> train = frame(rows(3000, 3, false), 4);
+    Dataset<Row> validation = frame(rows(600, 4, false), 2);
+    ParameterAveraging.Result direct = fit(
+        settings(3, 32, 5, 2, 0, 32L << 20, Aggregation.DIRECT),
+        train,
+        validation,
+        Checkpoints.NONE);
+    ParameterAveraging.Result tree = fit(
+        settings(3, 32, 5, 2, 0, 32L << 20, Aggregation.TREE), train, validation, Checkpoints.NONE);
+    assertEquals(Aggregation.DIRECT, direct.aggregation());
+    assertEquals(Aggregation.TREE, tree.aggregation());
+    assertEquals(direct.rounds().size(), tree.rounds().size());
+    assertArrayEquals(direct.params(), tree.params(), 1e-5f);
+    for (int e = 0; e < 2; e++) {
+      EpochStats d = direct.history().get(e);
+      EpochStats t = tree.history().get(e);
+      assertEquals(d.trainLoss(), t.trainLoss(), 1e-6);
+      assertEquals(d.validationAccuracy(), t.validationAccuracy(), 1e-3);
+      assertEquals(d.divergence(), t.divergence(), 1e-6 + 1e-4 * d.divergence());
+      assertEquals(d.examples(), t.examples());
+    }
+    for (ParameterAveraging.RoundTiming r : tree.rounds()) {
+      assertTrue(r.computeS() > 0 && r.roundS() >= r.computeS(), r.toString());
+    }
+  }
+
+  @Test
+  void autoChoosesTheTreeForManyWorkersOrAHeavyDriver() {
+    assertEquals(Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 2, 1_000));
+    assertEquals(Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 7, 1_000));
+    assertEquals(Aggregation.TREE, ParameterAveraging.aggregation(Aggregation.AUTO, 8, 1_000));
+    // 2 workers x 75M floats (a 25M-parameter network with Adam) = 600 MB a round.
+    assertEquals(Aggregation.TREE, ParameterAveraging.aggregation(Aggregation.AUTO, 2, 75_000_000));
+    assertEquals(Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.DIRECT, 64, 1));
+  }
+
+  /** The divergence from the sums alone equals the root mean square distance computed directly. */
+  @Test
+  void theDivergenceFromSumsIsTheWeightedRmsDistanceFromTheAverage() {
+    float[][] p = {{1f, 2f, 3f}, {2f, 2f, 1f}, {0f, 4f, 2f}};
+    int[] w = {10, 30, 20};
+    List<RoundResult> results = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      results.add(new RoundResult(i, w[i], 1, p[i], new float[] {i}, w[i] * 0.5, 1, 0, 0));
+    }
+    Averaged a = Averaged.of(results);
+    double[] avg = new double[3];
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        avg[j] += p[i][j] * w[i] / 60.0;
+      }
+    }
+    double spread = 0;
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        spread += w[i] / 60.0 * Math.pow(p[i][j] - avg[j], 2);
+      }
+    }
+    double norm = Math.sqrt(avg[0] * avg[0] + avg[1] * avg[1] + avg[2] * avg[2]);
+    assertEquals(Math.sqrt(spread) / norm, a.divergence(), 1e-12);
+    assertEquals((float) avg[1], a.params()[1]);
+    assertEquals((10 * 0 + 30 * 1 + 20 * 2) / 60f, a.updater()[0]);
+    // Merging partial sums in another grouping gives the same average.
+    RoundSums left = new RoundSums().add(results.get(0));
+    RoundSums right = new RoundSums().add(results.get(1)).add(results.get(2));
+    Averaged merged = Averaged.of(new RoundSums().merge(right).merge(left));
+    assertArrayEquals(a.params(), merged.params());
+    assertEquals(a.divergence(), merged.divergence(), 1e-12);
   }
 
   @Test

@@ -1,0 +1,91 @@
+package dev.runway.train.nn;
+
+import java.io.Serializable;
+
+/**
+ * Example-weighted sums of a round's worker results: all the average and its telemetry need.
+ * Sums merge in any order, so the same arithmetic serves both aggregation paths: the driver folds
+ * the workers' results into one (direct), or the executors merge them in a tree and the driver
+ * receives a single one (tree). Mutable on purpose: Spark's aggregations let the accumulator be
+ * updated in place, and copying {@code 3 x parameters} doubles per merge would cost more than the
+ * merge.
+ */
+final class RoundSums implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Sum of examples x parameters; null until a worker with examples is added. */
+  double[] params;
+  /** Sum of examples x updater state. */
+  double[] updater;
+
+  long examples;
+  double lossSum;
+  /** Sum of examples x the squared norm of the worker's parameters: the divergence's term. */
+  double squaredNorms;
+
+  int workers;
+  int maxBatches;
+  long maxComputeNanos;
+  /** The slowest worker's time from task start to its first step (broadcast fetch, load). */
+  long maxSetupNanos;
+
+  long firstStartedMillis = Long.MAX_VALUE;
+
+  /** One worker's result, added into these sums. */
+  RoundSums add(RoundResult r) {
+    firstStartedMillis = Math.min(firstStartedMillis, r.startedAtMillis());
+    maxSetupNanos = Math.max(maxSetupNanos, r.setupNanos());
+    if (r.examples() == 0) {
+      return this;
+    }
+    if (params == null) {
+      params = new double[r.params().length];
+      updater = new double[r.updater().length];
+    }
+    int w = r.examples();
+    double norm = 0;
+    float[] p = r.params();
+    for (int i = 0; i < p.length; i++) {
+      params[i] += (double) p[i] * w;
+      norm += (double) p[i] * p[i];
+    }
+    float[] u = r.updater();
+    for (int i = 0; i < u.length; i++) {
+      updater[i] += (double) u[i] * w;
+    }
+    squaredNorms += norm * w;
+    examples += w;
+    lossSum += r.lossSum();
+    workers++;
+    maxBatches = Math.max(maxBatches, r.batches());
+    maxComputeNanos = Math.max(maxComputeNanos, r.computeNanos());
+    return this;
+  }
+
+  /** {@code other}'s sums, added into these. */
+  RoundSums merge(RoundSums other) {
+    firstStartedMillis = Math.min(firstStartedMillis, other.firstStartedMillis);
+    maxSetupNanos = Math.max(maxSetupNanos, other.maxSetupNanos);
+    if (other.params == null) {
+      return this;
+    }
+    if (params == null) {
+      params = other.params.clone();
+      updater = other.updater.clone();
+    } else {
+      for (int i = 0; i < params.length; i++) {
+        params[i] += other.params[i];
+      }
+      for (int i = 0; i < updater.length; i++) {
+        updater[i] += other.updater[i];
+      }
+    }
+    squaredNorms += other.squaredNorms;
+    examples += other.examples;
+    lossSum += other.lossSum;
+    workers += other.workers;
+    maxBatches = Math.max(maxBatches, other.maxBatches);
+    maxComputeNanos = Math.max(maxComputeNanos, other.maxComputeNanos);
+    return this;
+  }
+}
