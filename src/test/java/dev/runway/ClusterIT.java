@@ -121,7 +121,11 @@ class ClusterIT {
     }
   }
 
-  /** The network job the parameter-averaging test trains: 10k training rows, 3 epochs, 8 rounds each. */
+  /**
+   * The network job the parameter-averaging test trains: 10k training rows, 3 epochs, 8 rounds
+   * each, averaged through the tree path (sums merged on the executors through a shuffle between
+   * the executor JVMs), the one whose results a lost executor can take away mid-round.
+   */
   private static String[] mlpRun(String runId) {
     return submitArgs(
         "conf/jobs/fashion-mnist-mlp.conf",
@@ -131,7 +135,8 @@ class ClusterIT {
         "split.validation-start=\"10000\"",
         "train.epochs=3",
         "train.averaging-frequency=5",
-        "train.early-stopping.patience=0");
+        "train.early-stopping.patience=0",
+        "train.aggregation=tree");
   }
 
   @SuppressWarnings("unchecked")
@@ -184,6 +189,7 @@ class ClusterIT {
         2,
         ((Map<String, Object>) survived.get("training")).get("workers"),
         "one worker per executor core");
+    assertEquals("tree", ((Map<String, Object>) survived.get("training")).get("aggregation"));
     double after = testAccuracy(survived);
     System.out.printf("Executor killed mid-epoch: test accuracy %.4f%n", after);
     assertTrue(after > 0.81, "test accuracy " + after);

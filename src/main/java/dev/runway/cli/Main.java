@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BenchScoreCommand.class,
       BenchRunsCommand.class,
+      BenchScaleCommand.class,
       ScanCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -83,17 +83,22 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
 
   /**
    * The aggregation path for {@code workers} workers whose state (parameters and updater) is
-   * {@code stateFloats} floats. Direct is the default: it costs no extra stage per round, and on
-   * few workers or small networks that stage costs more than the bytes it saves. Tree from 8
-   * workers, or once the driver would receive over 512 MiB per round, where the driver's network
-   * and heap (workers x state) become the limit; see README, "Averaging that scales".
+   * {@code stateFloats} floats, on a driver with {@code driverHeapBytes} of heap. Direct unless
+   * the driver would receive more than 2 GiB a round, or more than a quarter of its heap (it holds
+   * every worker's result at once): the tree costs an extra shuffle stage or two per round, and
+   * scripts/bench-scale's cost model, fitted here and run at 10 Gbit/s, has it faster only from
+   * about 2 GiB a round into the driver (a 25M-parameter network from 16 executors, a 2.5M one
+   * from 64). See README, "Averaging that scales".
    */
-  static Aggregation aggregation(Aggregation configured, int workers, long stateFloats) {
+  static Aggregation aggregation(
+      Aggregation configured, int workers, long stateFloats, long driverHeapBytes) {
     if (configured != Aggregation.AUTO) {
       return configured;
     }
     long directBytes = 4L * stateFloats * workers;
-    return workers >= 8 || directBytes > (512L << 20) ? Aggregation.TREE : Aggregation.DIRECT;
+    return directBytes > (2L << 30) || directBytes > driverHeapBytes / 4
+        ? Aggregation.TREE
+        : Aggregation.DIRECT;
   }
 
   Result fit(TrainingData data) {
@@ -172,7 +177,10 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       }
 
       Aggregation path = aggregation(
-          settings.aggregation(), workers, (long) state.params().length + state.updater().length);
+          settings.aggregation(),
+          workers,
+          (long) state.params().length + state.updater().length,
+          Runtime.getRuntime().maxMemory());
       LOG.info(
           "Averaging path: {} ({} workers x {} floats of state)",
           path,

@@ -24,11 +24,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,6 +44,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.collection.JavaConverters;
 
 /** The averaging engine on small, fully known data in local[2]. */
 class ParameterAveragingTest {
@@ -228,16 +235,38 @@ class ParameterAveragingTest {
    * divergence telemetry.
    */
   @Test
-  void treeAggregationTrainsWhatDirectAggregationTrains() {
+  void treeAggregationTrainsWhatDirectAggregationTrains() throws Exception {
     Dataset<Row> train = frame(rows(3000, 3, false), 4);
     Dataset<Row> validation = frame(rows(600, 4, false), 2);
-    ParameterAveraging.Result direct = fit(
-        settings(3, 32, 5, 2, 0, 32L << 20, Aggregation.DIRECT),
-        train,
-        validation,
-        Checkpoints.NONE);
-    ParameterAveraging.Result tree = fit(
-        settings(3, 32, 5, 2, 0, 32L << 20, Aggregation.TREE), train, validation, Checkpoints.NONE);
+    RoundResultsToDriver counted = new RoundResultsToDriver();
+    // Events of earlier tests still queued would reach a listener added now: drain them first.
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(counted);
+    ParameterAveraging.Result direct;
+    ParameterAveraging.Result tree;
+    int directResults;
+    try {
+      direct = fit(
+          settings(3, 32, 5, 2, 0, 32L << 20, Aggregation.DIRECT),
+          train,
+          validation,
+          Checkpoints.NONE);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      directResults = counted.results.getAndSet(0);
+      tree = fit(
+          settings(3, 32, 5, 2, 0, 32L << 20, Aggregation.TREE),
+          train,
+          validation,
+          Checkpoints.NONE);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(counted);
+    }
+    // What reaches the driver each round: every worker's state (direct), one set of sums (tree).
+    int rounds = direct.rounds().size();
+    assertTrue(
+        directResults >= 3 * rounds, "direct: a result per worker and round: " + directResults);
+    assertEquals(rounds, counted.results.get(), "tree: one result per round, whatever the workers");
     assertEquals(Aggregation.DIRECT, direct.aggregation());
     assertEquals(Aggregation.TREE, tree.aggregation());
     assertEquals(direct.rounds().size(), tree.rounds().size());
@@ -255,14 +284,48 @@ class ParameterAveragingTest {
     }
   }
 
+  /** Counts the task results the training rounds' jobs send to the driver. */
+  static final class RoundResultsToDriver extends SparkListener {
+    final AtomicInteger results = new AtomicInteger();
+    private final Set<Integer> roundStages = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart job) {
+      String description = job.properties().getProperty("spark.job.description", "");
+      if (description.startsWith("runway: train epoch")) {
+        for (Object stage : JavaConverters.seqAsJavaList(job.stageIds())) {
+          roundStages.add((Integer) stage);
+        }
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd task) {
+      if (roundStages.contains(task.stageId()) && task.taskType().equals("ResultTask")) {
+        results.incrementAndGet();
+      }
+    }
+  }
+
   @Test
-  void autoChoosesTheTreeForManyWorkersOrAHeavyDriver() {
-    assertEquals(Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 2, 1_000));
-    assertEquals(Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 7, 1_000));
-    assertEquals(Aggregation.TREE, ParameterAveraging.aggregation(Aggregation.AUTO, 8, 1_000));
-    // 2 workers x 75M floats (a 25M-parameter network with Adam) = 600 MB a round.
-    assertEquals(Aggregation.TREE, ParameterAveraging.aggregation(Aggregation.AUTO, 2, 75_000_000));
-    assertEquals(Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.DIRECT, 64, 1));
+  void autoChoosesTheTreeOnlyWhereTheDriverWouldReceiveTooMuch() {
+    long heap = 8L << 30;
+    assertEquals(
+        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 2, 1_000, heap));
+    assertEquals(
+        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 100, 1_000, heap));
+    // A 25M-parameter network with Adam (75M floats, 300 MB a worker): 7 workers send 2.1e9
+    // bytes, under 2 GiB (2.147e9); 8 send 2.4e9.
+    assertEquals(
+        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 7, 75_000_000, heap));
+    assertEquals(
+        Aggregation.TREE, ParameterAveraging.aggregation(Aggregation.AUTO, 8, 75_000_000, heap));
+    // A small driver: a quarter of a 1 GiB heap is reached at one such worker.
+    assertEquals(
+        Aggregation.TREE,
+        ParameterAveraging.aggregation(Aggregation.AUTO, 1, 75_000_000, 1L << 30));
+    assertEquals(
+        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.DIRECT, 64, 75_000_000, 1));
   }
 
   /** The divergence from the sums alone equals the root mean square distance computed directly. */
