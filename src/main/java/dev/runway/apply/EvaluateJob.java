@@ -58,9 +58,18 @@ public final class EvaluateJob {
    */
   public record Request(String input, String output, String rowKey, boolean overwrite) {}
 
-  /** The outcome, printed as one JSON line. */
+  /**
+   * The outcome, printed as one JSON line.
+   *
+   * @param runUri the run evaluated, for its report's pointer (not printed)
+   */
   public record Result(
-      String status, String runId, long rows, String outputUri, Map<String, Object> metrics) {
+      String status,
+      String runId,
+      long rows,
+      String outputUri,
+      Map<String, Object> metrics,
+      String runUri) {
     public Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("status", status);
@@ -81,25 +90,27 @@ public final class EvaluateJob {
         RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation")
         .write(request.overwrite(), false, dir -> evaluate(spark, run.get(), request, dir));
-    // For the run's report: from the lineage, so a retry into a committed output records it too.
-    RunOutputs.addQuietly(
-        spark.sparkContext().hadoopConfiguration(),
-        Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri(),
-        "evaluate",
-        out.uri(),
-        RunFiles.METRICS,
-        !outcome.alreadyCommitted());
+    Result result = outcome.value();
     if (outcome.alreadyCommitted()) {
       EvaluationMetrics metrics =
           Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);
-      return new Result(
+      result = new Result(
           outcome.status(),
           metrics.runId(),
           metrics.rows(),
           out.uri(),
-          headline(metrics.metrics()));
+          headline(metrics.metrics()),
+          Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri());
     }
-    return outcome.value();
+    // For the run's report; a retry into a committed output records it too, if it is missing.
+    RunOutputs.addQuietly(
+        spark.sparkContext().hadoopConfiguration(),
+        result.runUri(),
+        "evaluate",
+        out.uri(),
+        RunFiles.METRICS,
+        !outcome.alreadyCommitted());
+    return result;
   }
 
   private static RunWriter.Commit<Result> evaluate(
@@ -168,7 +179,7 @@ public final class EvaluateJob {
         LOG.info("Evaluated run {} on {} rows: {}", run.runId(), rowsIn, headline(metrics));
         return new RunWriter.Commit<>(
             ManifestHeader.derived(ManifestHeader.EVALUATION, run.job(), run.runId()),
-            new Result("committed", run.runId(), rowsIn, dir.uri(), headline(metrics)));
+            new Result("committed", run.runId(), rowsIn, dir.uri(), headline(metrics), run.uri()));
       } finally {
         predicted.unpersist();
       }

@@ -76,6 +76,18 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * The output root of a run laid out as {@link #of} lays it out, {@code <root>/<job>/<run-id>}:
+   * where the index, the aliases and the outputs' pointers live beside the job directories.
+   */
+  public String outputRoot() {
+    Path jobDir = dir.getParent();
+    if (jobDir == null || jobDir.getParent() == null) {
+      throw new StorageException("Not a run directory (<root>/<job>/<run-id>): " + dir);
+    }
+    return jobDir.getParent().toString();
+  }
+
   /** Fully qualified URI of the directory, e.g. file:/home/me/runs/job/2026.../ or s3a://... */
   public String uri() {
     return dir.toString();

@@ -54,11 +54,10 @@ final class ReportCommand implements Callable<Integer> {
     RunDirectory dir = RunDirectory.committedAt(hadoop, run);
     Map<String, Object> manifest = dir.manifest();
     // What was made from the run since it committed, and the aliases pointing at it now.
-    String root = new Path(dir.uri()).getParent().getParent().toString();
     String html = RunReport.html(
         dir,
         new RunReport.Later(
-            Aliases.at(hadoop, root, Aliases.DEFAULT_LEASE)
+            Aliases.at(hadoop, dir.outputRoot(), Aliases.DEFAULT_LEASE)
                 .byRun()
                 .getOrDefault(dir.uri().replaceAll("/+$", ""), List.of()),
             RunOutputs.of(hadoop, dir.uri()).read(hadoop)));

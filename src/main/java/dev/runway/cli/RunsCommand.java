@@ -189,7 +189,8 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      RunSummary summary = RunSummary.of(printed.settings.hadoop(), run);
+      Configuration hadoop = printed.settings.hadoop();
+      RunSummary summary = RunSummary.of(hadoop, run).withOutputs(hadoop);
       printed.print(spec, summary, summary.text());
       return Main.ok();
     }

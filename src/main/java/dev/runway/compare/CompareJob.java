@@ -108,7 +108,7 @@ public final class CompareJob {
       Request request) {
     RunDirectory out =
         RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
-    RunWriter.Outcome<Result> outcome = RunWriter.of(out, "comparison")
+    RunWriter.Outcome<Verdict> outcome = RunWriter.of(out, "comparison")
         .write(request.overwrite(), false, dir -> {
           FittedRun b = baseline.get();
           FittedRun c = candidate.get();
@@ -117,25 +117,39 @@ public final class CompareJob {
           Verdict v = m.verdict("compare", null, started, null, m.decision().reasons());
           dir.writeText(RunFiles.VERDICT, Json.pretty(v));
           return new RunWriter.Commit<>(
-              ManifestHeader.derived(ManifestHeader.VERDICT, c.job(), c.runId()),
-              Result.of("committed", v, dir.uri()));
+              ManifestHeader.derived(ManifestHeader.VERDICT, c.job(), c.runId()), v);
         });
-    Verdict v = Json.read(out.readText(RunFiles.VERDICT), Verdict.class);
-    recordOutput(spark, v, out, !outcome.alreadyCommitted());
-    if (outcome.alreadyCommitted()) {
-      return Result.of(outcome.status(), v, out.uri());
-    }
-    return outcome.value();
+    // A retry into a committed output reads the verdict; a fresh one has it in hand.
+    Verdict v = outcome.alreadyCommitted()
+        ? Json.read(out.readText(RunFiles.VERDICT), Verdict.class)
+        : outcome.value();
+    recordOutput(
+        spark,
+        "compare",
+        v.baseline().uri(),
+        v.candidate().uri(),
+        out,
+        !outcome.alreadyCommitted());
+    return Result.of(outcome.status(), v, out.uri());
   }
 
-  /** Records a committed verdict as an output of both runs it compared, for their reports. */
-  static void recordOutput(SparkSession spark, Verdict v, RunDirectory out, boolean fresh) {
-    for (RunReference run : Arrays.asList(v.baseline(), v.candidate())) {
+  /**
+   * Records a committed verdict as an output of the runs it compared (the baseline, null when
+   * there was none, and the candidate), for their reports.
+   */
+  static void recordOutput(
+      SparkSession spark,
+      String command,
+      String baselineUri,
+      String candidateUri,
+      RunDirectory out,
+      boolean fresh) {
+    for (String run : Arrays.asList(baselineUri, candidateUri)) {
       if (run != null) {
         RunOutputs.addQuietly(
             spark.sparkContext().hadoopConfiguration(),
-            run.uri(),
-            v.command(),
+            run,
+            command,
             out.uri(),
             RunFiles.VERDICT,
             fresh);

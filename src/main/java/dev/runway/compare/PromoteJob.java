@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +86,8 @@ public final class PromoteJob {
     FittedRun candidate = load.apply(spark, request.candidate());
     // An alias names a run across the jobs of one output root (a logistic regression's job and
     // an MLP's job compete for the same champion): it lives beside the job directories.
-    String root = new Path(candidate.uri()).getParent().getParent().toString();
+    String root = RunDirectory.at(spark.sparkContext().hadoopConfiguration(), candidate.uri())
+        .outputRoot();
     Aliases aliases = Aliases.at(
         spark.sparkContext().hadoopConfiguration(),
         root,
@@ -139,16 +139,11 @@ public final class PromoteJob {
           new Result(
               status, request.alias(), candidate.uri(), previous.orElse(null), reasons, dir.uri()));
     });
+    // Committed by another promote between the check above and here: its decision.
+    Result result = outcome.alreadyCommitted() ? committed(request, out) : outcome.value();
     CompareJob.recordOutput(
-        spark,
-        Json.read(out.readText(RunFiles.VERDICT), Verdict.class),
-        out,
-        !outcome.alreadyCommitted());
-    if (outcome.alreadyCommitted()) {
-      // Committed by another promote between the check above and here.
-      return committed(request, out);
-    }
-    return outcome.value();
+        spark, "promote", result.previous(), result.candidate(), out, !outcome.alreadyCommitted());
+    return result;
   }
 
   /** The decision of the verdict committed at {@code out}, as promote's result. */

@@ -59,14 +59,19 @@ public final class DriftJob {
 
   public record Request(String input, String output, boolean overwrite) {}
 
-  /** The outcome, printed as one JSON line. */
+  /**
+   * The outcome, printed as one JSON line.
+   *
+   * @param runUri the run checked against, for its report's pointer (not printed)
+   */
   public record Result(
       String status,
       String runId,
       long rows,
       boolean retrain,
       List<String> driftedColumns,
-      String outputUri) {
+      String outputUri,
+      String runUri) {
     public Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("status", status);
@@ -88,25 +93,27 @@ public final class DriftJob {
         RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "drift report")
         .write(request.overwrite(), false, dir -> check(spark, run.get(), request, dir));
-    // For the run's report: from the lineage, so a retry into a committed output records it too.
-    RunOutputs.addQuietly(
-        spark.sparkContext().hadoopConfiguration(),
-        Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri(),
-        "drift",
-        out.uri(),
-        REPORT,
-        !outcome.alreadyCommitted());
+    Result result = outcome.value();
     if (outcome.alreadyCommitted()) {
       DriftReport report = Json.read(out.readText(REPORT), DriftReport.class);
-      return new Result(
+      result = new Result(
           outcome.status(),
           report.runId(),
           report.rows(),
           report.verdict().retrain(),
           report.verdict().driftedColumns(),
-          out.uri());
+          out.uri(),
+          Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri());
     }
-    return outcome.value();
+    // For the run's report; a retry into a committed output records it too, if it is missing.
+    RunOutputs.addQuietly(
+        spark.sparkContext().hadoopConfiguration(),
+        result.runUri(),
+        "drift",
+        out.uri(),
+        REPORT,
+        !outcome.alreadyCommitted());
+    return result;
   }
 
   private static RunWriter.Commit<Result> check(
@@ -270,7 +277,7 @@ public final class DriftJob {
           retrain ? "retrain (" + String.join("; ", reasons) + ")" : reasons.get(0));
       return new RunWriter.Commit<>(
           ManifestHeader.derived(ManifestHeader.DRIFT, run.job(), run.runId()),
-          new Result("committed", run.runId(), batchRows, retrain, drifted, dir.uri()));
+          new Result("committed", run.runId(), batchRows, retrain, drifted, dir.uri(), run.uri()));
     }
   }
 

@@ -75,16 +75,12 @@ public final class RunOutputs {
 
   /** The outputs of the committed run at {@code runUri} ({@code <root>/<job>/<run-id>}). */
   public static RunOutputs of(Configuration conf, String runUri) {
-    Path run = new Path(runUri.replaceAll("/+$", ""));
-    Path jobDir = run.getParent();
-    if (jobDir == null || jobDir.getParent() == null) {
-      throw new StorageException("Not a run directory (<root>/<job>/<run-id>): " + runUri);
-    }
+    RunDirectory run = RunDirectory.at(conf, runUri);
+    Path dir = new Path(run.uri());
+    Path pointers = new Path(
+        new Path(new Path(run.outputRoot(), DIRECTORY), dir.getParent().getName()), dir.getName());
     try {
-      FileSystem fs = run.getFileSystem(conf);
-      Path root = fs.makeQualified(jobDir.getParent());
-      return new RunOutputs(
-          fs, new Path(new Path(new Path(root, DIRECTORY), jobDir.getName()), run.getName()));
+      return new RunOutputs(pointers.getFileSystem(conf), pointers);
     } catch (IOException e) {
       throw new StorageException("Cannot open the run " + runUri + ": " + e.getMessage(), e);
     }
@@ -154,7 +150,9 @@ public final class RunOutputs {
     } catch (IOException e) {
       throw new StorageException("Cannot list the outputs under " + dir + ": " + e.getMessage(), e);
     }
-    out.sort(Comparator.comparing(Output::recordedAt));
+    // By instant, not by text: Instant.toString drops trailing zeros of the fraction, so
+    // "...:34.15Z" sorts before "...:34.1Z" as text.
+    out.sort(Comparator.comparing(o -> Instant.parse(o.recordedAt())));
     return out;
   }
 

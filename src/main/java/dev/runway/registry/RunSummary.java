@@ -28,6 +28,7 @@ import org.apache.hadoop.conf.Configuration;
  * @param inputLocation the source path it read
  * @param inputs the input files: path to "size modified etag"
  * @param outputs what was made from the run since: evaluations, comparisons, drift reports
+ *     (empty unless {@link #withOutputs})
  */
 @JsonPropertyOrder({
   "entry",
@@ -100,13 +101,21 @@ public record RunSummary(
         }
       }
     }
+    return new RunSummary(entry, config, timings, location, inputs, List.of());
+  }
+
+  /**
+   * This summary with the run's later outputs: {@code runs show} lists them, {@code runs diff}
+   * has no use for them and does not pay the listing.
+   */
+  public RunSummary withOutputs(Configuration hadoop) {
     return new RunSummary(
         entry,
         config,
         timings,
-        location,
+        inputLocation,
         inputs,
-        RunOutputs.of(hadoop, run.uri()).list());
+        RunOutputs.of(hadoop, entry.uri()).list());
   }
 
   /** The config keys a reader looks at first. */

@@ -294,14 +294,14 @@ public final class RunReport {
    * The label's distribution on the training split, from the run's reference profile: class
    * counts, or a numeric label's counts per quantile bin.
    */
-  private static String labelBalance(Map<String, Object> label) {
+  static String labelBalance(Map<String, Object> label) {
     if (!(label.get("counts") instanceof List<?> counts) || counts.isEmpty()) {
       return null;
     }
     List<String> bins = new ArrayList<>();
-    if (label.get("values") instanceof List<?> values && !values.isEmpty()) {
-      values.forEach(v -> bins.add(String.valueOf(v)));
-      bins.add("(other)");
+    boolean categorical = label.get("values") instanceof List<?> values && !values.isEmpty();
+    if (categorical) {
+      ((List<?>) label.get("values")).forEach(v -> bins.add(String.valueOf(v)));
     } else if (label.get("edges") instanceof List<?> edges && !edges.isEmpty()) {
       bins.add("\u2264 " + number(edges.get(0)));
       for (int i = 1; i < edges.size(); i++) {
@@ -309,13 +309,17 @@ public final class RunReport {
       }
       bins.add("> " + number(edges.get(edges.size() - 1)));
     }
+    // After the value bins: "other" (categorical) and "missing" cells, shown only with rows.
+    int valueBins = bins.size();
+    if (categorical) {
+      bins.add("(other)");
+    }
     bins.add("(missing)");
     List<String> shown = new ArrayList<>();
     List<Double> rows = new ArrayList<>();
     for (int i = 0; i < counts.size() && i < bins.size(); i++) {
       double n = ((Number) counts.get(i)).doubleValue();
-      // The catch-all cells only when they hold rows.
-      if (n > 0 || !bins.get(i).startsWith("(")) {
+      if (n > 0 || i < valueBins) {
         shown.add(bins.get(i));
         rows.add(n);
       }

@@ -142,10 +142,29 @@ class CompareEndToEndTest {
         RunDirectory.at(TestSpark.session().sparkContext().hadoopConfiguration(), out)
             .verify());
 
+    // Both runs point at the comparison. A first attempt that died between the commit and its
+    // pointer is repaired by the scheduler's retry: delete the candidate's pointer, retry.
+    Path pointers = runs.resolve("_outputs/fashion-mnist-mlp/mlp");
+    assertEquals(1, comparePointers(pointers).size(), "the candidate's pointer");
+    assertEquals(
+        1, comparePointers(runs.resolve("_outputs/fashion-mnist-logreg/lr")).size());
+    for (Path p : comparePointers(pointers)) {
+      Files.delete(p);
+    }
     Map<String, Object> retry = ok(cli(
         "compare", "--baseline", logreg, "--candidate", mlp, "--input", holdout, "--output", out));
     assertEquals("already-committed", retry.get("status"));
     assertEquals(line.get("reasons"), retry.get("reasons"));
+    assertEquals(1, comparePointers(pointers).size(), "the retry wrote the missing pointer");
+  }
+
+  /** The pointers to comparisons under a run's outputs directory. */
+  private static List<Path> comparePointers(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith("compare-"))
+          .toList();
+    }
   }
 
   @Test

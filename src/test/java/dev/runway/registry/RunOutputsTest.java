@@ -7,6 +7,7 @@ import dev.runway.TestS3;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.bench.RunStubs;
 import dev.runway.run.RunFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,29 @@ class RunOutputsTest {
   void onS3() {
     TestS3.bucket("outputs");
     check(TestS3.hadoop(), "s3a://outputs/x");
+  }
+
+  @Test
+  void outputsAreListedInTheOrderTheyWereRecorded() throws Exception {
+    Configuration conf = new Configuration();
+    RunDirectory run = RunStubs.commit(
+        conf, tmp.resolve("runs").toString(), "churn", "r1", START, "gbt", 0.9, "/d");
+    // Instant.toString drops trailing zeros: as text, 34.15 would sort before 34.1.
+    Path pointers = tmp.resolve("runs/_outputs/churn/r1");
+    Files.createDirectories(pointers);
+    Files.writeString(
+        pointers.resolve("drift-b.json"),
+        "{\"command\":\"drift\",\"uri\":\"file:/x/b\",\"file\":\"drift.json\","
+            + "\"recorded_at\":\"2026-12-02T17:34:34.15Z\"}");
+    Files.writeString(
+        pointers.resolve("evaluate-a.json"),
+        "{\"command\":\"evaluate\",\"uri\":\"file:/x/a\",\"file\":\"metrics.json\","
+            + "\"recorded_at\":\"2026-12-02T17:34:34.1Z\"}");
+    assertEquals(
+        List.of("evaluate", "drift"),
+        RunOutputs.of(conf, run.uri()).list().stream()
+            .map(RunOutputs.Output::command)
+            .toList());
   }
 
   private static void check(Configuration conf, String base) {

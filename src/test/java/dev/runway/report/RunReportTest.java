@@ -96,4 +96,33 @@ class RunReportTest {
         ((List<Map<String, Object>>) m.get("training"))
             .stream().map(r -> r.get("key")).sorted().toList());
   }
+
+  @Test
+  void theLabelBalanceShowsEveryValueBinAndTheCatchAllsOnlyWithRows() {
+    String numeric = RunReport.labelBalance(Map.of(
+        "name",
+        "mpg",
+        "edges",
+        List.of(1.0, 2.0),
+        "values",
+        List.of(),
+        "counts",
+        List.of(5, 0, 3, 0)));
+    // An empty bin between two full ones is still a bin of the label's range.
+    assertTrue(numeric.contains(">(1.000, 2.000]<"), numeric);
+    assertTrue(numeric.contains(">\u2264 1.000<") && numeric.contains(">&gt; 2.000<"), numeric);
+    assertFalse(numeric.contains("(missing)"), "no missing labels, no cell");
+    String classes = RunReport.labelBalance(Map.of(
+        "name",
+        "y",
+        "edges",
+        List.of(),
+        "values",
+        List.of("a", "(b)"),
+        "counts",
+        List.of(4, 0, 0, 2)));
+    assertTrue(classes.contains(">(b)<"), "a class without training rows is shown: " + classes);
+    assertFalse(classes.contains("(other)"), classes);
+    assertTrue(classes.contains(">(missing)<"), classes);
+  }
 }

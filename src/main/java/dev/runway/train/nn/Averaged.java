@@ -1,7 +1,5 @@
 package dev.runway.train.nn;
 
-import java.util.List;
-
 /**
  * The average of one round's worker results, weighted by the examples each trained on, with what
  * the round tells about the workers: total loss, the slowest worker's compute time, and how far
@@ -15,13 +13,6 @@ record Averaged(
     int maxBatches,
     long maxComputeNanos,
     double divergence) {
-
-  /** The average of results collected on the driver (the direct path). */
-  static Averaged of(List<RoundResult> results) {
-    RoundSums sums = new RoundSums();
-    results.forEach(sums::add);
-    return of(sums);
-  }
 
   /**
    * The average of a round's sums. The divergence is the example-weighted root mean square

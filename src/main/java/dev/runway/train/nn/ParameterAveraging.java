@@ -217,20 +217,19 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
               batchSize,
               plan.get(round));
           Set<Integer> partitions = plan.get(round).keySet();
-          Averaged averaged;
+          // Tree: the executors summed; direct: the driver sums the collected results, and that
+          // summing counts as the driver's work below.
           RoundSums sums;
           long t2;
           if (path == Aggregation.TREE) {
             sums = runTree(train, work, partitions);
             t2 = System.nanoTime();
-            averaged = Averaged.of(sums);
           } else {
             List<RoundResult> results = runRound(train, work, partitions);
             t2 = System.nanoTime();
-            sums = new RoundSums();
-            results.forEach(sums::add);
-            averaged = Averaged.of(sums);
+            sums = RoundSums.of(results);
           }
+          Averaged averaged = Averaged.of(sums);
           long t3 = System.nanoTime();
           broadcast.destroy();
           timings.add(new RoundTiming(

@@ -1,6 +1,7 @@
 package dev.runway.train.nn;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Example-weighted sums of a round's worker results: all the average and its telemetry need.
@@ -30,6 +31,13 @@ final class RoundSums implements Serializable {
   long maxSetupNanos;
 
   long firstStartedMillis = Long.MAX_VALUE;
+
+  /** The sums of results collected on the driver (the direct path). */
+  static RoundSums of(List<RoundResult> results) {
+    RoundSums sums = new RoundSums();
+    results.forEach(sums::add);
+    return sums;
+  }
 
   /** One worker's result, added into these sums. */
   RoundSums add(RoundResult r) {

@@ -115,7 +115,7 @@ public final class ScaleProbe {
     List<ParameterAveraging.RoundTiming> timed =
         result.rounds().subList(1, result.rounds().size());
     long parameters = result.params().length;
-    long state = parameters * (spec.updater() == Updater.ADAM ? 3 : 1);
+    long state = 3 * parameters; // the probe's Adam: parameters and two moments
     return new Figures(
         workers,
         result.aggregation().configName(),

@@ -337,7 +337,7 @@ class ParameterAveragingTest {
     for (int i = 0; i < 3; i++) {
       results.add(new RoundResult(i, w[i], 1, p[i], new float[] {i}, w[i] * 0.5, 1, 0, 0));
     }
-    Averaged a = Averaged.of(results);
+    Averaged a = Averaged.of(RoundSums.of(results));
     double[] avg = new double[3];
     for (int i = 0; i < 3; i++) {
       for (int j = 0; j < 3; j++) {
