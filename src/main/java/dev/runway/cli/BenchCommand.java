@@ -97,10 +97,11 @@ final class BenchCommand implements Callable<Integer> {
         master);
     out.printf(
         Locale.ROOT,
-        "%-11s %7s %7s %9s %13s %14s %9s %11s  %s%n",
+        "%-11s %7s %7s %9s %9s %13s %14s %9s %11s  %s%n",
         "system",
         "workers",
         "threads",
+        "prepare_s",
         "train_s",
         "examples/s",
         "test_accuracy",
@@ -111,10 +112,13 @@ final class BenchCommand implements Callable<Integer> {
       Double ofCeiling = fractionOfCeiling(m, results);
       out.printf(
           Locale.ROOT,
-          "%-11s %7d %7d %9.1f %13.0f %14.4f %9.2f %11s  %s%s%n",
+          "%-11s %7d %7d %9s %9.1f %13.0f %14.4f %9.2f %11s  %s%s%n",
           m.system(),
           m.workers(),
           m.threads(),
+          Double.isNaN(m.prepareSeconds())
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f", m.prepareSeconds()),
           m.trainSeconds(),
           m.examplesPerSecond(),
           m.testAccuracy(),
@@ -128,6 +132,9 @@ final class BenchCommand implements Callable<Integer> {
       line.put("system", m.system());
       line.put("workers", m.workers());
       line.put("threads", m.threads());
+      line.put(
+          "prepare_s",
+          Double.isNaN(m.prepareSeconds()) ? null : Math.round(m.prepareSeconds() * 100) / 100.0);
       line.put("train_s", Math.round(m.trainSeconds() * 100) / 100.0);
       line.put("examples_per_s", Math.round(m.examplesPerSecond()));
       line.put("test_accuracy", Math.round(m.testAccuracy() * 10_000) / 10_000.0);

@@ -16,16 +16,22 @@ class BenchCommandTest {
   @Test
   void theFasterPlainRowIsTheBaselineAndEachRunwayRowIsHeldAgainstItsCeiling() {
     List<Measurement> results = List.of(
-        new Measurement("plain-dl4j", 10, 18_000, 0.88, false, 1, 1, "1 thread"),
-        new Measurement("plain-dl4j", 10, 16_000, 0.88, false, 1, 2, "2 threads"),
-        new Measurement("ceiling", 10, 20_000, 0.88, false, 2, 1, "two at once"),
-        new Measurement("runway", 10, 13_500, 0.88, false, 1, 1, "one worker"),
-        new Measurement("runway", 10, 21_000, 0.88, true, 2, 1, "two workers"));
+        new Measurement("plain-dl4j", 3.0, 10, 18_000, 0.88, false, 1, 1, "1 thread"),
+        new Measurement("plain-dl4j", 3.0, 10, 16_000, 0.88, false, 1, 2, "2 threads"),
+        new Measurement("ceiling", 3.0, 10, 20_000, 0.88, false, 2, 1, "two at once"),
+        new Measurement("runway", 2.0, 10, 13_500, 0.88, false, 1, 1, "one worker"),
+        new Measurement("runway", 1.5, 10, 21_000, 0.88, true, 2, 1, "two workers"),
+        new Measurement("dl4j-spark", Double.NaN, 12, 20_000, 0.88, false, 2, 1, "master"));
     StringWriter text = new StringWriter();
     BenchCommand.print(new PrintWriter(text), results, "local[2]", 2);
     List<Map<String, Object>> lines =
         text.toString().lines().filter(l -> l.startsWith("{")).map(Json::parse).toList();
-    assertEquals(5, lines.size());
+    assertEquals(6, lines.size());
+    assertEquals(3.0, lines.get(0).get("prepare_s"), "collecting and packing, apart from training");
+    assertEquals(1.5, lines.get(4).get("prepare_s"));
+    assertTrue(
+        lines.get(5).containsKey("prepare_s") && lines.get(5).get("prepare_s") == null,
+        "an engine that does not say when its first step ran has no split");
     assertEquals(
         1.0,
         lines.get(0).get("ratio_to_plain_dl4j"),

@@ -15,6 +15,7 @@ import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
 import dev.runway.train.nn.NetworkSpec.Updater;
 import dev.runway.train.nn.NeuralNetworkTrainer;
+import dev.runway.train.nn.TrainSettings;
 import dev.runway.train.nn.TrainSettings.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,6 +97,23 @@ class JobConfigTest {
     assertEquals(
         "Cannot set train.block-size = \"lots\" (job.conf:8): expected a size in bytes, e.g. 32 MiB",
         relative(invalid(network + "train.block-size = lots\n")));
+  }
+
+  @Test
+  void adaptiveAveragingIsOnByDefaultAndItsLongestRoundIsNoShorterThanItsFirst()
+      throws IOException {
+    String network = VALID + "model.type = neural-network\n";
+    TrainSettings settings = ((NeuralNetworkTrainer)
+            JobDefinition.load(job(network).toString(), List.of()).trainer())
+        .settings();
+    assertEquals(0.5, settings.agreement());
+    assertEquals(320, settings.maxAveragingFrequency());
+    assertEquals(
+        "Cannot set train.adaptive-averaging.max-frequency = 10 (job.conf:9): must be at least"
+            + " train.averaging-frequency (40)",
+        relative(invalid(network
+            + "train.averaging-frequency = 40\n"
+            + "train.adaptive-averaging.max-frequency = 10\n")));
   }
 
   @Test

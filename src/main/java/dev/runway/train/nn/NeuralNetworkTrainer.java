@@ -55,7 +55,14 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.intIn("train.early-stopping.patience", 0, 100_000),
         r.bytesIn("train.block-size", 1L << 16, 1L << 30),
         r.intIn("train.min-batches", 0, 1_000_000),
-        r.choice("train.aggregation", TrainSettings.Aggregation.class));
+        r.choice("train.aggregation", TrainSettings.Aggregation.class),
+        r.doubleIn("train.adaptive-averaging.agreement", 0.0, 10.0),
+        r.intIn("train.adaptive-averaging.max-frequency", 1, 1_000_000));
+    if (settings.maxAveragingFrequency() < settings.averagingFrequency()) {
+      r.problem(
+          "train.adaptive-averaging.max-frequency",
+          "must be at least train.averaging-frequency (" + settings.averagingFrequency() + ")");
+    }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put(
         "network",
@@ -91,6 +98,12 @@ public final class NeuralNetworkTrainer implements Trainer {
             settings.batchSize(),
             "averaging-frequency",
             settings.averagingFrequency(),
+            "adaptive-averaging",
+            Map.of(
+                "agreement",
+                settings.agreement(),
+                "max-frequency",
+                settings.maxAveragingFrequency()),
             "epochs",
             settings.epochs(),
             "early-stopping-metric",

@@ -1,5 +1,9 @@
 package dev.runway.train.nn;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.io.Serializable;
 
 /**
@@ -30,5 +34,55 @@ record RoundResult(
 
   static RoundResult idle(int worker) {
     return new RoundResult(worker, 0, 0, null, null, 0, 0, System.currentTimeMillis(), 0);
+  }
+
+  /** Serialized through {@link Wire}, whose float arrays go in bulk ({@link FloatArrays}). */
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  /** A result's serialized form. */
+  static final class Wire implements Externalizable {
+    private static final long serialVersionUID = 1L;
+    private RoundResult result;
+
+    /** For deserialization. */
+    public Wire() {}
+
+    Wire(RoundResult result) {
+      this.result = result;
+    }
+
+    @Override
+    public void writeExternal(ObjectOutput out) throws IOException {
+      RoundResult r = result;
+      out.writeInt(r.worker);
+      out.writeInt(r.examples);
+      out.writeInt(r.batches);
+      FloatArrays.write(out, r.params);
+      FloatArrays.write(out, r.updater);
+      out.writeDouble(r.lossSum);
+      out.writeLong(r.computeNanos);
+      out.writeLong(r.startedAtMillis);
+      out.writeLong(r.setupNanos);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+      result = new RoundResult(
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          FloatArrays.read(in),
+          FloatArrays.read(in),
+          in.readDouble(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong());
+    }
+
+    private Object readResolve() {
+      return result;
+    }
   }
 }

@@ -16,6 +16,9 @@ import java.io.Serializable;
  * @param blockBytes about how many bytes of training rows one cached block holds
  * @param minBatches fewest minibatches per worker and epoch: a smaller batch is used if needed (0: off)
  * @param aggregation how a round's worker results reach the average (parameter-averaging engine)
+ * @param agreement a round whose replicas spread apart by less than this fraction of the distance
+ *     the average moved makes the next round twice as long; more, half as long (0: fixed rounds)
+ * @param maxAveragingFrequency longest round, in minibatches per worker, adaptive rounds reach
  */
 public record TrainSettings(
     Engine engine,
@@ -27,8 +30,42 @@ public record TrainSettings(
     int patience,
     long blockBytes,
     int minBatches,
-    Aggregation aggregation)
+    Aggregation aggregation,
+    double agreement,
+    int maxAveragingFrequency)
     implements Serializable {
+
+  /** Fixed rounds of {@code averagingFrequency} minibatches (adaptive averaging off). */
+  public TrainSettings(
+      Engine engine,
+      int workers,
+      int batchSize,
+      int averagingFrequency,
+      int epochs,
+      StopMetric stopMetric,
+      int patience,
+      long blockBytes,
+      int minBatches,
+      Aggregation aggregation) {
+    this(
+        engine,
+        workers,
+        batchSize,
+        averagingFrequency,
+        epochs,
+        stopMetric,
+        patience,
+        blockBytes,
+        minBatches,
+        aggregation,
+        0,
+        averagingFrequency);
+  }
+
+  /** Whether round lengths follow the workers' agreement. */
+  boolean adaptive() {
+    return agreement > 0 && maxAveragingFrequency > averagingFrequency;
+  }
 
   /**
    * train.aggregation: direct collects every worker's parameters to the driver, which averages

@@ -1,5 +1,9 @@
 package dev.runway.train.nn;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.io.Serializable;
 
 /**
@@ -13,4 +17,39 @@ import java.io.Serializable;
  * @param epoch completed epochs
  */
 record WorkerState(float[] params, float[] updater, int iteration, int epoch)
-    implements Serializable {}
+    implements Serializable {
+
+  /**
+   * The state as the round's broadcast carries it: its float arrays in bulk ({@link
+   * FloatArrays}). Checkpoints keep serializing the record itself, so their format is unchanged.
+   */
+  static final class Wire implements Externalizable {
+    private static final long serialVersionUID = 1L;
+    private WorkerState state;
+
+    /** For deserialization. */
+    public Wire() {}
+
+    Wire(WorkerState state) {
+      this.state = state;
+    }
+
+    WorkerState state() {
+      return state;
+    }
+
+    @Override
+    public void writeExternal(ObjectOutput out) throws IOException {
+      FloatArrays.write(out, state.params);
+      FloatArrays.write(out, state.updater);
+      out.writeInt(state.iteration);
+      out.writeInt(state.epoch);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+      state =
+          new WorkerState(FloatArrays.read(in), FloatArrays.read(in), in.readInt(), in.readInt());
+    }
+  }
+}

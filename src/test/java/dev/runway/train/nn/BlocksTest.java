@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -173,6 +174,41 @@ class BlocksTest {
     } finally {
       none.unpersist();
     }
+  }
+
+  @Test
+  void roundsOfAnyLengthVisitTheSameMinibatchesInTheSameOrder() {
+    BlockLayout layout = BlockLayout.of(1003, 3, 96, 7);
+    int batch = 16;
+    int frequency = 2;
+    // The fixed plan, flattened per worker: (block, minibatch) in training order.
+    Map<Integer, List<String>> fixed = new HashMap<>();
+    for (Map<Integer, EpochPlan.Step> round : EpochPlan.rounds(layout, 11, batch, frequency)) {
+      round.forEach((partition, step) -> {
+        for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
+          fixed.computeIfAbsent(step.worker(), w -> new ArrayList<>()).add(partition + "/" + b);
+        }
+      });
+    }
+    Random lengths = new Random(3);
+    EpochPlan.Walk walk = new EpochPlan.Walk(layout, 11, batch, frequency);
+    Map<Integer, List<String>> walked = new HashMap<>();
+    int rounds = 0;
+    while (!walk.done()) {
+      int length = 1 + lengths.nextInt(5);
+      Map<Integer, EpochPlan.Step> round = walk.next(length);
+      assertFalse(round.isEmpty());
+      round.forEach((partition, step) -> {
+        assertEquals(layout.worker(partition), step.worker());
+        assertTrue(step.batches() <= length * frequency, "no longer than asked");
+        for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
+          walked.computeIfAbsent(step.worker(), w -> new ArrayList<>()).add(partition + "/" + b);
+        }
+      });
+      rounds++;
+    }
+    assertEquals(fixed, walked, "same minibatches, same order, only the averagings moved");
+    assertTrue(rounds < EpochPlan.rounds(layout, 11, batch, frequency).size());
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -119,6 +120,24 @@ class ParameterAveragingTest {
         blockBytes,
         0,
         aggregation);
+  }
+
+  /** Rounds that grow from {@code frequency} up to {@code maxFrequency} while workers agree. */
+  private static TrainSettings adaptive(
+      int workers, int batch, int frequency, int epochs, double agreement, int maxFrequency) {
+    return new TrainSettings(
+        Engine.PARAMETER_AVERAGING,
+        workers,
+        batch,
+        frequency,
+        epochs,
+        StopMetric.VALIDATION_LOSS,
+        0,
+        32L << 20,
+        0,
+        Aggregation.DIRECT,
+        agreement,
+        maxFrequency);
   }
 
   /** An in-memory checkpoint store. */
@@ -363,6 +382,43 @@ class ParameterAveragingTest {
   }
 
   @Test
+  void roundsDoubleWhileTheWorkersAgreeAndHalveWhenTheyDoNot() {
+    // Spread under half the step: twice as long, up to the longest.
+    assertEquals(2, ParameterAveraging.nextLength(1, 0.01, 0.05, 0.5, 16));
+    assertEquals(16, ParameterAveraging.nextLength(16, 0.0, 0.05, 0.5, 16));
+    assertEquals(16, ParameterAveraging.nextLength(8, 0.0, 0.05, 0.5, 17));
+    // Spread at or over it: half as long, never below one.
+    assertEquals(4, ParameterAveraging.nextLength(8, 0.025, 0.05, 0.5, 16));
+    assertEquals(1, ParameterAveraging.nextLength(1, 0.04, 0.05, 0.5, 16));
+    // A round in which nothing moved teaches nothing: no growth.
+    assertEquals(1, ParameterAveraging.nextLength(2, 0.0, 0.0, 0.5, 16));
+    assertEquals(
+        0.5, ParameterAveraging.relativeMove(new float[] {0, 2}, new float[] {0, 4}), 1e-12);
+  }
+
+  @Test
+  void oneWorkerHasNothingToAverageSoItsRoundsGrowAndItTrainsTheSameRows() {
+    Dataset<Row> train = frame(rows(3000, 3, false), 2);
+    Dataset<Row> validation = frame(rows(600, 4, false), 2);
+    ParameterAveraging.Result fixed =
+        fit(settings(1, 32, 2, 2, 0), train, validation, Checkpoints.NONE);
+    ParameterAveraging.Result grown =
+        fit(adaptive(1, 32, 2, 2, 0.5, 32), train, validation, Checkpoints.NONE);
+    // 3000 rows in batches of 32: 94 minibatches, 47 rounds of 2 an epoch. Growing 2, 4, ... 32
+    // minibatches: 2 + 4 + 8 + 16 + 32 + 32 = 94, six rounds.
+    assertEquals(47, fixed.history().get(0).rounds());
+    assertEquals(6, grown.history().get(0).rounds(), grown.history().toString());
+    for (int e = 0; e < 2; e++) {
+      assertEquals(3000, grown.history().get(e).examples(), "every row once an epoch");
+      assertEquals(0.0, grown.history().get(e).divergence(), 1e-3, "one replica, no spread");
+    }
+    // One worker: the average is the worker, so where the averagings fall changes nothing but
+    // float rounding through the float round trip, and the networks end up the same.
+    assertEquals(
+        fixed.history().get(1).validationLoss(), grown.history().get(1).validationLoss(), 1e-5);
+  }
+
+  @Test
   void resumingFromACheckpointEndsWhereAnUninterruptedRunEnds() {
     Dataset<Row> train = frame(rows(2000, 5, false), 2);
     Dataset<Row> validation = frame(rows(400, 6, false), 2);
@@ -379,21 +435,25 @@ class ParameterAveragingTest {
         LrSchedule.NONE,
         0.5,
         5);
-    ParameterAveraging.Result whole = new ParameterAveraging(
-            spark, dropout, settings(2, 32, 5, 3, 0))
-        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, new MemoryCheckpoints()));
+    // Fixed rounds, and adaptive ones that grow (an agreement of 5 lets them): each epoch starts
+    // again at the shortest round, so a resumed run's rounds fall where the whole run's did.
+    for (IntFunction<TrainSettings> epochs : List.<IntFunction<TrainSettings>>of(
+        n -> settings(2, 32, 5, n, 0), n -> adaptive(2, 32, 5, n, 5.0, 40))) {
+      ParameterAveraging.Result whole = new ParameterAveraging(spark, dropout, epochs.apply(3))
+          .fit(new TrainingData(train, validation, THREE_CLASSES, 7, new MemoryCheckpoints()));
 
-    MemoryCheckpoints store = new MemoryCheckpoints();
-    // The driver "dies" after epoch 2.
-    new ParameterAveraging(spark, dropout, settings(2, 32, 5, 2, 0))
-        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
-    ParameterAveraging.Result resumed = new ParameterAveraging(
-            spark, dropout, settings(2, 32, 5, 3, 0))
-        .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
-    assertEquals(3, resumed.history().size(), "history carried over from the checkpoint");
-    assertArrayEquals(whole.params(), resumed.params());
-    assertEquals(
-        whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
+      MemoryCheckpoints store = new MemoryCheckpoints();
+      // The driver "dies" after epoch 2.
+      new ParameterAveraging(spark, dropout, epochs.apply(2))
+          .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
+      ParameterAveraging.Result resumed = new ParameterAveraging(spark, dropout, epochs.apply(3))
+          .fit(new TrainingData(train, validation, THREE_CLASSES, 7, store));
+      assertEquals(3, resumed.history().size(), "history carried over from the checkpoint");
+      assertArrayEquals(whole.params(), resumed.params());
+      assertEquals(
+          whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
+      assertEquals(whole.history().get(2).rounds(), resumed.history().get(2).rounds());
+    }
   }
 
   @Test
@@ -534,8 +594,8 @@ class ParameterAveragingTest {
     Block block = Block.pack(rows(256, 12, false), 4, 3);
     var jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     var initial = Networks.build(conf);
-    var state =
-        jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
+    var state = jsc.broadcast(new WorkerState.Wire(
+        new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0)));
     EpochPlan.Step step = new EpochPlan.Step(0, 5, 0, 4);
     Function<String, float[]> round =
         id -> new WorkerRound(state, conf, id, 99, 32, Map.of(0, step))
