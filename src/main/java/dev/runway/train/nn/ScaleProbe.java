@@ -97,7 +97,9 @@ public final class ScaleProbe {
         0,
         1L << 30,
         0,
-        Aggregation.valueOf(aggregation.toUpperCase(Locale.ROOT)));
+        Aggregation.valueOf(aggregation.toUpperCase(Locale.ROOT)),
+        0,
+        1);
     Target target = new Target("label", true, CLASSES, false);
     List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP)

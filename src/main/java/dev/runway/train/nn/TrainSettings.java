@@ -35,33 +35,6 @@ public record TrainSettings(
     int maxAveragingFrequency)
     implements Serializable {
 
-  /** Fixed rounds of {@code averagingFrequency} minibatches (adaptive averaging off). */
-  public TrainSettings(
-      Engine engine,
-      int workers,
-      int batchSize,
-      int averagingFrequency,
-      int epochs,
-      StopMetric stopMetric,
-      int patience,
-      long blockBytes,
-      int minBatches,
-      Aggregation aggregation) {
-    this(
-        engine,
-        workers,
-        batchSize,
-        averagingFrequency,
-        epochs,
-        stopMetric,
-        patience,
-        blockBytes,
-        minBatches,
-        aggregation,
-        0,
-        averagingFrequency);
-  }
-
   /** Whether round lengths follow the workers' agreement. */
   boolean adaptive() {
     return agreement > 0 && maxAveragingFrequency > averagingFrequency;

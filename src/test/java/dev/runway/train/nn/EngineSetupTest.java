@@ -21,7 +21,9 @@ class EngineSetupTest {
         0,
         32L << 20,
         0,
-        TrainSettings.Aggregation.AUTO);
+        TrainSettings.Aggregation.AUTO,
+        0,
+        1_000);
   }
 
   @Test
@@ -56,7 +58,9 @@ class EngineSetupTest {
         0,
         32L << 20,
         10,
-        TrainSettings.Aggregation.AUTO);
+        TrainSettings.Aggregation.AUTO,
+        0,
+        1_000);
     assertEquals(
         128, EngineSetup.batchSize(tenSteps, 2, 1_000_000), "a large table keeps train.batch-size");
     assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 2 * 128 * 10));

@@ -109,6 +109,35 @@ class ParameterAveragingTest {
       int patience,
       long blockBytes,
       Aggregation aggregation) {
+    return settings(
+        workers, batch, frequency, epochs, patience, blockBytes, aggregation, 0, frequency);
+  }
+
+  /** Rounds that grow from {@code frequency} up to {@code maxFrequency} while workers agree. */
+  private static TrainSettings adaptive(
+      int workers, int batch, int frequency, int epochs, double agreement, int maxFrequency) {
+    return settings(
+        workers,
+        batch,
+        frequency,
+        epochs,
+        0,
+        32L << 20,
+        Aggregation.DIRECT,
+        agreement,
+        maxFrequency);
+  }
+
+  private static TrainSettings settings(
+      int workers,
+      int batch,
+      int frequency,
+      int epochs,
+      int patience,
+      long blockBytes,
+      Aggregation aggregation,
+      double agreement,
+      int maxFrequency) {
     return new TrainSettings(
         Engine.PARAMETER_AVERAGING,
         workers,
@@ -119,23 +148,7 @@ class ParameterAveragingTest {
         patience,
         blockBytes,
         0,
-        aggregation);
-  }
-
-  /** Rounds that grow from {@code frequency} up to {@code maxFrequency} while workers agree. */
-  private static TrainSettings adaptive(
-      int workers, int batch, int frequency, int epochs, double agreement, int maxFrequency) {
-    return new TrainSettings(
-        Engine.PARAMETER_AVERAGING,
-        workers,
-        batch,
-        frequency,
-        epochs,
-        StopMetric.VALIDATION_LOSS,
-        0,
-        32L << 20,
-        0,
-        Aggregation.DIRECT,
+        aggregation,
         agreement,
         maxFrequency);
   }
