@@ -95,9 +95,9 @@ public final class Benchmark {
       Dataset<Row> train = inputs.vectors().get("train");
       Dataset<Row> test = inputs.vectors().get("test");
       long rows = train.count();
-      String shape = "MLP " + inputs.vectorSize() + "-" + trainer.spec().hiddenLayers() + "-"
-          + inputs.target().classes().size() + ", batch " + trainer.settings().batchSize() + ", "
-          + epochs + " epochs";
+      String shape =
+          trainer.spec().describe(inputs.vectorSize(), inputs.target().classes().size())
+              + ", batch " + trainer.settings().batchSize() + ", " + epochs + " epochs";
       TrainingData data = new TrainingData(
           train, inputs.vectors().get("validation"), inputs.target(), seed, Checkpoints.NONE);
       // The single-JVM systems train on the rows collected into this JVM once.
@@ -160,8 +160,14 @@ public final class Benchmark {
                 false,
                 shape + ", ParameterAveragingTrainingMaster (Direct), averaging every "
                     + trainer.settings().averagingFrequency()));
-          case "mllib-mlp" ->
-            out.add(mllib(train, test, inputs, trainer, mlpIterations, seed, rows, shape));
+          case "mllib-mlp" -> {
+            // MLlib's perceptron has dense layers only.
+            if (trainer.spec().layers().isEmpty()) {
+              out.add(mllib(train, test, inputs, trainer, mlpIterations, seed, rows, shape));
+            } else {
+              LOG.info("Benchmark: mllib-mlp skipped: it trains dense layers only");
+            }
+          }
           default -> throw new IllegalArgumentException("unknown system " + system);
         }
       }

@@ -307,13 +307,26 @@ public final class ConfigReader {
 
   /** A non-empty list of whole numbers, each within [min, max]. */
   public List<Integer> intList(String path, int min, int max) {
+    return intList(path, min, max, false);
+  }
+
+  /** Like {@link #intList(String, int, int)}, where an empty list means "not used". */
+  public List<Integer> intListOrEmpty(String path, int min, int max) {
+    return intList(path, min, max, true);
+  }
+
+  private List<Integer> intList(String path, int min, int max, boolean emptyAllowed) {
     if (!present(path)) {
       return List.of();
     }
     try {
       List<Integer> values = List.copyOf(config.getIntList(path));
-      if (values.isEmpty() || values.stream().anyMatch(v -> v < min || v > max)) {
-        problem(path, "expected a non-empty list of whole numbers between " + min + " and " + max);
+      if ((values.isEmpty() && !emptyAllowed)
+          || values.stream().anyMatch(v -> v < min || v > max)) {
+        problem(
+            path,
+            "expected a " + (emptyAllowed ? "" : "non-empty ") + "list of whole numbers between "
+                + min + " and " + max);
         return List.of();
       }
       return values;
@@ -381,6 +394,11 @@ public final class ConfigReader {
     } catch (ConfigException e) {
       return "not set";
     }
+  }
+
+  /** Where {@code value} was set, as file:line: for values no path reaches (inside lists). */
+  public static String where(ConfigValue value) {
+    return describe(value.origin());
   }
 
   /** Every key an accessor has asked for: lets a test prove no reference.conf key goes unread. */

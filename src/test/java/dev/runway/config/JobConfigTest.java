@@ -117,6 +117,59 @@ class JobConfigTest {
   }
 
   @Test
+  void aLayerListIsReadAndItsMistakesNameTheLayerAndLine() throws IOException {
+    String network = VALID + "model.type = neural-network\n"
+        + "model.neural-network.input-shape = [1, 28, 28]\n";
+    JobDefinition job = JobDefinition.load(
+        job(network
+                + "model.neural-network.layers = [\n"
+                + "  { type = convolution, filters = 8, kernel = [5, 3], padding = 1 }\n"
+                + "  { type = pooling, kernel = 2, pool = avg }\n"
+                + "  { type = batch-normalization }\n"
+                + "  { type = dense, units = 32, activation = tanh }\n"
+                + "  { type = dropout, rate = 0.25 }\n"
+                + "]\n")
+            .toString(),
+        List.of());
+    NeuralNetworkTrainer trainer = (NeuralNetworkTrainer) job.trainer();
+    assertEquals(
+        "CNN 1x28x28-conv5x3x8-avg2x2-bn-dense32-drop0.25-3", trainer.spec().describe(784, 3));
+    assertEquals(List.of(1, 28, 28), trainer.spec().inputShape());
+
+    // A kernel larger than what reaches it: the layer, the arithmetic and the list's line.
+    assertEquals(
+        "Cannot use model.neural-network.layers (job.conf:9): layer 3 (convolution) does not fit"
+            + " its input: a kernel height of 9 is larger than the input height 6",
+        relative(invalid(network
+            + "model.neural-network.layers = [\n"
+            + "  { type = convolution, filters = 8, kernel = 5 }\n"
+            + "  { type = pooling, kernel = 4 }\n"
+            + "  { type = convolution, filters = 8, kernel = 9 }\n"
+            + "]\n")));
+    // A mistyped key names the layer, its line and the keys it has.
+    assertEquals(
+        "Cannot set model.neural-network.layers[2].kernal = 2 (job.conf:11): a pooling layer has"
+            + " no key kernal; its keys: kernel, pool, stride, type",
+        relative(invalid(network
+            + "model.neural-network.layers = [\n"
+            + "  { type = convolution, filters = 8, kernel = 5 }\n"
+            + "  { type = pooling, kernal = 2 }\n"
+            + "]\n")));
+    assertEquals(
+        "Cannot set model.neural-network.layers[1].type = \"conv\" (job.conf:10): unknown layer"
+            + " type \"conv\"; expected one of dense, convolution, pooling, batch-normalization, dropout,"
+            + " flatten",
+        relative(invalid(network + "model.neural-network.layers = [\n"
+            + "  { type = conv, filters = 8 }\n"
+            + "]\n")));
+    assertEquals(
+        "Cannot set model.neural-network.input-shape = [28,28] (job.conf:8): expected [channels,"
+            + " height, width], e.g. [1, 28, 28]",
+        relative(invalid(VALID + "model.type = neural-network\n"
+            + "model.neural-network.input-shape = [28, 28]\n")));
+  }
+
+  @Test
   void regularizationIsAutoByDefaultANumberOrAuto() throws IOException {
     JobDefinition job = JobDefinition.load(job(VALID).toString(), List.of());
     assertEquals("auto", job.trainer().params().get("reg-param"));

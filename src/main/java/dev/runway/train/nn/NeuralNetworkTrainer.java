@@ -12,6 +12,7 @@ import dev.runway.train.nn.NetworkSpec.Updater;
 import dev.runway.train.nn.TrainSettings.Engine;
 import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,7 +45,40 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.doubleIn(m + "momentum", 0.0, 1.0),
         r.choice(m + "lr-schedule", LrSchedule.class),
         r.doubleIn(m + "lr-decay", Double.MIN_VALUE, 1.0),
-        r.intIn(m + "lr-step-epochs", 1, 100_000));
+        r.intIn(m + "lr-step-epochs", 1, 100_000),
+        List.of(),
+        r.intListOrEmpty(m + "input-shape", 1, 65_536));
+    if (!spec.inputShape().isEmpty() && spec.inputShape().size() != 3) {
+      r.problem(m + "input-shape", "expected [channels, height, width], e.g. [1, 28, 28]");
+    }
+    List<LayerSpec> layers = Layers.read(r, m + "layers", spec.activation());
+    if (!layers.isEmpty() && r.problems().isEmpty()) {
+      try {
+        LayerSpec.shapes(
+            layers,
+            spec.inputShape().isEmpty()
+                ? LayerSpec.Shape.flat(1)
+                : new LayerSpec.Shape(
+                    spec.inputShape().get(0),
+                    spec.inputShape().get(1),
+                    spec.inputShape().get(2)));
+      } catch (LayerSpec.Mismatch e) {
+        r.problem("Cannot use " + m + "layers (" + r.where(m + "layers") + "): " + e.getMessage());
+      }
+    }
+    spec = new NetworkSpec(
+        spec.hiddenLayers(),
+        spec.activation(),
+        spec.dropout(),
+        spec.l2(),
+        spec.updater(),
+        spec.learningRate(),
+        spec.momentum(),
+        spec.lrSchedule(),
+        spec.lrDecay(),
+        spec.lrStepEpochs(),
+        layers,
+        spec.inputShape());
     TrainSettings settings = new TrainSettings(
         r.choice("train.engine", Engine.class),
         r.intIn("train.workers", 0, 100_000),
@@ -64,29 +98,33 @@ public final class NeuralNetworkTrainer implements Trainer {
           "must be at least train.averaging-frequency (" + settings.averagingFrequency() + ")");
     }
     Map<String, Object> params = new LinkedHashMap<>();
-    params.put(
-        "network",
-        Map.of(
-            "hidden-layers",
-            spec.hiddenLayers(),
-            "activation",
-            spec.activation().configName(),
-            "dropout",
-            spec.dropout(),
-            "l2",
-            spec.l2(),
-            "updater",
-            spec.updater().configName(),
-            "learning-rate",
-            spec.learningRate(),
-            "momentum",
-            spec.momentum(),
-            "lr-schedule",
-            spec.lrSchedule().configName(),
-            "lr-decay",
-            spec.lrDecay(),
-            "lr-step-epochs",
-            spec.lrStepEpochs()));
+    Map<String, Object> network = new LinkedHashMap<>();
+    if (!spec.layers().isEmpty()) {
+      network.put("layers", spec.layers().stream().map(LayerSpec::label).toList());
+      network.put("input-shape", spec.inputShape());
+    }
+    network.putAll(Map.of(
+        "hidden-layers",
+        spec.hiddenLayers(),
+        "activation",
+        spec.activation().configName(),
+        "dropout",
+        spec.dropout(),
+        "l2",
+        spec.l2(),
+        "updater",
+        spec.updater().configName(),
+        "learning-rate",
+        spec.learningRate(),
+        "momentum",
+        spec.momentum(),
+        "lr-schedule",
+        spec.lrSchedule().configName(),
+        "lr-decay",
+        spec.lrDecay(),
+        "lr-step-epochs",
+        spec.lrStepEpochs()));
+    params.put("network", network);
     params.put(
         "train",
         Map.of(

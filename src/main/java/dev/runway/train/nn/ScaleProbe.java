@@ -85,7 +85,7 @@ public final class ScaleProbe {
             floor(rand(-1).multiply(10)).cast("double").as(Columns.LABEL))
         .persist(StorageLevel.MEMORY_AND_DISK());
     train.count();
-    NetworkSpec spec = new NetworkSpec(
+    NetworkSpec spec = NetworkSpec.dense(
         hidden, HiddenActivation.RELU, 0.0, 0.0, Updater.ADAM, 1e-3, 0.9, LrSchedule.NONE, 0.5, 1);
     TrainSettings settings = new TrainSettings(
         Engine.PARAMETER_AVERAGING,

@@ -24,7 +24,7 @@ class NetworksTest {
       new Target("label", true, List.of("a", "b", "c"), false);
 
   private static MultiLayerNetwork network() {
-    NetworkSpec spec = new NetworkSpec(
+    NetworkSpec spec = NetworkSpec.dense(
         List.of(16, 8),
         HiddenActivation.RELU,
         0.0,

@@ -78,7 +78,7 @@ class ParameterAveragingTest {
   }
 
   private static NetworkSpec spec() {
-    return new NetworkSpec(
+    return NetworkSpec.dense(
         List.of(8),
         HiddenActivation.TANH,
         0.0,
@@ -437,7 +437,7 @@ class ParameterAveragingTest {
     Dataset<Row> validation = frame(rows(400, 6, false), 2);
     // With dropout, whose masks are part of what a resumed run must reproduce (that they do not
     // depend on the JVM's earlier use of its generator is aRoundsResultDependsOnlyOnItsInputs...).
-    NetworkSpec dropout = new NetworkSpec(
+    NetworkSpec dropout = NetworkSpec.dense(
         List.of(8),
         HiddenActivation.TANH,
         0.3,
@@ -506,7 +506,7 @@ class ParameterAveragingTest {
   @Test
   void aDivergingLossFailsWithinOneRound() {
     Dataset<Row> train = frame(rows(2000, 9, false), 2);
-    NetworkSpec wild = new NetworkSpec(
+    NetworkSpec wild = NetworkSpec.dense(
         List.of(64),
         HiddenActivation.RELU,
         0.0,
@@ -531,7 +531,7 @@ class ParameterAveragingTest {
     Dataset<Row> validation = frame(rows(400, 11, false), 2);
     // One good epoch at a sane learning rate, then the same state continued at a learning rate
     // of 100: the state a run is in when its schedule or data push it over the edge mid-way.
-    NetworkSpec sane = new NetworkSpec(
+    NetworkSpec sane = NetworkSpec.dense(
         List.of(16),
         HiddenActivation.RELU,
         0.0,
@@ -542,7 +542,7 @@ class ParameterAveragingTest {
         LrSchedule.NONE,
         0.5,
         5);
-    NetworkSpec wild = new NetworkSpec(
+    NetworkSpec wild = NetworkSpec.dense(
         List.of(16),
         HiddenActivation.RELU,
         0.0,
@@ -592,7 +592,7 @@ class ParameterAveragingTest {
   void aRoundsResultDependsOnlyOnItsInputsNotOnTheJvmsRandomState() {
     // A task rerun on a fresh executor (the first one was lost) must train what the lost one
     // would have: with dropout, that means the same masks whatever the JVM's generator did before.
-    NetworkSpec dropout = new NetworkSpec(
+    NetworkSpec dropout = NetworkSpec.dense(
         List.of(32),
         HiddenActivation.RELU,
         0.5,
