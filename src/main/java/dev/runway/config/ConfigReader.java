@@ -382,6 +382,18 @@ public final class ConfigReader {
     problems.add("Cannot set " + path + " = " + render(path) + " (" + where(path) + "): " + rule);
   }
 
+  /**
+   * Records a problem with a value no path reaches (a key of an object inside a list), named
+   * {@code name} as users would point at it ({@code layers[2].kernel}), in the same form as {@link
+   * #problem(String, String)}. {@code value} null: the key is missing from {@code around}, the
+   * object whose line is quoted.
+   */
+  public void problem(String name, ConfigValue value, ConfigValue around, String rule) {
+    ConfigValue at = value == null ? around : value;
+    String shown = value == null ? "" : " = " + value.render(ConfigRenderOptions.concise());
+    problems.add("Cannot set " + name + shown + " (" + describe(at.origin()) + "): " + rule);
+  }
+
   /** Records a problem that is not about one key's value. */
   public void problem(String message) {
     problems.add(message);
@@ -394,11 +406,6 @@ public final class ConfigReader {
     } catch (ConfigException e) {
       return "not set";
     }
-  }
-
-  /** Where {@code value} was set, as file:line: for values no path reaches (inside lists). */
-  public static String where(ConfigValue value) {
-    return describe(value.origin());
   }
 
   /** Every key an accessor has asked for: lets a test prove no reference.conf key goes unread. */

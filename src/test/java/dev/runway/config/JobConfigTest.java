@@ -163,6 +163,17 @@ class JobConfigTest {
             + "  { type = conv, filters = 8 }\n"
             + "]\n")));
     assertEquals(
+        "Cannot set model.neural-network.layers[1].kernel = [5,3,1] (job.conf:10): expected one"
+            + " size for both sides, or [height, width]",
+        relative(invalid(network
+            + "model.neural-network.layers = [\n"
+            + "  { type = convolution, filters = 8, kernel = [5, 3, 1] }\n"
+            + "]\n")));
+    assertEquals(
+        "Cannot set model.neural-network.layers[1].units (job.conf:10): required",
+        relative(invalid(
+            network + "model.neural-network.layers = [\n" + "  { type = dense }\n" + "]\n")));
+    assertEquals(
         "Cannot set model.neural-network.input-shape = [28,28] (job.conf:8): expected [channels,"
             + " height, width], e.g. [1, 28, 28]",
         relative(invalid(VALID + "model.type = neural-network\n"

@@ -30,6 +30,12 @@ public sealed interface LayerSpec extends Serializable {
       return new Shape(size, 0, 0);
     }
 
+    /** The image of {@code model.neural-network.input-shape}: [channels, height, width]. */
+    static Shape of(List<Integer> channelsHeightWidth) {
+      return new Shape(
+          channelsHeightWidth.get(0), channelsHeightWidth.get(1), channelsHeightWidth.get(2));
+    }
+
     boolean image() {
       return height > 0;
     }

@@ -8,6 +8,7 @@ import dev.runway.config.ConfigChoice;
 import dev.runway.config.ConfigReader;
 import dev.runway.train.nn.NetworkSpec.HiddenActivation;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,13 +21,17 @@ import java.util.TreeSet;
  * the layer by its place ({@code layers[2]}) and the file and line it was written on.
  */
 final class Layers {
-  private static final Map<String, Set<String>> KEYS = Map.of(
-      "dense", Set.of("type", "units", "activation"),
-      "convolution", Set.of("type", "filters", "kernel", "stride", "padding", "activation"),
-      "pooling", Set.of("type", "pool", "kernel", "stride"),
-      "batch-normalization", Set.of("type"),
-      "dropout", Set.of("type", "rate"),
-      "flatten", Set.of("type"));
+  /** Each layer type's keys, the types in the order error messages list them. */
+  private static final Map<String, Set<String>> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("dense", Set.of("type", "units", "activation"));
+    KEYS.put("convolution", Set.of("type", "filters", "kernel", "stride", "padding", "activation"));
+    KEYS.put("pooling", Set.of("type", "pool", "kernel", "stride"));
+    KEYS.put("batch-normalization", Set.of("type"));
+    KEYS.put("dropout", Set.of("type", "rate"));
+    KEYS.put("flatten", Set.of("type"));
+  }
 
   private Layers() {}
 
@@ -50,14 +55,12 @@ final class Layers {
   private record Element(ConfigReader r, String name, Config c, ConfigValue value) {
     LayerSpec layer(HiddenActivation activation) {
       if (!c.hasPath("type")) {
-        return fail("type", "every layer needs a type: one of " + String.join(", ", types()));
+        return fail("type", "every layer needs a type: one of " + types());
       }
       String type = c.getValue("type").unwrapped().toString();
       Set<String> keys = KEYS.get(type);
       if (keys == null) {
-        return fail(
-            "type",
-            "unknown layer type \"" + type + "\"; expected one of " + String.join(", ", types()));
+        return fail("type", "unknown layer type \"" + type + "\"; expected one of " + types());
       }
       for (String key : c.root().keySet()) {
         if (!keys.contains(key)) {
@@ -104,16 +107,12 @@ final class Layers {
       }
     }
 
-    private static List<String> types() {
-      return List.of(
-          "dense", "convolution", "pooling", "batch-normalization", "dropout", "flatten");
+    private static String types() {
+      return String.join(", ", KEYS.keySet());
     }
 
     private LayerSpec fail(String key, String rule) {
-      ConfigValue at = c.hasPath(key) ? c.getValue(key) : value;
-      String shown = c.hasPath(key) ? " = " + at.render() : "";
-      r.problem(
-          "Cannot set " + name + "." + key + shown + " (" + ConfigReader.where(at) + "): " + rule);
+      r.problem(name + "." + key, c.hasPath(key) ? c.getValue(key) : null, value, rule);
       return null;
     }
 
@@ -173,17 +172,11 @@ final class Layers {
       if (!c.hasPath(key)) {
         return fallback;
       }
-      String name = c.getValue(key).unwrapped().toString();
-      for (HiddenActivation a : HiddenActivation.values()) {
-        if (a.configName().equals(name.toLowerCase(Locale.ROOT))) {
-          return a;
-        }
-      }
-      List<String> names = new ArrayList<>();
-      for (HiddenActivation a : HiddenActivation.values()) {
-        names.add(((ConfigChoice) a).configName());
-      }
-      throw new Bad(key, "expected one of " + String.join(", ", names));
+      String name = c.getValue(key).unwrapped().toString().toLowerCase(Locale.ROOT);
+      return ConfigChoice.parse(HiddenActivation.class, name)
+          .orElseThrow(() -> new Bad(
+              key,
+              "expected one of " + String.join(", ", ConfigChoice.names(HiddenActivation.class))));
     }
   }
 

@@ -99,8 +99,7 @@ public record NetworkSpec(
     if (inputShape.isEmpty()) {
       return LayerSpec.Shape.flat(nIn);
     }
-    LayerSpec.Shape shape =
-        new LayerSpec.Shape(inputShape.get(0), inputShape.get(1), inputShape.get(2));
+    LayerSpec.Shape shape = LayerSpec.Shape.of(inputShape);
     if (shape.size() != nIn) {
       throw new JobConfigException(String.format(
           Locale.ROOT,

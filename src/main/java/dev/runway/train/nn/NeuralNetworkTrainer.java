@@ -35,9 +35,16 @@ public final class NeuralNetworkTrainer implements Trainer {
   /** Reads model.neural-network and train; problems are collected in {@code r}. */
   public static Trainer read(ConfigReader r) {
     String m = "model." + TYPE + ".";
+    List<Integer> hiddenLayers = r.intList(m + "hidden-layers", 1, 65_536);
+    HiddenActivation activation = r.choice(m + "activation", HiddenActivation.class);
+    List<Integer> inputShape = r.intListOrEmpty(m + "input-shape", 1, 65_536);
+    if (!inputShape.isEmpty() && inputShape.size() != 3) {
+      r.problem(m + "input-shape", "expected [channels, height, width], e.g. [1, 28, 28]");
+      inputShape = List.of();
+    }
     NetworkSpec spec = new NetworkSpec(
-        r.intList(m + "hidden-layers", 1, 65_536),
-        r.choice(m + "activation", HiddenActivation.class),
+        hiddenLayers,
+        activation,
         r.doubleIn(m + "dropout", 0.0, 0.95),
         r.doubleIn(m + "l2", 0.0, 1.0),
         r.choice(m + "updater", Updater.class),
@@ -46,39 +53,19 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.choice(m + "lr-schedule", LrSchedule.class),
         r.doubleIn(m + "lr-decay", Double.MIN_VALUE, 1.0),
         r.intIn(m + "lr-step-epochs", 1, 100_000),
-        List.of(),
-        r.intListOrEmpty(m + "input-shape", 1, 65_536));
-    if (!spec.inputShape().isEmpty() && spec.inputShape().size() != 3) {
-      r.problem(m + "input-shape", "expected [channels, height, width], e.g. [1, 28, 28]");
-    }
-    List<LayerSpec> layers = Layers.read(r, m + "layers", spec.activation());
-    if (!layers.isEmpty() && r.problems().isEmpty()) {
+        Layers.read(r, m + "layers", activation),
+        inputShape);
+    // The vector's size is known only once the features exist: until then, check the layers
+    // against the image they are declared for (a stand-in vector without one).
+    if (!spec.layers().isEmpty() && r.problems().isEmpty()) {
       try {
         LayerSpec.shapes(
-            layers,
-            spec.inputShape().isEmpty()
-                ? LayerSpec.Shape.flat(1)
-                : new LayerSpec.Shape(
-                    spec.inputShape().get(0),
-                    spec.inputShape().get(1),
-                    spec.inputShape().get(2)));
+            spec.layers(),
+            inputShape.isEmpty() ? LayerSpec.Shape.flat(1) : LayerSpec.Shape.of(inputShape));
       } catch (LayerSpec.Mismatch e) {
         r.problem("Cannot use " + m + "layers (" + r.where(m + "layers") + "): " + e.getMessage());
       }
     }
-    spec = new NetworkSpec(
-        spec.hiddenLayers(),
-        spec.activation(),
-        spec.dropout(),
-        spec.l2(),
-        spec.updater(),
-        spec.learningRate(),
-        spec.momentum(),
-        spec.lrSchedule(),
-        spec.lrDecay(),
-        spec.lrStepEpochs(),
-        layers,
-        spec.inputShape());
     TrainSettings settings = new TrainSettings(
         r.choice("train.engine", Engine.class),
         r.intIn("train.workers", 0, 100_000),

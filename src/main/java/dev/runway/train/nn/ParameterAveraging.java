@@ -137,6 +137,9 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       BlockLayout layout = train.layout();
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
+      // The longest round, in rounds of averaging-frequency minibatches (1: fixed rounds).
+      int maxLength =
+          settings.adaptive() ? Math.max(1, settings.maxAveragingFrequency() / frequency) : 1;
       LOG.info(String.format(
           Locale.ROOT,
           "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
@@ -151,12 +154,12 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           train.memoryBytes() / 1e6,
           train.diskBytes() / 1e6,
           batchSize,
-          settings.adaptive()
+          maxLength > 1
               ? String.format(
                   Locale.ROOT,
                   "%d to %d minibatches as the workers agree (at most %d rounds per epoch)",
                   frequency,
-                  Math.max(frequency, settings.maxAveragingFrequency() / frequency * frequency),
+                  maxLength * frequency,
                   rounds)
               : String.format(Locale.ROOT, "%d (%d rounds per epoch)", frequency, rounds)));
 
@@ -214,8 +217,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
               + ", round " + (round + 1) + " (" + length * frequency + " minibatches)");
           long t0 = System.nanoTime();
-          Broadcast<WorkerState.Wire> broadcast = jsc.broadcast(new WorkerState.Wire(
-              new WorkerState(state.params(), state.updater(), state.iteration(), epoch)));
+          Broadcast<WorkerState> broadcast = jsc.broadcast(
+              new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
           long t1 = System.nanoTime();
           WorkerRound work = new WorkerRound(
               broadcast, conf, trainingId, epochSeed * 1_000_003L + round, batchSize, steps);
@@ -256,13 +259,13 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
                         ? "no epoch had completed"
                         : "the checkpoint of epoch " + epoch + " is kept"));
           }
-          if (settings.adaptive()) {
+          if (maxLength > 1) {
             length = nextLength(
                 length,
                 averaged.divergence(),
                 relativeMove(state.params(), averaged.params()),
                 settings.agreement(),
-                Math.max(1, settings.maxAveragingFrequency() / frequency));
+                maxLength);
           }
           state = new WorkerState(
               averaged.params(),
@@ -344,8 +347,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    * <p>Why this ratio: averaging pulls the replicas back together, and what it corrects is their
    * spread. When they moved mostly the same way (spread small against the common step), averaging
    * less often loses little, and each round saved is a Spark job and two state transfers; when
-   * they pulled apart (spread near or above the step, as for two workers on Fashion-MNIST, 0.7 to
-   * 0.8), rounds stay short. One worker has no spread at all, and its rounds grow to the longest.
+   * they pulled apart (spread near or above the step, as for two workers on Fashion-MNIST),
+   * rounds stay short. One worker has no spread at all, and its rounds grow to the longest.
    */
   static int nextLength(
       int length, double divergence, double moved, double agreement, int maxLength) {

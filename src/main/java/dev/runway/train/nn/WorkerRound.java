@@ -20,7 +20,7 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final Broadcast<WorkerState.Wire> state;
+  private final Broadcast<WorkerState> state;
   private final String configurationJson;
   private final String trainingId;
   private final long roundSeed;
@@ -32,7 +32,7 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
    * @param steps the step of each partition (block) in this round
    */
   WorkerRound(
-      Broadcast<WorkerState.Wire> state,
+      Broadcast<WorkerState> state,
       String configurationJson,
       String trainingId,
       long roundSeed,
@@ -66,7 +66,7 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
     }
     Threads.forCurrentTask();
     MultiLayerNetwork net = Networks.worker(trainingId, step.worker(), configurationJson);
-    Networks.load(net, state.value().state());
+    Networks.load(net, state.value());
     int[] order = block.permutation(step.orderSeed());
     // Dropout draws from ND4J's random generator, whose state would otherwise depend on what this
     // JVM ran before. Seeding it from the round and the worker makes a round's result a function

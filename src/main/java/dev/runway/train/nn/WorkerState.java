@@ -20,9 +20,15 @@ record WorkerState(float[] params, float[] updater, int iteration, int epoch)
     implements Serializable {
 
   /**
-   * The state as the round's broadcast carries it: its float arrays in bulk ({@link
-   * FloatArrays}). Checkpoints keep serializing the record itself, so their format is unchanged.
+   * Serialized through {@link Wire}, whose float arrays go in bulk ({@link FloatArrays}): the
+   * round's broadcast and every checkpoint. A checkpoint written before (the record's own form)
+   * still reads: Java serialization builds a record from the fields it finds in the stream.
    */
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  /** A state's serialized form. */
   static final class Wire implements Externalizable {
     private static final long serialVersionUID = 1L;
     private WorkerState state;
@@ -32,10 +38,6 @@ record WorkerState(float[] params, float[] updater, int iteration, int epoch)
 
     Wire(WorkerState state) {
       this.state = state;
-    }
-
-    WorkerState state() {
-      return state;
     }
 
     @Override
@@ -50,6 +52,10 @@ record WorkerState(float[] params, float[] updater, int iteration, int epoch)
     public void readExternal(ObjectInput in) throws IOException {
       state =
           new WorkerState(FloatArrays.read(in), FloatArrays.read(in), in.readInt(), in.readInt());
+    }
+
+    private Object readResolve() {
+      return state;
     }
   }
 }

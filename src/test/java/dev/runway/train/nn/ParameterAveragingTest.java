@@ -450,6 +450,7 @@ class ParameterAveragingTest {
         5);
     // Fixed rounds, and adaptive ones that grow (an agreement of 5 lets them): each epoch starts
     // again at the shortest round, so a resumed run's rounds fall where the whole run's did.
+    List<Integer> roundsOfTheLastEpoch = new ArrayList<>();
     for (IntFunction<TrainSettings> epochs : List.<IntFunction<TrainSettings>>of(
         n -> settings(2, 32, 5, n, 0), n -> adaptive(2, 32, 5, n, 5.0, 40))) {
       ParameterAveraging.Result whole = new ParameterAveraging(spark, dropout, epochs.apply(3))
@@ -466,7 +467,11 @@ class ParameterAveragingTest {
       assertEquals(
           whole.history().get(2).validationLoss(), resumed.history().get(2).validationLoss());
       assertEquals(whole.history().get(2).rounds(), resumed.history().get(2).rounds());
+      roundsOfTheLastEpoch.add(resumed.history().get(2).rounds());
     }
+    assertTrue(
+        roundsOfTheLastEpoch.get(1) < roundsOfTheLastEpoch.get(0),
+        "the adaptive run's rounds did grow: " + roundsOfTheLastEpoch);
   }
 
   @Test
@@ -607,8 +612,8 @@ class ParameterAveragingTest {
     Block block = Block.pack(rows(256, 12, false), 4, 3);
     var jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     var initial = Networks.build(conf);
-    var state = jsc.broadcast(new WorkerState.Wire(
-        new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0)));
+    var state =
+        jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
     EpochPlan.Step step = new EpochPlan.Step(0, 5, 0, 4);
     Function<String, float[]> round =
         id -> new WorkerRound(state, conf, id, 99, 32, Map.of(0, step))

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -71,11 +72,31 @@ class WireTest {
   @Test
   void theBroadcastStateComesBackWhole() throws Exception {
     WorkerState sent = new WorkerState(floats(50_000, 1), floats(100_000, 2), 321, 4);
-    WorkerState got = roundTrip(new WorkerState.Wire(sent)).state();
+    WorkerState got = roundTrip(sent);
     assertArrayEquals(sent.params(), got.params());
     assertArrayEquals(sent.updater(), got.updater());
     assertEquals(321, got.iteration());
     assertEquals(4, got.epoch());
+  }
+
+  @Test
+  void aCheckpointStateWrittenInTheRecordsOwnFormStillReads() throws Exception {
+    // Written by the code before states moved in bulk (Java serialization of the plain record):
+    // checkpoints of runs from then must still resume.
+    try (ObjectInputStream in = new ObjectInputStream(
+        WireTest.class.getResourceAsStream("/checkpoints/worker-state-record-form.bin"))) {
+      WorkerState old = (WorkerState) in.readObject();
+      assertArrayEquals(new float[] {1.5f, -2f, Float.NaN}, old.params());
+      assertArrayEquals(new float[] {0.25f, 4f}, old.updater());
+      assertEquals(17, old.iteration());
+      assertEquals(3, old.epoch());
+    }
+    // And today's form is the bulk one, not the record's.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new WorkerState(new float[0], new float[0], 0, 0));
+    }
+    assertTrue(bytes.toString(StandardCharsets.ISO_8859_1).contains("WorkerState$Wire"));
   }
 
   @Test
