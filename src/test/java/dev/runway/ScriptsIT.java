@@ -293,4 +293,77 @@ class ScriptsIT {
     assertEquals(3, epochs.size(), "the epochs before the kill are kept in the history: " + epochs);
     assertEquals(1, ((Number) epochs.get(0).get("epoch")).intValue(), epochs.toString());
   }
+
+  /**
+   * A tune whose driver is killed with -9 once a trial is committed, then the same tune with
+   * --resume: the results saved before the kill are read, not trained again; the committed trial
+   * is left as it is; the tune commits a complete leaderboard.
+   */
+  @Test
+  void aKilledTuneResumesFromItsSavedResults() throws Exception {
+    Scripts.Result prepared = Scripts.run(
+        "scripts/run", "prepare-fashion-mnist", "--output", "target/test-data/fashion-mnist");
+    assertEquals(0, prepared.code(), prepared.err());
+    List<String> tune = List.of(
+        "scripts/run",
+        "tune",
+        "--job",
+        "conf/jobs/fashion-mnist-mlp.conf",
+        "--master",
+        "local[2]",
+        "--tune-id",
+        "killed",
+        "--set=output.root=\"" + runs + "\"",
+        "--set=source.path=\"" + TestData.repo().resolve("target/test-data/fashion-mnist") + "\"",
+        "--set=source.filter=\"index < 5500 OR index >= 68000\"",
+        "--set=split.validation-start=\"5000\"",
+        "--set=model.neural-network.hidden-layers=[64]",
+        "--set=train.early-stopping.patience=0",
+        "--set=tune.sampling=grid",
+        "--set=tune.space={\"model.neural-network.learning-rate\":{values=[0.0005,0.001,0.002,0.004]}}",
+        "--set=tune.halving.max-budget=2",
+        "--set=tune.halving.reduction-factor=2");
+    Process driver = Scripts.start(Map.of(), tune.toArray(String[]::new)).process();
+    Path job = runs.resolve("fashion-mnist-mlp");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    Path committed = null;
+    while (committed == null && System.nanoTime() < deadline && driver.isAlive()) {
+      for (String trial : List.of("t01", "t02", "t03", "t04")) {
+        Path manifest = job.resolve("killed-" + trial + "/manifest.json");
+        if (Files.exists(manifest)) {
+          committed = manifest;
+        }
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(
+        committed != null && driver.isAlive(), "the tune was running when a trial committed");
+    driver.destroyForcibly().waitFor(); // kill -9
+    Path state = job.resolve("_tunes/killed");
+    assertTrue(!Files.exists(state.resolve("manifest.json")), "a killed tune is not committed");
+    String before = Files.readString(committed);
+
+    List<String> resume = new ArrayList<>(tune);
+    resume.add("--resume");
+    Scripts.Result resumed = Scripts.run(resume.toArray(String[]::new));
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("read from the tune's saved state"), resumed.err());
+    Map<String, Object> line = Json.parse(resumed.out().strip());
+    assertEquals("committed", line.get("status"));
+    assertEquals(4, ((Number) line.get("trials")).intValue());
+    assertEquals(0, ((Number) line.get("failed")).intValue());
+    RunDirectory dir = RunDirectory.at(new Configuration(), (String) line.get("tune_uri"));
+    assertEquals(List.of(), dir.verify());
+    assertEquals(before, Files.readString(committed), "the committed trial is left alone");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> trials =
+        (List<Map<String, Object>>) Json.parse(dir.readText("tune.json")).get("trials");
+    assertEquals(
+        List.of("completed", "completed", "stopped", "stopped"),
+        trials.stream().map(t -> t.get("status")).toList());
+    for (Map<String, Object> t : trials) {
+      RunDirectory run = RunDirectory.at(new Configuration(), (String) t.get("run_uri"));
+      assertEquals(List.of(), run.verify(), t.toString());
+    }
+  }
 }

@@ -20,6 +20,8 @@ public final class TestSpark {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.ui.showConsoleProgress", "false")
+          // As tune starts its applications: concurrent trials each get a pool.
+          .config("spark.scheduler.mode", "FAIR")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       TrainCommand.class,
+      TuneCommand.class,
       ScoreCommand.class,
       EvaluateCommand.class,
       CompareCommand.class,

@@ -1,10 +1,12 @@
 package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
+import dev.runway.config.JobConfigLoader;
 import dev.runway.job.JobDefinition;
 import dev.runway.preflight.Finding;
 import dev.runway.preflight.Preflight;
 import dev.runway.preflight.SparkFacts;
+import dev.runway.tune.TuneDefinition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Parses and validates a job without touching data or starting Spark, then makes the pre-flight
+ * Parses and validates a job (and its tune section, when it has a search space) without touching
+ * data or starting Spark, then makes the pre-flight
  * checks that need no data with the Spark settings visible here: spark-submit's (it passes them
  * as system properties), the job's spark.conf and --master.
  */
@@ -51,6 +54,18 @@ final class ValidateCommand implements Callable<Integer> {
     out.put("model_type", job.trainer().type());
     out.put("source", job.settings().source().path());
     out.put("warnings", findings.stream().map(Finding::message).toList());
+    // A job with a search space: the space and every trial checked as `tune` checks them.
+    if (!JobConfigLoader.load(jobOptions.job, jobOptions.overrides)
+        .resolved()
+        .getObject("tune.space")
+        .isEmpty()) {
+      TuneDefinition tune = TuneDefinition.load(jobOptions.job, jobOptions.overrides);
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("trials", tune.trials().size());
+      t.put("budget_key", tune.settings().halving().budgetKey());
+      t.put("budgets", tune.budgets());
+      out.put("tune", t);
+    }
     spec.commandLine().getOut().println(Json.line(out));
     return Main.ok();
   }

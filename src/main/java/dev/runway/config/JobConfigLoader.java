@@ -52,6 +52,21 @@ public final class JobConfigLoader {
   }
 
   /**
+   * {@code base} with {@code values} set over it, keys being paths ("train.epochs"): a tune's
+   * trial, derived without reading the job file again. {@code origin} names the values in messages.
+   */
+  public static LoadedConfig with(LoadedConfig base, Map<String, ?> values, String origin) {
+    try {
+      Config user = ConfigFactory.parseMap(values, origin).withFallback(base.user());
+      Config resolved =
+          user.withFallback(base.reference()).resolve(ConfigResolveOptions.defaults());
+      return new LoadedConfig(base.reference(), user, resolved, base.jobLocation());
+    } catch (ConfigException e) {
+      throw new JobConfigException(oneLine(e.getMessage()), e);
+    }
+  }
+
+  /**
    * Loads the job a committed run saved ({@code job.conf}, given as text) for applying the run:
    * its storage section is dropped (it was redacted when saved, and where the run is applied is
    * not where it trained), so storage comes from reference.conf, the environment variables it

@@ -38,7 +38,12 @@ public record JobSettings(
 
   /** Sub-trees passed through to Spark or Hadoop: any key is accepted below them. */
   public static final Set<String> OPEN_MAPS = Set.of(
-      "spark.conf", "storage.hadoop", "storage.s3a.buckets", "source.options", "gate.floors");
+      "spark.conf",
+      "storage.hadoop",
+      "storage.s3a.buckets",
+      "source.options",
+      "gate.floors",
+      "tune.space");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 

@@ -43,6 +43,9 @@ final class ExecutorsSeen extends TaskWatch {
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
+    if (!sees(end)) {
+      return;
+    }
     tasks.computeIfAbsent(end.taskInfo().executorId(), id -> new AtomicLong()).incrementAndGet();
     hosts.putIfAbsent(end.taskInfo().executorId(), end.taskInfo().host());
   }

@@ -3,6 +3,7 @@ package dev.runway.job;
 import dev.runway.config.ConfigReader;
 import dev.runway.config.JobConfigLoader;
 import dev.runway.config.JobSettings;
+import dev.runway.config.LoadedConfig;
 import dev.runway.features.SqlFeatures;
 import dev.runway.train.Trainer;
 import dev.runway.train.Trainers;
@@ -21,7 +22,12 @@ public record JobDefinition(JobSettings settings, Trainer trainer, String resolv
 
   /** Loads and validates a job file with command-line overrides. */
   public static JobDefinition load(String jobLocation, List<String> overrides) {
-    ConfigReader r = new ConfigReader(JobConfigLoader.load(jobLocation, overrides));
+    return of(JobConfigLoader.load(jobLocation, overrides));
+  }
+
+  /** Validates a loaded job. */
+  public static JobDefinition of(LoadedConfig loaded) {
+    ConfigReader r = new ConfigReader(loaded);
     JobSettings settings = JobSettings.read(r);
     Trainer trainer = Trainers.read(r);
     SqlFeatures.checkSyntax(settings.source(), settings.features(), r);

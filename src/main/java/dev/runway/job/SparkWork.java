@@ -31,6 +31,9 @@ final class SparkWork extends TaskWatch {
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
+    if (!sees(end)) {
+      return;
+    }
     tasks.incrementAndGet();
     TaskMetrics m = end.taskMetrics();
     if (m == null) {

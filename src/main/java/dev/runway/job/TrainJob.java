@@ -27,6 +27,7 @@ import dev.runway.run.RunLineage;
 import dev.runway.run.RunMetrics;
 import dev.runway.run.RunWriter;
 import dev.runway.train.Checkpoints;
+import dev.runway.train.Derived;
 import dev.runway.train.TrainedModel;
 import dev.runway.train.Trainer;
 import dev.runway.train.TrainingData;
@@ -92,9 +93,7 @@ public final class TrainJob {
         });
     index(hadoop, run);
     if (outcome.alreadyCommitted()) {
-      RunMetrics metrics = Json.read(run.readText(RunFiles.METRICS), RunMetrics.class);
-      return new RunResult(
-          outcome.status(), s.name(), runId, run.uri(), RunResult.headline(metrics));
+      return committedResult(run, runId, outcome.status());
     }
     return outcome.value();
   }
@@ -135,18 +134,48 @@ public final class TrainJob {
 
   private RunWriter.Commit<RunResult> trainAndCommit(RunDirectory run, String runId) {
     Instant started = Instant.now();
-
-    label("read source " + s.source().path());
-    LOG.info("Reading {} ({})", s.source().path(), s.source().format());
     try (SparkWork work = SparkWork.watch(spark);
-        Source source = timings.time("read", () -> SourceReader.read(spark, s.source()))) {
-      return trainFrom(source, run, runId, started, work);
+        Source source = read();
+        Shared shared = prepare(source, describeInput(), Derived.NONE)) {
+      CrossValidation.Result crossValidation =
+          s.split().kFold() ? crossValidate(shared.inputs()) : null;
+      Trained trained = fit(
+          shared,
+          crossValidation == null ? job.trainer() : crossValidation.chosen(),
+          checkpointsIn(run),
+          crossValidation != null);
+      return evaluateAndWrite(run, runId, shared, crossValidation, trained, started, work, null);
     }
   }
 
-  private RunWriter.Commit<RunResult> trainFrom(
-      Source source, RunDirectory run, String runId, Instant started, SparkWork work) {
-    Map<String, Object> input = Failures.guard(DataException::new, "list input files", () -> {
+  /**
+   * The job's data prepared once, for one training or several on the same data (a tune's trials):
+   * the source as read, its file listing and the prepared inputs. Closing it releases the inputs'
+   * cached tables (the source is its reader's to close).
+   */
+  public record Shared(
+      Source source, Map<String, Object> input, TrainingInputs inputs, Derived derived)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        derived.close();
+      } finally {
+        inputs.close();
+      }
+    }
+  }
+
+  /** Reads the job's source (closing it releases what reading cached). */
+  public Source read() {
+    label("read source " + s.source().path());
+    LOG.info("Reading {} ({})", s.source().path(), s.source().format());
+    return timings.time("read", () -> SourceReader.read(spark, s.source()));
+  }
+
+  /** The source's files with sizes, modification times and ETags, for the lineage. */
+  public Map<String, Object> describeInput() {
+    return Failures.guard(DataException::new, "list input files", () -> {
       try {
         return InputFiles.describe(
             spark.sparkContext().hadoopConfiguration(), s.source().path());
@@ -155,162 +184,238 @@ public final class TrainJob {
             "Cannot list source.path " + s.source().path() + ": " + e.getMessage(), e);
       }
     });
+  }
 
-    try (TrainingInputs inputs =
-        TrainingInputs.prepare(spark, job, source.rows(), timings, this::label)) {
-      Target target = inputs.target();
-      Map<String, Long> rows = inputs.rows();
-      Map<String, Dataset<Row>> vectors = inputs.vectors();
-      int vectorSize = inputs.vectorSize();
-      PipelineModel features = inputs.features();
+  /**
+   * SQL features, split and feature pipeline over {@code source}: everything before the trainer.
+   * Trainings on the result share what they derive from it through {@code derived} (closed with
+   * it).
+   */
+  public Shared prepare(Source source, Map<String, Object> input, Derived derived) {
+    return new Shared(
+        source,
+        input,
+        TrainingInputs.prepare(spark, job, source.rows(), timings, this::label),
+        derived);
+  }
 
-      CrossValidation.Result crossValidation = s.split().kFold() ? crossValidate(inputs) : null;
-      Trainer trainer = crossValidation == null ? job.trainer() : crossValidation.chosen();
-
-      label("train " + job.trainer().type());
-      LOG.info(
-          "Training {} on {} features{}",
-          job.trainer().type(),
-          vectorSize,
-          crossValidation == null ? "" : " (refit on all " + rows.get("train") + " non-test rows)");
-      TrainedModel model;
-      ModelSelection.Chosen chosen;
-      List<Map<String, Object>> executors;
-      try (ExecutorsSeen seen = ExecutorsSeen.watch(spark)) {
-        TrainingData data = new TrainingData(
-            vectors.get("train"),
-            vectors.get("validation"),
-            target,
-            s.split().seed(),
-            checkpointsIn(run));
-        chosen = timings.time(
-            "train",
-            () -> Failures.guard(
-                TrainingException::new,
-                "train " + trainer.type(),
-                () -> ModelSelection.onValidation(
-                    trainer,
-                    data,
-                    rows.get("validation"),
-                    CrossValidation.concurrency(
-                        spark.sparkContext().defaultParallelism(), Integer.MAX_VALUE, trainer),
-                    this::label)));
-        model = chosen.model();
-        executors = seen.executors();
-      }
-      // From the process start (what a user waits for after starting the job) to the first
-      // minibatch step: JVM and Spark start-up, reading, features, cutting the data.
-      model
-          .firstStepAtMillis()
-          .ifPresent(at -> timings.record(
-              "start_to_first_step",
-              (at - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3));
-
-      label("evaluate");
-      Map<String, Map<String, Object>> splitMetrics = new LinkedHashMap<>();
-      Map<String, Object> trainRows = new LinkedHashMap<>();
-      trainRows.put("rows", rows.get("train"));
-      splitMetrics.put("train", trainRows);
-      ReferenceProfile profile = null;
-      for (String split : List.of("validation", "test")) {
-        Dataset<Row> predictions =
-            model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
-        evaluated.accept(split, predictions);
-        splitMetrics.put(
-            split,
-            timings.time(
-                "evaluate",
-                () -> Failures.guard(
-                    TrainingException::new,
-                    "evaluate on " + split,
-                    // The test split's curves too, for the report.
-                    () -> split.equals("test")
-                        ? Metrics.withCurves(
-                            predictions, target, s.evaluate(), s.split().seed())
-                        : Metrics.of(
-                            predictions, target, s.evaluate(), s.split().seed()))));
-        // After the evaluation, which computes the cached predictions: the profile reads them, and
-        // timings_s.profile is then what profiling costs, not the model's predictions.
-        if (split.equals("validation")) {
-          label("profile");
-          profile = timings.time(
-              "profile",
-              () -> Failures.guard(
-                  DataException::new,
-                  "profile the training table",
-                  () -> ReferenceProfile.of(
-                      Splitter.part(inputs.assigned(), "train"),
-                      inputs.reference(),
-                      s.features(),
-                      target,
-                      predictions,
-                      s.monitor())));
-          label("evaluate");
-        }
-        predictions.unpersist();
-      }
-      checkFinite(splitMetrics);
-      ReferenceProfile reference = profile;
-      LOG.info("Test metrics: {}", RunResult.describe(splitMetrics.get("test")));
-
-      label("write run " + run.uri());
-      LOG.info("Writing run {}", run.uri());
-      timings.time(
-          "write",
-          () -> Failures.guard(StorageException::new, "write the run to " + run.uri(), () -> {
-            run.writeText(RunFiles.JOB, job.resolvedConfig());
-            // What applying the run needs besides its pipeline and model: the target, and the input
-            // contract (computed last: it replaces the SQL statements' views with empty ones).
-            run.writeText(RunFiles.TARGET, Json.pretty(target));
-            run.writeText(RunFiles.PROFILE, Json.pretty(reference));
-            run.writeText(
-                RunFiles.INPUT_CONTRACT,
-                Json.pretty(InputContract.of(
-                    spark, source.rows().schema(), s.features(), target.column())));
-            try {
-              features.write().save(run.resolve(RunFiles.FEATURE_PIPELINE));
-              model.save(run.resolve(RunFiles.MODEL));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e); // the guard names the step and the cause
-            }
-            return null;
-          }));
-      Map<String, Object> timed = new LinkedHashMap<>(timings.asMap());
-      RunMetrics metrics = new RunMetrics(
-          s.name(),
-          runId,
-          target.task(),
-          job.trainer().type(),
-          target.classes(),
-          splitMetrics,
-          crossValidation == null ? null : crossValidation.metrics(),
-          crossValidation != null ? crossValidation.selection() : chosen.record(),
-          model.summary(),
-          executors,
-          timed,
-          work.asMap(),
-          ExecutorsSeen.driver());
-      run.writeText(RunFiles.METRICS, Json.pretty(metrics));
-
-      RunLineage lineage = lineage(
-          runId,
-          input,
-          source,
-          inputs.table(),
-          target,
-          rows,
-          vectorSize,
-          started,
-          chosen.trainer(),
-          timed);
-      run.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
-      // Last before the commit, from the files just written: what `report` renders later too.
-      run.writeText(RunFiles.REPORT, RunReport.html(run));
-
-      return new RunWriter.Commit<>(
-          ManifestHeader.run(s.name(), runId, model.format()),
-          new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics)));
+  /**
+   * A model trained but not yet evaluated or written: the trainer's choice, the executors its
+   * tasks ran in, and when its training started.
+   */
+  public record Trained(
+      ModelSelection.Chosen chosen, List<Map<String, Object>> executors, Instant started) {
+    public TrainedModel model() {
+      return chosen.model();
     }
+  }
+
+  /**
+   * Trains this job's trainer on {@code shared}, keeping checkpoints in {@code checkpoints} (a
+   * network resumes from the newest one there): a tune trains its trials through this.
+   */
+  public Trained fit(Shared shared, Checkpoints checkpoints) {
+    return fit(shared, job.trainer(), checkpoints, false);
+  }
+
+  private Trained fit(Shared shared, Trainer trainer, Checkpoints checkpoints, boolean refit) {
+    Instant started = Instant.now();
+    TrainingInputs inputs = shared.inputs();
+    Map<String, Long> rows = inputs.rows();
+    label("train " + job.trainer().type());
+    LOG.info(
+        "Training {} on {} features{}",
+        job.trainer().type(),
+        inputs.vectorSize(),
+        refit ? " (refit on all " + rows.get("train") + " non-test rows)" : "");
+    try (ExecutorsSeen seen = ExecutorsSeen.watch(spark)) {
+      TrainingData data = new TrainingData(
+          inputs.vectors().get("train"),
+          inputs.vectors().get("validation"),
+          inputs.target(),
+          s.split().seed(),
+          checkpoints,
+          shared.derived());
+      ModelSelection.Chosen chosen = timings.time(
+          "train",
+          () -> Failures.guard(
+              TrainingException::new,
+              "train " + trainer.type(),
+              () -> ModelSelection.onValidation(
+                  trainer,
+                  data,
+                  rows.get("validation"),
+                  CrossValidation.concurrency(
+                      spark.sparkContext().defaultParallelism(), Integer.MAX_VALUE, trainer),
+                  this::label)));
+      return new Trained(chosen, seen.executors(), started);
+    }
+  }
+
+  /**
+   * Evaluates {@code trained} and commits it as run {@code runId} of this job, with {@code tune}
+   * (the tune and trial it is) in its lineage; a run already committed is left alone. For a tune's
+   * trials, which share one prepared {@code shared}.
+   */
+  public RunResult commit(Shared shared, Trained trained, String runId, Map<String, Object> tune) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
+    RunWriter.Outcome<RunResult> outcome = RunWriter.of(run, "run").write(false, false, dir -> {
+      try (SparkWork work = SparkWork.watch(spark)) {
+        return evaluateAndWrite(dir, runId, shared, null, trained, trained.started(), work, tune);
+      }
+    });
+    index(hadoop, run);
+    if (outcome.alreadyCommitted()) {
+      return committedResult(run, runId, outcome.status());
+    }
+    return outcome.value();
+  }
+
+  /** Run {@code runId} of this job, if it is committed. */
+  public Optional<RunResult> committedRun(String runId) {
+    RunDirectory run = RunDirectory.of(
+        spark.sparkContext().hadoopConfiguration(), s.outputRoot(), s.name(), runId);
+    return run.committed()
+        ? Optional.of(committedResult(run, runId, "already-committed"))
+        : Optional.empty();
+  }
+
+  private RunResult committedResult(RunDirectory run, String runId, String status) {
+    RunMetrics metrics = Json.read(run.readText(RunFiles.METRICS), RunMetrics.class);
+    return new RunResult(status, s.name(), runId, run.uri(), RunResult.headline(metrics));
+  }
+
+  private RunWriter.Commit<RunResult> evaluateAndWrite(
+      RunDirectory run,
+      String runId,
+      Shared shared,
+      CrossValidation.Result crossValidation,
+      Trained trained,
+      Instant started,
+      SparkWork work,
+      Map<String, Object> tune) {
+    Source source = shared.source();
+    TrainingInputs inputs = shared.inputs();
+    Target target = inputs.target();
+    Map<String, Long> rows = inputs.rows();
+    Map<String, Dataset<Row>> vectors = inputs.vectors();
+    PipelineModel features = inputs.features();
+    ModelSelection.Chosen chosen = trained.chosen();
+    TrainedModel model = chosen.model();
+    List<Map<String, Object>> executors = trained.executors();
+    // From the process start (what a user waits for after starting the job) to the first
+    // minibatch step: JVM and Spark start-up, reading, features, cutting the data.
+    model
+        .firstStepAtMillis()
+        .ifPresent(at -> timings.record(
+            "start_to_first_step",
+            (at - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3));
+
+    label("evaluate");
+    Map<String, Map<String, Object>> splitMetrics = new LinkedHashMap<>();
+    Map<String, Object> trainRows = new LinkedHashMap<>();
+    trainRows.put("rows", rows.get("train"));
+    splitMetrics.put("train", trainRows);
+    ReferenceProfile profile = null;
+    for (String split : List.of("validation", "test")) {
+      Dataset<Row> predictions =
+          model.predict(vectors.get(split)).persist(StorageLevel.MEMORY_AND_DISK());
+      evaluated.accept(split, predictions);
+      splitMetrics.put(
+          split,
+          timings.time(
+              "evaluate",
+              () -> Failures.guard(
+                  TrainingException::new,
+                  "evaluate on " + split,
+                  // The test split's curves too, for the report.
+                  () -> split.equals("test")
+                      ? Metrics.withCurves(
+                          predictions, target, s.evaluate(), s.split().seed())
+                      : Metrics.of(predictions, target, s.evaluate(), s.split().seed()))));
+      // After the evaluation, which computes the cached predictions: the profile reads them, and
+      // timings_s.profile is then what profiling costs, not the model's predictions.
+      if (split.equals("validation")) {
+        label("profile");
+        profile = timings.time(
+            "profile",
+            () -> Failures.guard(
+                DataException::new,
+                "profile the training table",
+                () -> ReferenceProfile.of(
+                    Splitter.part(inputs.assigned(), "train"),
+                    inputs.reference(),
+                    s.features(),
+                    target,
+                    predictions,
+                    s.monitor())));
+        label("evaluate");
+      }
+      predictions.unpersist();
+    }
+    checkFinite(splitMetrics);
+    ReferenceProfile reference = profile;
+    LOG.info("Test metrics: {}", RunResult.describe(splitMetrics.get("test")));
+
+    label("write run " + run.uri());
+    LOG.info("Writing run {}", run.uri());
+    timings.time(
+        "write",
+        () -> Failures.guard(StorageException::new, "write the run to " + run.uri(), () -> {
+          run.writeText(RunFiles.JOB, job.resolvedConfig());
+          // What applying the run needs besides its pipeline and model: the target, and the input
+          // contract (computed last: it replaces the SQL statements' views with empty ones).
+          run.writeText(RunFiles.TARGET, Json.pretty(target));
+          run.writeText(RunFiles.PROFILE, Json.pretty(reference));
+          run.writeText(
+              RunFiles.INPUT_CONTRACT,
+              Json.pretty(
+                  InputContract.of(spark, source.rows().schema(), s.features(), target.column())));
+          try {
+            features.write().save(run.resolve(RunFiles.FEATURE_PIPELINE));
+            model.save(run.resolve(RunFiles.MODEL));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e); // the guard names the step and the cause
+          }
+          return null;
+        }));
+    Map<String, Object> timed = new LinkedHashMap<>(timings.asMap());
+    RunMetrics metrics = new RunMetrics(
+        s.name(),
+        runId,
+        target.task(),
+        job.trainer().type(),
+        target.classes(),
+        splitMetrics,
+        crossValidation == null ? null : crossValidation.metrics(),
+        crossValidation != null ? crossValidation.selection() : chosen.record(),
+        model.summary(),
+        executors,
+        timed,
+        work.asMap(),
+        ExecutorsSeen.driver());
+    run.writeText(RunFiles.METRICS, Json.pretty(metrics));
+
+    RunLineage lineage = lineage(
+        runId,
+        shared.input(),
+        source,
+        inputs.table(),
+        target,
+        rows,
+        inputs.vectorSize(),
+        started,
+        chosen.trainer(),
+        timed,
+        tune);
+    run.writeText(RunFiles.LINEAGE, Json.pretty(lineage));
+    // Last before the commit, from the files just written: what `report` renders later too.
+    run.writeText(RunFiles.REPORT, RunReport.html(run));
+
+    return new RunWriter.Commit<>(
+        ManifestHeader.run(s.name(), runId, model.format()),
+        new RunResult("committed", s.name(), runId, run.uri(), RunResult.headline(metrics)));
   }
 
   private CrossValidation.Result crossValidate(TrainingInputs inputs) {
@@ -348,7 +453,8 @@ public final class TrainJob {
       int vectorSize,
       Instant started,
       Trainer trainer,
-      Map<String, Object> timed) {
+      Map<String, Object> timed,
+      Map<String, Object> tune) {
     Map<String, Object> sparkFacts = new LinkedHashMap<>();
     sparkFacts.put("version", spark.version());
     sparkFacts.put("master", spark.sparkContext().master());
@@ -379,7 +485,8 @@ public final class TrainJob {
         vectorSize,
         // The values trained with: a hyperparameter set to auto appears as the value chosen.
         Map.of("type", trainer.type(), "params", trainer.params()),
-        timed);
+        timed,
+        tune);
   }
 
   /** Passes each evaluated split's predictions (features, label, prediction columns) to {@code listener}. */

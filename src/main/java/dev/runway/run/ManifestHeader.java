@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The facts at the top of a committed output's manifest, before its file list.
  *
- * @param format what kind of output: {@value #RUN}, {@value #SCORES}, {@value #EVALUATION}
- *     or {@value #VERDICT}
+ * @param format what kind of output: {@value #RUN}, {@value #SCORES}, {@value #EVALUATION},
+ *     {@value #VERDICT}, {@value #DRIFT} or {@value #TUNE}
  * @param job the job whose run it is (or that scored or was evaluated)
  * @param runId the run's id
  * @param modelFormat how the model is stored (runs only): the key {@code FittedRun} loads it by
@@ -30,6 +30,7 @@ public record ManifestHeader(
   public static final String EVALUATION = "runway-evaluation/1";
   public static final String VERDICT = "runway-verdict/1";
   public static final String DRIFT = "runway-drift/1";
+  public static final String TUNE = "runway-tune/1";
 
   /** The header of a training run. */
   public static ManifestHeader run(String job, String runId, String modelFormat) {

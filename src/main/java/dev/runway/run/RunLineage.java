@@ -20,6 +20,7 @@ import java.util.Map;
  * @param split method, seed and rows per split
  * @param target label column, task and classes
  * @param model the model type and the hyperparameters trained with (auto ones as chosen)
+ * @param tune the tune this run is a trial of (its id, trial id and settings); else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -43,7 +44,8 @@ import java.util.Map;
   "target",
   "feature_vector_size",
   "model",
-  "timings_s"
+  "timings_s",
+  "tune"
 })
 public record RunLineage(
     Map<String, Object> input,
@@ -64,4 +66,5 @@ public record RunLineage(
     Map<String, Object> target,
     @JsonProperty("feature_vector_size") int featureVectorSize,
     Map<String, Object> model,
-    @JsonProperty("timings_s") Map<String, Object> timings) {}
+    @JsonProperty("timings_s") Map<String, Object> timings,
+    Map<String, Object> tune) {}

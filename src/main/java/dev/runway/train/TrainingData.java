@@ -14,10 +14,23 @@ import org.apache.spark.sql.Row;
  * @param target what is predicted
  * @param seed the job's seed, for every random choice a trainer makes
  * @param checkpoints where an iterative trainer saves its state after each epoch
+ * @param derived what the trainer may share with other trainings of the same rows
  */
 public record TrainingData(
     Dataset<Row> train,
     Dataset<Row> validation,
     Target target,
     long seed,
-    Checkpoints checkpoints) {}
+    Checkpoints checkpoints,
+    Derived derived) {
+
+  /** Training data whose derivations are the trainer's own. */
+  public TrainingData(
+      Dataset<Row> train,
+      Dataset<Row> validation,
+      Target target,
+      long seed,
+      Checkpoints checkpoints) {
+    this(train, validation, target, seed, checkpoints, Derived.NONE);
+  }
+}

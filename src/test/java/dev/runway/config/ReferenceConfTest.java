@@ -50,9 +50,11 @@ class ReferenceConfTest {
               "source.path=x",
               "features.label=y",
               "features.numeric=[a]",
+              "tune.space={\"train.batch-size\":{values=[64]}}",
               "model.type=" + type)));
       JobSettings.read(r);
       Trainers.read(r);
+      TuneSettings.read(r);
       r.throwIfProblems();
       read.addAll(r.readPaths());
     }

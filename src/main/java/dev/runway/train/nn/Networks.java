@@ -1,5 +1,9 @@
 package dev.runway.train.nn;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -11,17 +15,41 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Networks living in an executor JVM between rounds. Building a network and its updater costs
  * more than a round's averaging, so each worker keeps its own across rounds and only receives
- * new parameters. Only the current training's networks are kept.
+ * new parameters.
+ *
+ * <p>The networks of the {@value #KEPT_TRAININGS} most recently used trainings are kept: a tune
+ * runs several trainings in one application at once, and each must not evict the others' networks
+ * every round. A training evicted anyway loses nothing but time: every round loads the whole
+ * state from its broadcast.
  */
 final class Networks {
-  private static final Map<String, MultiLayerNetwork> CACHE = new ConcurrentHashMap<>();
+  static final int KEPT_TRAININGS = 4;
+
+  /** Each kept training's networks by worker, least recently used training first. */
+  private static final LinkedHashMap<String, Map<Integer, MultiLayerNetwork>> TRAININGS =
+      new LinkedHashMap<>(8, 0.75f, true);
 
   private Networks() {}
 
   /** The network of worker {@code partition} of training {@code trainingId}. */
   static MultiLayerNetwork worker(String trainingId, int partition, String configurationJson) {
-    CACHE.keySet().removeIf(k -> !k.startsWith(trainingId + "/"));
-    return CACHE.computeIfAbsent(trainingId + "/" + partition, k -> build(configurationJson));
+    Map<Integer, MultiLayerNetwork> networks;
+    synchronized (TRAININGS) {
+      networks = TRAININGS.computeIfAbsent(trainingId, id -> new ConcurrentHashMap<>());
+      Iterator<String> eldest = TRAININGS.keySet().iterator();
+      while (TRAININGS.size() > KEPT_TRAININGS) {
+        eldest.next();
+        eldest.remove();
+      }
+    }
+    return networks.computeIfAbsent(partition, p -> build(configurationJson));
+  }
+
+  /** The trainings whose networks this JVM keeps, least recently used first (for tests). */
+  static List<String> keptTrainings() {
+    synchronized (TRAININGS) {
+      return new ArrayList<>(TRAININGS.keySet());
+    }
   }
 
   static MultiLayerNetwork build(String configurationJson) {

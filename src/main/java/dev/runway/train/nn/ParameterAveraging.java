@@ -7,6 +7,7 @@ import dev.runway.train.nn.TrainSettings.Aggregation;
 import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -112,28 +115,53 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
     int batchSize = setup.batchSize();
     int frequency = settings.averagingFrequency();
 
+    // A tune's trials on the same rows and layout share one cut (data.derived() keeps it).
     jsc.setJobDescription("runway: cut the training data into blocks for " + workers + " workers");
-    Blocks train = Blocks.cut(
-        data.train(),
-        workers,
-        nIn,
-        nOut,
-        data.seed(),
-        batchSize * frequency,
-        settings.blockBytes(),
-        setup.homes());
+    Blocks train = data.derived()
+        .get(
+            blocksKey(
+                "train",
+                data.train(),
+                workers,
+                nIn,
+                nOut,
+                data.seed(),
+                batchSize * frequency,
+                setup.homes()),
+            () -> Blocks.cut(
+                data.train(),
+                workers,
+                nIn,
+                nOut,
+                data.seed(),
+                batchSize * frequency,
+                settings.blockBytes(),
+                setup.homes()),
+            Blocks::unpersist);
     Blocks validation = null;
     try {
       jsc.setJobDescription("runway: cut the validation data into blocks");
-      validation = Blocks.cut(
-          data.validation(),
-          workers,
-          nIn,
-          nOut,
-          data.seed() + 1,
-          batchSize,
-          settings.blockBytes(),
-          setup.homes());
+      validation = data.derived()
+          .get(
+              blocksKey(
+                  "validation",
+                  data.validation(),
+                  workers,
+                  nIn,
+                  nOut,
+                  data.seed() + 1,
+                  batchSize,
+                  setup.homes()),
+              () -> Blocks.cut(
+                  data.validation(),
+                  workers,
+                  nIn,
+                  nOut,
+                  data.seed() + 1,
+                  batchSize,
+                  settings.blockBytes(),
+                  setup.homes()),
+              Blocks::unpersist);
       BlockLayout layout = train.layout();
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
@@ -331,11 +359,37 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           path,
           timings);
     } finally {
-      train.unpersist();
-      if (validation != null) {
-        validation.unpersist();
+      if (!data.derived().keeps()) {
+        train.unpersist();
+        if (validation != null) {
+          validation.unpersist();
+        }
       }
     }
+  }
+
+  /** What a cut of {@code rows} depends on: the rows themselves and every argument of the cut. */
+  private String blocksKey(
+      String name,
+      Dataset<Row> rows,
+      int workers,
+      int nIn,
+      int nOut,
+      long seed,
+      int rowsPerRound,
+      String[] homes) {
+    return String.join(
+        "/",
+        "blocks",
+        name,
+        String.valueOf(System.identityHashCode(rows)),
+        String.valueOf(workers),
+        String.valueOf(nIn),
+        String.valueOf(nOut),
+        String.valueOf(seed),
+        String.valueOf(rowsPerRound),
+        String.valueOf(settings.blockBytes()),
+        Arrays.toString(homes));
   }
 
   /**

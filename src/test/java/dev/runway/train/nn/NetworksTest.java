@@ -3,6 +3,8 @@ package dev.runway.train.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,5 +109,23 @@ class NetworksTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> Networks.copyInto(net.params(), new float[(int) net.numParams() - 1]));
+  }
+
+  @Test
+  void theNetworksOfTheLastFourTrainingsAreKeptSoConcurrentTrainingsDoNotEvictEachOther() {
+    String conf = network().getLayerWiseConfigurations().toJson();
+    MultiLayerNetwork a0 = Networks.worker("lru-a", 0, conf);
+    Networks.worker("lru-b", 0, conf);
+    // Two trainings taking turns, as a tune's concurrent trials do: each keeps its network.
+    assertSame(a0, Networks.worker("lru-a", 0, conf));
+    Networks.worker("lru-c", 0, conf);
+    Networks.worker("lru-d", 0, conf);
+    assertSame(a0, Networks.worker("lru-a", 0, conf));
+    Networks.worker("lru-e", 0, conf); // a fifth evicts the least recently used: b
+    List<String> kept = Networks.keptTrainings();
+    assertEquals(
+        List.of("lru-c", "lru-d", "lru-a", "lru-e"), kept.subList(kept.size() - 4, kept.size()));
+    assertEquals(Networks.KEPT_TRAININGS, kept.size());
+    assertNotSame(a0, Networks.worker("lru-a", 1, conf), "one network per worker");
   }
 }
