@@ -117,21 +117,6 @@ public final class TrainJob {
     }
   }
 
-  /** Checkpoints as files under {@value #CHECKPOINTS}/ in the uncommitted run. */
-  private static Checkpoints checkpointsIn(RunDirectory run) {
-    return new Checkpoints() {
-      @Override
-      public void save(String name, byte[] data) {
-        run.writeBytes(CHECKPOINTS + "/" + name, data);
-      }
-
-      @Override
-      public Optional<byte[]> load(String name) {
-        return run.readBytes(CHECKPOINTS + "/" + name);
-      }
-    };
-  }
-
   private RunWriter.Commit<RunResult> trainAndCommit(RunDirectory run, String runId) {
     Instant started = Instant.now();
     try (SparkWork work = SparkWork.watch(spark);
@@ -142,7 +127,7 @@ public final class TrainJob {
       Trained trained = fit(
           shared,
           crossValidation == null ? job.trainer() : crossValidation.chosen(),
-          checkpointsIn(run),
+          Checkpoints.in(run, CHECKPOINTS),
           crossValidation != null);
       return evaluateAndWrite(run, runId, shared, crossValidation, trained, started, work, null);
     }

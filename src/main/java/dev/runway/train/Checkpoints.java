@@ -1,5 +1,6 @@
 package dev.runway.train;
 
+import dev.runway.artifacts.RunDirectory;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,21 @@ public interface Checkpoints {
 
   /** The blob stored under {@code name}, if any. */
   Optional<byte[]> load(String name);
+
+  /** Blobs as files under {@code folder} of {@code dir} (an uncommitted run, a tune's state). */
+  static Checkpoints in(RunDirectory dir, String folder) {
+    return new Checkpoints() {
+      @Override
+      public void save(String name, byte[] data) {
+        dir.writeBytes(folder + "/" + name, data);
+      }
+
+      @Override
+      public Optional<byte[]> load(String name) {
+        return dir.readBytes(folder + "/" + name);
+      }
+    };
+  }
 
   /** Keeps nothing: for trainers and tests that need no checkpoints. */
   Checkpoints NONE = new Checkpoints() {

@@ -282,7 +282,7 @@ public final class TuneJob {
           trial.settings(),
           t.halving().budgetKey(),
           budget);
-      trained = train.fit(shared, checkpoints(dir, trial));
+      trained = train.fit(shared, Checkpoints.in(dir, checkpointsOf(trial)));
       double score = score(trained, shared);
       if (!Double.isFinite(score)) {
         throw new TrainingException(
@@ -328,8 +328,9 @@ public final class TuneJob {
     }
     TrainJob.Shared shared =
         o.shared() != null ? o.shared() : shared(def.trialJob(trial, budget), source, input);
-    TrainJob.Trained trained =
-        o.trained() != null ? o.trained() : train.fit(shared, checkpoints(dir, trial));
+    TrainJob.Trained trained = o.trained() != null
+        ? o.trained()
+        : train.fit(shared, Checkpoints.in(dir, checkpointsOf(trial)));
     Map<String, Object> lineage = new LinkedHashMap<>();
     lineage.put("tune_id", tuneId);
     lineage.put("tune_uri", dir.uri());
@@ -497,24 +498,9 @@ public final class TuneJob {
     return STATE + "/results/" + trial.id() + "-rung" + (rung + 1) + ".json";
   }
 
+  /** A trial's checkpoints, kept in the tune's state until the trial is committed. */
   private static String checkpointsOf(Trial trial) {
     return STATE + "/checkpoints/" + trial.id();
-  }
-
-  /** A trial's checkpoints, kept in the tune's state until the trial is committed. */
-  private static Checkpoints checkpoints(RunDirectory dir, Trial trial) {
-    String at = checkpointsOf(trial);
-    return new Checkpoints() {
-      @Override
-      public void save(String name, byte[] data) {
-        dir.writeBytes(at + "/" + name, data);
-      }
-
-      @Override
-      public Optional<byte[]> load(String name) {
-        return dir.readBytes(at + "/" + name);
-      }
-    };
   }
 
   /**
