@@ -176,7 +176,7 @@ public final class TuneJob {
             inParallel(threads, alive, trial -> rung(dir, trial, rung, source, input, costs));
         done.forEach(o -> results.get(o.trial().id()).add(o.result()));
         List<TrialRung> ranked = new ArrayList<>(done);
-        ranked.sort(byScore(TrialRung::result));
+        ranked.sort(byScore(TrialRung::result, metric.higherIsBetter()));
         boolean last = k == budgets.size() - 1;
         int promote = last ? 0 : Rungs.promoted(alive.size(), t.halving().reductionFactor());
         List<Trial> promoted = ranked.stream()
@@ -386,16 +386,28 @@ public final class TuneJob {
   }
 
   /** Best first: higher or lower scores as the metric wants, failed last, then in trial order. */
-  private <T> Comparator<T> byScore(Function<T, RungResult> result) {
+  static <T> Comparator<T> byScore(Function<T, RungResult> result, boolean higherIsBetter) {
     Comparator<T> failedLast = Comparator.comparing(x -> result.apply(x).failed());
     Comparator<T> score = Comparator.comparingDouble(x -> {
       RungResult r = result.apply(x);
       if (r.failed()) {
         return 0;
       }
-      return metric.higherIsBetter() ? -r.score() : r.score();
+      return higherIsBetter ? -r.score() : r.score();
     });
     return failedLast.thenComparing(score).thenComparing(x -> result.apply(x).trial());
+  }
+
+  /**
+   * The leaderboard's order of trials, each given by its rung results: failed trials last (one
+   * that failed at the last rung has no run to be the best), then the furthest rung first, then
+   * that rung's score.
+   */
+  static Comparator<List<RungResult>> standingOrder(boolean higherIsBetter) {
+    return Comparator.<List<RungResult>, Boolean>comparing(
+            rs -> rs.get(rs.size() - 1).failed())
+        .thenComparingInt(rs -> -rs.get(rs.size() - 1).rung())
+        .thenComparing(byScore(rs -> rs.get(rs.size() - 1), higherIsBetter));
   }
 
   private Leaderboard leaderboard(
@@ -407,11 +419,7 @@ public final class TuneJob {
     Map<String, Trial> trials = new HashMap<>();
     def.trials().forEach(trial -> trials.put(trial.id(), trial));
     List<List<RungResult>> byTrial = new ArrayList<>(results.values());
-    // Furthest rung first, then that rung's score.
-    Comparator<List<RungResult>> order = Comparator.<List<RungResult>>comparingInt(
-            rs -> -rs.get(rs.size() - 1).rung())
-        .thenComparing(byScore(rs -> rs.get(rs.size() - 1)));
-    byTrial.sort(order);
+    byTrial.sort(standingOrder(metric.higherIsBetter()));
     List<Leaderboard.Standing> standings = new ArrayList<>();
     double total = 0;
     int lastRung = def.budgets().size() - 1;
