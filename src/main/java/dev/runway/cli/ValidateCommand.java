@@ -2,6 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.config.JobConfigLoader;
+import dev.runway.config.LoadedConfig;
 import dev.runway.job.JobDefinition;
 import dev.runway.preflight.Finding;
 import dev.runway.preflight.Preflight;
@@ -40,7 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobDefinition job = JobDefinition.load(jobOptions.job, jobOptions.overrides);
+    // Loaded once: a job file on S3 is one request, whether or not it has a tune section.
+    LoadedConfig loaded = JobConfigLoader.load(jobOptions.job, jobOptions.overrides);
+    JobDefinition job = JobDefinition.of(loaded);
     SparkConf submitted = new SparkConf(); // spark-submit's settings, as system properties
     if (sparkOptions.master != null) {
       submitted.setMaster(sparkOptions.master);
@@ -55,11 +58,8 @@ final class ValidateCommand implements Callable<Integer> {
     out.put("source", job.settings().source().path());
     out.put("warnings", findings.stream().map(Finding::message).toList());
     // A job with a search space: the space and every trial checked as `tune` checks them.
-    if (!JobConfigLoader.load(jobOptions.job, jobOptions.overrides)
-        .resolved()
-        .getObject("tune.space")
-        .isEmpty()) {
-      TuneDefinition tune = TuneDefinition.load(jobOptions.job, jobOptions.overrides);
+    if (TuneDefinition.hasSpace(loaded)) {
+      TuneDefinition tune = TuneDefinition.of(loaded);
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("trials", tune.trials().size());
       t.put("budget_key", tune.settings().halving().budgetKey());

@@ -35,7 +35,16 @@ public record TuneDefinition(
 
   /** Loads and validates a job file's tune, with command-line overrides. */
   public static TuneDefinition load(String jobLocation, List<String> overrides) {
-    LoadedConfig loaded = JobConfigLoader.load(jobLocation, overrides);
+    return of(JobConfigLoader.load(jobLocation, overrides));
+  }
+
+  /** Whether a loaded job has a search space (what `validate` checks a tune for). */
+  public static boolean hasSpace(LoadedConfig loaded) {
+    return !loaded.resolved().getObject("tune.space").isEmpty();
+  }
+
+  /** Validates a loaded job's tune. */
+  public static TuneDefinition of(LoadedConfig loaded) {
     ConfigReader r = new ConfigReader(loaded);
     JobSettings js = JobSettings.read(r);
     Trainers.read(r);

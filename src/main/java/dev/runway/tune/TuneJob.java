@@ -172,8 +172,8 @@ public final class TuneJob {
       List<Trial> alive = def.trials();
       for (int k = 0; k < budgets.size() && !alive.isEmpty(); k++) {
         int rung = k;
-        List<TrialRung> done =
-            inParallel(threads, alive, trial -> rung(dir, trial, rung, source, input, costs));
+        List<TrialRung> done = inParallel(
+            threads, alive, t -> t, trial -> rung(dir, trial, rung, source, input, costs));
         done.forEach(o -> results.get(o.trial().id()).add(o.result()));
         List<TrialRung> ranked = new ArrayList<>(done);
         ranked.sort(byScore(TrialRung::result, metric.higherIsBetter()));
@@ -197,7 +197,7 @@ public final class TuneJob {
             done.stream().filter(o -> o.result().failed()).count(),
             promoted.size(),
             last ? "-" : budgets.get(k + 1));
-        inParallel(threads, stopped, o -> {
+        inParallel(threads, stopped, TrialRung::trial, o -> {
           double before = costs.seconds(o.trial().id());
           runs.put(o.trial().id(), commitTrial(dir, tuneId, o, source, input));
           commitSeconds.put(o.trial().id(), costs.seconds(o.trial().id()) - before);
@@ -319,18 +319,18 @@ public final class TuneJob {
     Trial trial = o.trial();
     String runId = tuneId + "-" + trial.id();
     int budget = o.result().budget();
-    TrainJob train = o.train() != null
-        ? o.train()
-        : new TrainJob(spark.newSession(), def.trialJob(trial, budget));
+    // Trained in this attempt: the model is in memory. Read from a saved result: the trial's job
+    // is built again, and its model fitted again unless its run is committed already.
+    boolean inMemory = o.trained() != null;
+    JobDefinition job = inMemory ? null : def.trialJob(trial, budget);
+    TrainJob train = inMemory ? o.train() : new TrainJob(spark.newSession(), job);
     Optional<RunResult> committed = train.committedRun(runId);
     if (committed.isPresent()) {
       return committed.get();
     }
-    TrainJob.Shared shared =
-        o.shared() != null ? o.shared() : shared(def.trialJob(trial, budget), source, input);
-    TrainJob.Trained trained = o.trained() != null
-        ? o.trained()
-        : train.fit(shared, Checkpoints.in(dir, checkpointsOf(trial)));
+    TrainJob.Shared shared = inMemory ? o.shared() : shared(job, source, input);
+    TrainJob.Trained trained =
+        inMemory ? o.trained() : train.fit(shared, Checkpoints.in(dir, checkpointsOf(trial)));
     Map<String, Object> lineage = new LinkedHashMap<>();
     lineage.put("tune_id", tuneId);
     lineage.put("tune_uri", dir.uri());
@@ -516,11 +516,11 @@ public final class TuneJob {
    * scope (so the trial's listeners count only its tasks); results in item order. The first
    * failure is rethrown as is.
    */
-  private <T, R> List<R> inParallel(ExecutorService threads, List<T> items, Function<T, R> work) {
+  private <T, R> List<R> inParallel(
+      ExecutorService threads, List<T> items, Function<T, Trial> trialOf, Function<T, R> work) {
     List<Future<R>> futures = new ArrayList<>();
     for (T item : items) {
-      String trial =
-          item instanceof Trial tr ? tr.id() : ((TrialRung) item).trial().id();
+      String trial = trialOf.apply(item).id();
       futures.add(threads.submit(() -> inPool(trial, () -> work.apply(item))));
     }
     List<R> out = new ArrayList<>();

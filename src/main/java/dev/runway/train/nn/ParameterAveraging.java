@@ -117,51 +117,13 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
 
     // A tune's trials on the same rows and layout share one cut (data.derived() keeps it).
     jsc.setJobDescription("runway: cut the training data into blocks for " + workers + " workers");
-    Blocks train = data.derived()
-        .get(
-            blocksKey(
-                "train",
-                data.train(),
-                workers,
-                nIn,
-                nOut,
-                data.seed(),
-                batchSize * frequency,
-                setup.homes()),
-            () -> Blocks.cut(
-                data.train(),
-                workers,
-                nIn,
-                nOut,
-                data.seed(),
-                batchSize * frequency,
-                settings.blockBytes(),
-                setup.homes()),
-            Blocks::unpersist);
+    Blocks train =
+        cut(data, data.train(), workers, nIn, nOut, data.seed(), batchSize * frequency, setup);
     Blocks validation = null;
     try {
       jsc.setJobDescription("runway: cut the validation data into blocks");
-      validation = data.derived()
-          .get(
-              blocksKey(
-                  "validation",
-                  data.validation(),
-                  workers,
-                  nIn,
-                  nOut,
-                  data.seed() + 1,
-                  batchSize,
-                  setup.homes()),
-              () -> Blocks.cut(
-                  data.validation(),
-                  workers,
-                  nIn,
-                  nOut,
-                  data.seed() + 1,
-                  batchSize,
-                  settings.blockBytes(),
-                  setup.homes()),
-              Blocks::unpersist);
+      validation =
+          cut(data, data.validation(), workers, nIn, nOut, data.seed() + 1, batchSize, setup);
       BlockLayout layout = train.layout();
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
@@ -368,20 +330,23 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
     }
   }
 
-  /** What a cut of {@code rows} depends on: the rows themselves and every argument of the cut. */
-  private String blocksKey(
-      String name,
+  /**
+   * {@code rows} cut into blocks, through {@code data.derived()}: a store that keeps cuts hands the
+   * same blocks to every training of the same rows cut the same way, so the key is the rows and
+   * every argument of the cut.
+   */
+  private Blocks cut(
+      TrainingData data,
       Dataset<Row> rows,
       int workers,
       int nIn,
       int nOut,
       long seed,
       int rowsPerRound,
-      String[] homes) {
-    return String.join(
+      EngineSetup setup) {
+    String key = String.join(
         "/",
         "blocks",
-        name,
         String.valueOf(System.identityHashCode(rows)),
         String.valueOf(workers),
         String.valueOf(nIn),
@@ -389,7 +354,13 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         String.valueOf(seed),
         String.valueOf(rowsPerRound),
         String.valueOf(settings.blockBytes()),
-        Arrays.toString(homes));
+        Arrays.toString(setup.homes()));
+    return data.derived()
+        .get(
+            key,
+            () -> Blocks.cut(
+                rows, workers, nIn, nOut, seed, rowsPerRound, settings.blockBytes(), setup.homes()),
+            Blocks::unpersist);
   }
 
   /**
