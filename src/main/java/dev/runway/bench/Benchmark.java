@@ -106,8 +106,18 @@ public final class Benchmark {
           ? SingleJvm.Data.collect(train, inputs.target())
           : null;
       double collectSeconds = (System.nanoTime() - collectStart) / 1e9;
+      if (local != null) {
+        // One untimed epoch first, so that whichever system runs first does not pay alone for the
+        // JIT compiling the minibatch code and ND4J starting up (it cost the first plain row up to
+        // 40% in one session).
+        LOG.info("Benchmark: warm-up (one untimed epoch of plain DL4J)");
+        SingleJvm.train(trainer.spec(), trainer.settings().withEpochs(1), local, seed, 1);
+      }
       for (String system : systems) {
         LOG.info("Benchmark: {}", system);
+        // Each system starts on a collected heap: otherwise the one after the data's collection
+        // into this JVM trains beside the collector's concurrent cycle (up to 30% slower).
+        System.gc();
         switch (system) {
           case "plain-dl4j" -> {
             // One BLAS thread and all of them: the faster is the baseline everything is held
@@ -140,7 +150,7 @@ public final class Benchmark {
                 test,
                 inputs,
                 false,
-                shape + ", averaging every " + trainer.settings().averagingFrequency()));
+                shape + ", one round per epoch (nothing to average)"));
           case "runway" ->
             out.add(timed(
                 system,

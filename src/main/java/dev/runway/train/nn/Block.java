@@ -2,6 +2,7 @@ package dev.runway.train.nn;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -263,12 +264,12 @@ public final class Block implements Serializable {
     return order;
   }
 
-  /** Minibatch {@code b} of the rows in {@code order}. */
+  /** Minibatch {@code b} of the rows in {@code order}, in arrays of its own. */
   DataSet batch(int[] order, int b, int batchSize) {
     return rows(order, b * batchSize, Math.min(rows, (b + 1) * batchSize));
   }
 
-  /** Rows from..to (exclusive) in stored order: for evaluation. */
+  /** Rows from..to (exclusive) in stored order, in arrays of their own. */
   DataSet rows(int from, int to) {
     return rows(null, from, to);
   }
@@ -277,6 +278,22 @@ public final class Block implements Serializable {
     int n = to - from;
     float[] bx = new float[n * nIn];
     float[] by = new float[n * nOut];
+    fill(order, from, to, bx, by);
+    INDArray features = Nd4j.create(bx, new long[] {n, nIn}, 'c');
+    INDArray targets = Nd4j.create(by, new long[] {n, nOut}, 'c');
+    return new DataSet(features, targets);
+  }
+
+  /**
+   * Writes rows {@code from..to} (exclusive) of {@code order} (null: stored order) into {@code bx}
+   * (rows x nIn, row-major) and {@code by} (rows x nOut: one-hot classes, or the value), whatever
+   * they held before.
+   */
+  void fill(int[] order, int from, int to, float[] bx, float[] by) {
+    int n = to - from;
+    if (nOut > 1) {
+      Arrays.fill(by, 0, n * nOut, 0f);
+    }
     for (int i = 0; i < n; i++) {
       int row = order == null ? from + i : order[from + i];
       Chunk c = chunks[row / rowsPerChunk];
@@ -284,6 +301,7 @@ public final class Block implements Serializable {
       if (!c.sparse()) {
         System.arraycopy(c.dense(), r * nIn, bx, i * nIn, nIn);
       } else {
+        Arrays.fill(bx, i * nIn, (i + 1) * nIn, 0f);
         for (int k = c.rowStart()[r]; k < c.rowStart()[r + 1]; k++) {
           bx[i * nIn + c.indices()[k]] = c.values()[k];
         }
@@ -294,8 +312,5 @@ public final class Block implements Serializable {
         by[i] = c.labels()[r];
       }
     }
-    INDArray features = Nd4j.create(bx, new long[] {n, nIn}, 'c');
-    INDArray targets = Nd4j.create(by, new long[] {n, nOut}, 'c');
-    return new DataSet(features, targets);
   }
 }

@@ -135,7 +135,8 @@ record Blocks(
   }
 
   /**
-   * Rows per full block: whole rounds (so a round never spans two blocks), as many as fit in
+   * Rows per full block: whole rounds (so fixed-length rounds each read one block; only longer
+   * ones run on into the next), as many as fit in
    * {@code blockBytes} given the data's density, but no more than one worker's share.
    */
   static int rowsPerBlock(

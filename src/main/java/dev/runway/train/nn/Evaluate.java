@@ -41,8 +41,9 @@ final class Evaluate implements FlatMapFunction<Iterator<Block>, double[]> {
     net.setParams(Nd4j.create(params.value(), new long[] {1, params.value().length}, 'c'));
     double loss = 0;
     double correct = 0;
-    for (int from = 0; from < block.rows; from += BATCH) {
-      DataSet batch = block.rows(from, Math.min(block.rows, from + BATCH));
+    Minibatches minibatches = new Minibatches(BATCH, block.nIn, block.nOut);
+    for (int b = 0; b < block.batches(BATCH); b++) {
+      DataSet batch = minibatches.batch(block, null, b);
       int n = batch.numExamples();
       loss += net.score(batch, false) * n;
       correct += correct(net.output(batch.getFeatures(), false), batch.getLabels());

@@ -5,31 +5,23 @@ import dev.runway.features.Target;
 import dev.runway.train.TrainingData;
 import dev.runway.train.nn.TrainSettings.Aggregation;
 import dev.runway.train.nn.TrainSettings.StopMetric;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.PartitionPruningRDD;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
 
 /**
  * runway's parameter-averaging engine, on plain Spark primitives.
@@ -127,9 +119,14 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
       BlockLayout layout = train.layout();
       long validationRows = validation.layout().rows();
       int rounds = EpochPlan.rounds(layout, 0, batchSize, frequency).size();
+      // One worker has nothing to average with (the average of one replica is the replica), so
+      // with adaptive averaging on, each of its epochs is one round: one Spark job and two state
+      // transfers an epoch instead of one per round, and the same training to the float.
+      boolean alone = workers == 1 && settings.adaptive();
       // The longest round, in rounds of averaging-frequency minibatches (1: fixed rounds).
-      int maxLength =
-          settings.adaptive() ? Math.max(1, settings.maxAveragingFrequency() / frequency) : 1;
+      int maxLength = alone
+          ? rounds
+          : settings.adaptive() ? Math.max(1, settings.maxAveragingFrequency() / frequency) : 1;
       LOG.info(String.format(
           Locale.ROOT,
           "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
@@ -144,14 +141,16 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           train.memoryBytes() / 1e6,
           train.diskBytes() / 1e6,
           batchSize,
-          maxLength > 1
-              ? String.format(
-                  Locale.ROOT,
-                  "%d to %d minibatches as the workers agree (at most %d rounds per epoch)",
-                  frequency,
-                  maxLength * frequency,
-                  rounds)
-              : String.format(Locale.ROOT, "%d (%d rounds per epoch)", frequency, rounds)));
+          alone
+              ? "never: one worker, one round per epoch"
+              : maxLength > 1
+                  ? String.format(
+                      Locale.ROOT,
+                      "%d to %d minibatches as the workers agree (at most %d rounds per epoch)",
+                      frequency,
+                      maxLength * frequency,
+                      rounds)
+                  : String.format(Locale.ROOT, "%d (%d rounds per epoch)", frequency, rounds)));
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
@@ -200,10 +199,11 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         int roundsRun = 0;
         long epochStart = System.nanoTime();
         EpochPlan.Walk walk = new EpochPlan.Walk(layout, epochSeed, batchSize, frequency);
-        // Round length in steps of averaging-frequency minibatches: each epoch starts at one.
-        int length = 1;
+        // Round length in steps of averaging-frequency minibatches: each epoch starts at one
+        // (one worker: at the whole epoch).
+        int length = alone ? maxLength : 1;
         for (int round = 0; !walk.done(); round++) {
-          Map<Integer, EpochPlan.Step> steps = walk.next(length);
+          List<List<EpochPlan.Step>> steps = walk.next(length);
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
               + ", round " + (round + 1) + " (" + length * frequency + " minibatches)");
           long t0 = System.nanoTime();
@@ -212,16 +212,15 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           long t1 = System.nanoTime();
           WorkerRound work = new WorkerRound(
               broadcast, conf, trainingId, epochSeed * 1_000_003L + round, batchSize, steps);
-          Set<Integer> partitions = steps.keySet();
           // Tree: the executors summed; direct: the driver sums the collected results, and that
           // summing counts as the driver's work below.
           RoundSums sums;
           long t2;
           if (path == Aggregation.TREE) {
-            sums = runTree(train, work, partitions);
+            sums = runTree(train, work, steps);
             t2 = System.nanoTime();
           } else {
-            List<RoundResult> results = runRound(train, work, partitions);
+            List<RoundResult> results = runRound(train, work, steps);
             t2 = System.nanoTime();
             sums = RoundSums.of(results);
           }
@@ -249,7 +248,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
                         ? "no epoch had completed"
                         : "the checkpoint of epoch " + epoch + " is kept"));
           }
-          if (maxLength > 1) {
+          if (maxLength > 1 && !alone) {
             length = nextLength(
                 length,
                 averaged.divergence(),
@@ -432,39 +431,31 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
   }
 
   /**
-   * Runs one round as one Spark job over only the blocks it trains on; the cached blocks pull
-   * each task to the executor that holds its block.
+   * Runs one round as one Spark job, one task per worker over only the blocks it trains on; the
+   * cached blocks pull each task to the executor that holds them.
    */
   private static List<RoundResult> runRound(
-      Blocks blocks, WorkerRound round, Set<Integer> partitions) {
-    Seq<Object> which =
-        JavaConverters.asScalaBuffer(new ArrayList<Object>(partitions)).toSeq();
-    RoundResult[] results = (RoundResult[]) blocks
-        .rdd()
-        .context()
-        .runJob(blocks.rdd().rdd(), round, which, ClassTag$.MODULE$.apply(RoundResult.class));
+      Blocks blocks, WorkerRound round, List<List<EpochPlan.Step>> steps) {
+    RoundBlocks mine = RoundBlocks.of(blocks.rdd().rdd(), steps);
+    RoundResult[] results = (RoundResult[])
+        mine.context().runJob(mine, round, ClassTag$.MODULE$.apply(RoundResult.class));
     return List.of(results);
   }
 
   /**
    * Runs one round over only the blocks it trains on and merges the workers' results on the
    * executors: a tree of Spark's treeAggregate whose last merge runs on an executor too, so the
-   * driver receives one set of sums whatever the number of workers. The pruned RDD keeps the
-   * cached blocks' locations, so each task still runs where its block is.
+   * driver receives one set of sums whatever the number of workers.
    */
-  private static RoundSums runTree(Blocks blocks, WorkerRound round, Set<Integer> partitions) {
-    List<Integer> kept = new ArrayList<>(partitions);
-    kept.sort(null);
-    RDD<Block> pruned = PartitionPruningRDD.create(blocks.rdd().rdd(), new Keep(Set.copyOf(kept)));
-    // A pruned RDD numbers its partitions 0..k-1 in the parent's order: map them back.
-    int[] parent = kept.stream().mapToInt(Integer::intValue).toArray();
-    return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Block.class))
-        .treeAggregate(
-            new RoundSums(),
-            (sums, block) -> sums.add(round.onBlock(block, parent[TaskContext.getPartitionId()])),
-            RoundSums::merge,
-            2,
-            true);
+  private static RoundSums runTree(
+      Blocks blocks, WorkerRound round, List<List<EpochPlan.Step>> steps) {
+    return new JavaRDD<>(
+            RoundBlocks.of(blocks.rdd().rdd(), steps), ClassTag$.MODULE$.apply(Block.class))
+        .mapPartitionsWithIndex(
+            (partition, mine) ->
+                List.of(round.onPartition(partition, mine::next)).iterator(),
+            true)
+        .treeAggregate(new RoundSums(), RoundSums::add, RoundSums::merge, 2, true);
   }
 
   /**
@@ -497,22 +488,6 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         broadcast,
         driver,
         seconds - compute - setup - aggregate - broadcast - driver));
-  }
-
-  /** The partitions a round trains on, as the pruning function Spark wants. */
-  private static final class Keep extends AbstractFunction1<Object, Object>
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final Set<Integer> kept;
-
-    Keep(Set<Integer> kept) {
-      this.kept = kept;
-    }
-
-    @Override
-    public Object apply(Object partition) {
-      return kept.contains((Integer) partition);
-    }
   }
 
   /** {loss, accuracy, rows} of {@code params} on the cached validation blocks. */

@@ -44,12 +44,13 @@ public final class SingleJvm {
     Threads.set(threads);
     MultiLayerNetwork net = Networks.build(conf);
     Block block = data.block();
+    Minibatches minibatches = new Minibatches(settings.batchSize(), block.nIn, block.nOut);
     long start = System.nanoTime();
     for (int epoch = 0; epoch < settings.epochs(); epoch++) {
       net.setEpochCount(epoch);
       int[] order = block.permutation(seed * 1_000_003L + epoch);
       for (int b = 0; b < block.batches(settings.batchSize()); b++) {
-        net.fit(block.batch(order, b, settings.batchSize()));
+        net.fit(minibatches.batch(block, order, b));
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;

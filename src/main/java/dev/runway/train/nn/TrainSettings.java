@@ -35,6 +35,23 @@ public record TrainSettings(
     int maxAveragingFrequency)
     implements Serializable {
 
+  /** These settings with {@code epochs} passes instead. */
+  public TrainSettings withEpochs(int epochs) {
+    return new TrainSettings(
+        engine,
+        workers,
+        batchSize,
+        averagingFrequency,
+        epochs,
+        stopMetric,
+        patience,
+        blockBytes,
+        minBatches,
+        aggregation,
+        agreement,
+        maxAveragingFrequency);
+  }
+
   /** Whether round lengths follow the workers' agreement. */
   boolean adaptive() {
     return agreement > 0 && maxAveragingFrequency > averagingFrequency;

@@ -2,7 +2,8 @@ package dev.runway.train.nn;
 
 import dev.runway.error.OutOfMemory;
 import java.io.Serializable;
-import java.util.Map;
+import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -11,10 +12,11 @@ import scala.collection.Iterator;
 import scala.runtime.AbstractFunction2;
 
 /**
- * One round of all workers, run as one Spark job over just the blocks the round trains on: each
- * task loads the broadcast state into its worker's network, trains its minibatches of its block,
- * and returns the new parameters. Everything it needs is copied into its fields, so the task
- * never drags the driver's objects along.
+ * One round of all workers, run as one Spark job over just the blocks the round trains on (see
+ * {@link RoundBlocks}): each task loads the broadcast state into its worker's network, trains its
+ * minibatches, block after block when the round runs on past one, and returns the new parameters.
+ * Everything it needs is copied into its fields, so the task never drags the driver's objects
+ * along.
  */
 final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, RoundResult>
     implements Serializable {
@@ -25,11 +27,11 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
   private final String trainingId;
   private final long roundSeed;
   private final int batchSize;
-  private final Map<Integer, EpochPlan.Step> steps;
+  private final List<List<EpochPlan.Step>> steps;
 
   /**
    * @param roundSeed seeds the generator dropout draws from (with the worker)
-   * @param steps the step of each partition (block) in this round
+   * @param steps each worker's steps in this round, in the order of the round's partitions
    */
   WorkerRound(
       Broadcast<WorkerState> state,
@@ -37,57 +39,75 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
       String trainingId,
       long roundSeed,
       int batchSize,
-      Map<Integer, EpochPlan.Step> steps) {
+      List<List<EpochPlan.Step>> steps) {
     this.state = state;
     this.configurationJson = configurationJson;
     this.trainingId = trainingId;
     this.roundSeed = roundSeed;
     this.batchSize = batchSize;
-    this.steps = Map.copyOf(steps);
+    this.steps = List.copyOf(steps);
   }
 
   @Override
   public RoundResult apply(TaskContext task, Iterator<Block> blocks) {
-    return onBlock(blocks.next(), task.partitionId());
+    return onPartition(task.partitionId(), blocks::next);
   }
 
-  /** This round's step on the block of partition {@code partition} of the training blocks. */
-  RoundResult onBlock(Block block, int partition) {
-    return OutOfMemory.inTask(() -> run(block, steps.get(partition)));
+  /**
+   * This round's work for partition {@code partition} of the round; {@code blocks} hands out its
+   * blocks in order.
+   */
+  RoundResult onPartition(int partition, Supplier<Block> blocks) {
+    return OutOfMemory.inTask(() -> run(steps.get(partition), blocks));
   }
 
-  /** This round's step on one block. */
-  RoundResult run(Block block, EpochPlan.Step step) {
+  /** One worker's steps, the i-th on the i-th block {@code blocks} hands out. */
+  RoundResult run(List<EpochPlan.Step> mine, Supplier<Block> blocks) {
     long started = System.currentTimeMillis();
     long taskStart = System.nanoTime();
-    int last = Math.min(block.batches(batchSize), step.firstBatch() + step.batches());
-    if (step.firstBatch() >= last) {
-      return RoundResult.idle(step.worker());
-    }
-    Threads.forCurrentTask();
-    MultiLayerNetwork net = Networks.worker(trainingId, step.worker(), configurationJson);
-    Networks.load(net, state.value());
-    int[] order = block.permutation(step.orderSeed());
-    // Dropout draws from ND4J's random generator, whose state would otherwise depend on what this
-    // JVM ran before. Seeding it from the round and the worker makes a round's result a function
-    // of its inputs alone: a task rerun on another executor (one was lost), a resumed run and a
-    // cluster run all train exactly what an undisturbed local run trains.
-    Nd4j.getRandom().setSeed(roundSeed * 31 + step.worker());
-    long start = System.nanoTime();
+    int worker = mine.get(0).worker();
+    MultiLayerNetwork net = null;
+    Minibatches minibatches = null;
+    long start = 0;
     int examples = 0;
+    int batches = 0;
     double lossSum = 0;
-    for (int b = step.firstBatch(); b < last; b++) {
-      var batch = block.batch(order, b, batchSize);
-      net.fit(batch);
-      int n = batch.numExamples();
-      examples += n;
-      lossSum += net.score() * n;
+    for (EpochPlan.Step step : mine) {
+      Block block = blocks.get();
+      int last = Math.min(block.batches(batchSize), step.firstBatch() + step.batches());
+      if (step.firstBatch() >= last) {
+        continue;
+      }
+      if (net == null) {
+        Threads.forCurrentTask();
+        net = Networks.worker(trainingId, worker, configurationJson);
+        Networks.load(net, state.value());
+        // Dropout draws from ND4J's random generator, whose state would otherwise depend on what
+        // this JVM ran before. Seeding it from the round and the worker makes a round's result a
+        // function of its inputs alone: a task rerun on another executor (one was lost), a resumed
+        // run and a cluster run all train exactly what an undisturbed local run trains.
+        Nd4j.getRandom().setSeed(roundSeed * 31 + worker);
+        minibatches = new Minibatches(batchSize, block.nIn, block.nOut);
+        start = System.nanoTime();
+      }
+      int[] order = block.permutation(step.orderSeed());
+      for (int b = step.firstBatch(); b < last; b++) {
+        var batch = minibatches.batch(block, order, b);
+        net.fit(batch);
+        int n = batch.numExamples();
+        examples += n;
+        lossSum += net.score() * n;
+      }
+      batches += last - step.firstBatch();
+    }
+    if (net == null) {
+      return RoundResult.idle(worker);
     }
     long compute = System.nanoTime() - start;
     return new RoundResult(
-        step.worker(),
+        worker,
         examples,
-        last - step.firstBatch(),
+        batches,
         Networks.params(net),
         Networks.updater(net),
         lossSum,

@@ -156,6 +156,32 @@ class BlocksTest {
   }
 
   @Test
+  void reusedMinibatchArraysHoldExactlyWhatFreshOnesWould() {
+    // Sparse rows with their non-zeros in different columns, one-hot labels: a reused array that
+    // kept anything of the minibatch before would differ from a fresh one.
+    List<Row> sparse = new ArrayList<>();
+    List<Row> dense = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      sparse.add(RowFactory.create(
+          Vectors.sparse(N_IN, new int[] {0, 1 + i % 49}, new double[] {i + 1, -1}),
+          (double) (i % 3)));
+      dense.add(RowFactory.create(Vectors.dense(i, -i, 0.5 * i), 0.25 * i));
+    }
+    for (Block block : List.of(Block.pack(sparse, N_IN, 3), Block.pack(dense, 3, 1))) {
+      Minibatches reused = new Minibatches(64, block.nIn, block.nOut);
+      for (long seed : new long[] {5, 6}) {
+        int[] order = block.permutation(seed);
+        for (int b = 0; b < block.batches(64); b++) {
+          DataSet fresh = block.batch(order, b, 64);
+          DataSet filled = reused.batch(block, order, b);
+          assertEquals(fresh.getFeatures(), filled.getFeatures(), "features of minibatch " + b);
+          assertEquals(fresh.getLabels(), filled.getLabels(), "labels of minibatch " + b);
+        }
+      }
+    }
+  }
+
+  @Test
   void denseRowsStayDenseAndAnEmptyDataSetGivesEmptyBlocks() {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -183,32 +209,62 @@ class BlocksTest {
     int frequency = 2;
     // The fixed plan, flattened per worker: (block, minibatch) in training order.
     Map<Integer, List<String>> fixed = new HashMap<>();
-    for (Map<Integer, EpochPlan.Step> round : EpochPlan.rounds(layout, 11, batch, frequency)) {
-      round.forEach((partition, step) -> {
-        for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
-          fixed.computeIfAbsent(step.worker(), w -> new ArrayList<>()).add(partition + "/" + b);
-        }
-      });
+    for (List<List<EpochPlan.Step>> round : EpochPlan.rounds(layout, 11, batch, frequency)) {
+      round.forEach(steps -> steps.forEach(step -> visit(step, fixed)));
     }
     Random lengths = new Random(3);
     EpochPlan.Walk walk = new EpochPlan.Walk(layout, 11, batch, frequency);
     Map<Integer, List<String>> walked = new HashMap<>();
     int rounds = 0;
+    boolean spanned = false;
     while (!walk.done()) {
       int length = 1 + lengths.nextInt(5);
-      Map<Integer, EpochPlan.Step> round = walk.next(length);
+      List<List<EpochPlan.Step>> round = walk.next(length);
       assertFalse(round.isEmpty());
-      round.forEach((partition, step) -> {
-        assertEquals(layout.worker(partition), step.worker());
-        assertTrue(step.batches() <= length * frequency, "no longer than asked");
-        for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
-          walked.computeIfAbsent(step.worker(), w -> new ArrayList<>()).add(partition + "/" + b);
+      Set<Integer> workers = new HashSet<>();
+      for (List<EpochPlan.Step> steps : round) {
+        int worker = steps.get(0).worker();
+        assertTrue(workers.add(worker), "one task per worker per round");
+        int batches = 0;
+        for (EpochPlan.Step step : steps) {
+          assertEquals(worker, step.worker());
+          assertEquals(worker, layout.worker(step.partition()));
+          batches += step.batches();
+          visit(step, walked);
         }
-      });
+        // A worker trains exactly what was asked unless its epoch ends first.
+        assertTrue(batches <= length * frequency, "no longer than asked");
+        spanned |= steps.size() > 1;
+      }
       rounds++;
     }
     assertEquals(fixed, walked, "same minibatches, same order, only the averagings moved");
     assertTrue(rounds < EpochPlan.rounds(layout, 11, batch, frequency).size());
+    assertTrue(spanned, "some round ran on from one block into the next");
+  }
+
+  @Test
+  void aRoundAsLongAsTheEpochIsOneTaskPerWorkerOverAllItsBlocks() {
+    BlockLayout layout = BlockLayout.of(1003, 2, 96, 7);
+    int batch = 16;
+    List<List<EpochPlan.Step>> round = new EpochPlan.Walk(layout, 5, batch, 2).next(1000);
+    assertEquals(2, round.size());
+    for (List<EpochPlan.Step> steps : round) {
+      int worker = steps.get(0).worker();
+      assertEquals(layout.blocksPerWorker(), steps.size(), "every block of worker " + worker);
+      int rows = 0;
+      for (EpochPlan.Step step : steps) {
+        assertEquals(0, step.firstBatch(), "each block from its start");
+        rows += layout.rowsOfPartition(step.partition());
+      }
+      assertEquals(layout.rowsOfWorker(worker), rows);
+    }
+  }
+
+  private static void visit(EpochPlan.Step step, Map<Integer, List<String>> seen) {
+    for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
+      seen.computeIfAbsent(step.worker(), w -> new ArrayList<>()).add(step.partition() + "/" + b);
+    }
   }
 
   @Test
@@ -218,28 +274,38 @@ class BlocksTest {
     int frequency = 2;
     List<String> firstEpoch = null;
     for (long epochSeed : new long[] {11, 12}) {
-      List<Map<Integer, EpochPlan.Step>> rounds =
+      List<List<List<EpochPlan.Step>>> rounds =
           EpochPlan.rounds(layout, epochSeed, batch, frequency);
       Map<Integer, Set<Integer>> batchesSeen = new HashMap<>();
+      Map<Integer, List<Integer>> perRound = new HashMap<>();
       List<String> order = new ArrayList<>();
-      for (Map<Integer, EpochPlan.Step> round : rounds) {
+      for (List<List<EpochPlan.Step>> round : rounds) {
         Set<Integer> workers = new HashSet<>();
-        round.forEach((partition, step) -> {
-          assertEquals(layout.worker(partition), step.worker());
-          assertTrue(workers.add(step.worker()), "one block per worker per round");
-          assertTrue(step.batches() <= frequency);
-          for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
-            assertTrue(
-                batchesSeen.computeIfAbsent(partition, p -> new HashSet<>()).add(b));
+        for (List<EpochPlan.Step> steps : round) {
+          assertTrue(workers.add(steps.get(0).worker()), "one task per worker per round");
+          perRound
+              .computeIfAbsent(steps.get(0).worker(), w -> new ArrayList<>())
+              .add(steps.stream().mapToInt(EpochPlan.Step::batches).sum());
+          for (EpochPlan.Step step : steps) {
+            assertEquals(layout.worker(step.partition()), step.worker());
+            for (int b = step.firstBatch(); b < step.firstBatch() + step.batches(); b++) {
+              assertTrue(batchesSeen
+                  .computeIfAbsent(step.partition(), p -> new HashSet<>())
+                  .add(b));
+            }
+            order.add(step.partition() + "/" + step.firstBatch());
           }
-          order.add(partition + "/" + step.firstBatch());
-        });
+        }
       }
       for (int q = 0; q < layout.partitions(); q++) {
         int expected = (layout.rowsOfPartition(q) + batch - 1) / batch;
         assertEquals(
             expected, batchesSeen.getOrDefault(q, Set.of()).size(), "minibatches of block " + q);
       }
+      perRound.forEach((worker, sizes) -> assertEquals(
+          List.of(frequency),
+          sizes.subList(0, sizes.size() - 1).stream().distinct().toList(),
+          "worker " + worker + ": every round but its last is full, across blocks"));
       // 335 rows: 21 minibatches of 16, 11 rounds for the largest worker.
       assertEquals(11, rounds.size());
       if (firstEpoch == null) {

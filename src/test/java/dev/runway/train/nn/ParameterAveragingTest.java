@@ -410,17 +410,23 @@ class ParameterAveragingTest {
   }
 
   @Test
-  void oneWorkerHasNothingToAverageSoItsRoundsGrowAndItTrainsTheSameRows() {
+  void oneWorkerHasNothingToAverageSoItTrainsEachEpochInOneRoundOnTheSameRows() {
     Dataset<Row> train = frame(rows(3000, 3, false), 2);
     Dataset<Row> validation = frame(rows(600, 4, false), 2);
+    // Small blocks (1 KiB: whole rounds of 64 rows each), so the worker's epoch spans many.
     ParameterAveraging.Result fixed =
-        fit(settings(1, 32, 2, 2, 0), train, validation, Checkpoints.NONE);
-    ParameterAveraging.Result grown =
-        fit(adaptive(1, 32, 2, 2, 0.5, 32), train, validation, Checkpoints.NONE);
-    // 3000 rows in batches of 32: 94 minibatches, 47 rounds of 2 an epoch. Growing 2, 4, ... 32
-    // minibatches: 2 + 4 + 8 + 16 + 32 + 32 = 94, six rounds.
+        fit(settings(1, 32, 2, 2, 0, 1024), train, validation, Checkpoints.NONE);
+    ParameterAveraging.Result grown = fit(
+        settings(1, 32, 2, 2, 0, 1024, Aggregation.DIRECT, 0.5, 32),
+        train,
+        validation,
+        Checkpoints.NONE);
+    assertTrue((int) grown.blocks().get("blocks") > 10, grown.blocks().toString());
+    // 3000 rows in batches of 32: 94 minibatches, 47 rounds of 2 an epoch; adaptive, one worker
+    // trains the epoch in one round, past max-frequency and across the worker's blocks.
     assertEquals(47, fixed.history().get(0).rounds());
-    assertEquals(6, grown.history().get(0).rounds(), grown.history().toString());
+    assertEquals(1, grown.history().get(0).rounds(), grown.history().toString());
+    assertEquals(1, grown.history().get(1).rounds(), grown.history().toString());
     for (int e = 0; e < 2; e++) {
       assertEquals(3000, grown.history().get(e).examples(), "every row once an epoch");
       assertEquals(0.0, grown.history().get(e).divergence(), 1e-3, "one replica, no spread");
@@ -614,11 +620,10 @@ class ParameterAveragingTest {
     var initial = Networks.build(conf);
     var state =
         jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
-    EpochPlan.Step step = new EpochPlan.Step(0, 5, 0, 4);
-    Function<String, float[]> round =
-        id -> new WorkerRound(state, conf, id, 99, 32, Map.of(0, step))
-            .run(block, step)
-            .params();
+    List<EpochPlan.Step> steps = List.of(new EpochPlan.Step(0, 0, 5, 0, 4));
+    Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 32, List.of(steps))
+        .run(steps, () -> block)
+        .params();
 
     float[] fresh = round.apply("fresh-jvm");
     float[] first = round.apply("busy-jvm");
