@@ -136,7 +136,12 @@ class ClusterIT {
         "train.epochs=3",
         "train.averaging-frequency=5",
         "train.early-stopping.patience=0",
-        "train.aggregation=tree");
+        "train.aggregation=tree",
+        // Blocks of one fixed round (640 rows), and rounds that lengthen whenever the replicas
+        // spread less than the average moved: lengthened rounds read several blocks in one
+        // executor task, also after the executor holding them is killed.
+        "train.block-size=\"1 MiB\"",
+        "train.adaptive-averaging.agreement=1.0");
   }
 
   @SuppressWarnings("unchecked")
@@ -190,6 +195,14 @@ class ClusterIT {
         ((Map<String, Object>) survived.get("training")).get("workers"),
         "one worker per executor core");
     assertEquals("tree", ((Map<String, Object>) survived.get("training")).get("aggregation"));
+    Map<String, Object> blocks =
+        (Map<String, Object>) ((Map<String, Object>) survived.get("training")).get("training_data");
+    assertTrue(
+        ((Number) blocks.get("blocks")).intValue() >= 8, "several blocks a worker: " + blocks);
+    // 5,000 rows a worker: 8 fixed rounds of 640 rows an epoch, one block each.
+    assertTrue(
+        epochs.stream().anyMatch(e -> ((Number) e.get("rounds")).intValue() < 8),
+        "some epoch's rounds ran on across blocks: " + epochs);
     double after = testAccuracy(survived);
     System.out.printf("Executor killed mid-epoch: test accuracy %.4f%n", after);
     assertTrue(after > 0.81, "test accuracy " + after);
