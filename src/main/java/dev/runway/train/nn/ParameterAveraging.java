@@ -141,16 +141,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           train.memoryBytes() / 1e6,
           train.diskBytes() / 1e6,
           batchSize,
-          alone
-              ? "never: one worker, one round per epoch"
-              : maxLength > 1
-                  ? String.format(
-                      Locale.ROOT,
-                      "%d to %d minibatches as the workers agree (at most %d rounds per epoch)",
-                      frequency,
-                      maxLength * frequency,
-                      rounds)
-                  : String.format(Locale.ROOT, "%d (%d rounds per epoch)", frequency, rounds)));
+          cadence(alone, frequency, maxLength, rounds)));
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
@@ -205,7 +196,7 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         for (int round = 0; !walk.done(); round++) {
           List<List<EpochPlan.Step>> steps = walk.next(length);
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
-              + ", round " + (round + 1) + " (" + length * frequency + " minibatches)");
+              + ", round " + (round + 1) + " (" + longest(steps) + " minibatches)");
           long t0 = System.nanoTime();
           Broadcast<WorkerState> broadcast = jsc.broadcast(
               new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
@@ -248,7 +239,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
                         ? "no epoch had completed"
                         : "the checkpoint of epoch " + epoch + " is kept"));
           }
-          if (maxLength > 1 && !alone) {
+          // (One worker's single round ends the epoch, so what this decides is never used.)
+          if (maxLength > 1) {
             length = nextLength(
                 length,
                 averaged.divergence(),
@@ -360,6 +352,30 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
             () -> Blocks.cut(
                 rows, workers, nIn, nOut, seed, rowsPerRound, settings.blockBytes(), setup.homes()),
             Blocks::unpersist);
+  }
+
+  /** How often the workers average, for the training's first log line. */
+  private static String cadence(boolean alone, int frequency, int maxLength, int rounds) {
+    if (alone) {
+      return "never: one worker, one round per epoch";
+    }
+    if (maxLength > 1) {
+      return String.format(
+          Locale.ROOT,
+          "%d to %d minibatches as the workers agree (at most %d rounds per epoch)",
+          frequency,
+          maxLength * frequency,
+          rounds);
+    }
+    return String.format(Locale.ROOT, "%d (%d rounds per epoch)", frequency, rounds);
+  }
+
+  /** The most minibatches any worker trains in a round of {@code steps}. */
+  private static int longest(List<List<EpochPlan.Step>> steps) {
+    return steps.stream()
+        .mapToInt(mine -> mine.stream().mapToInt(EpochPlan.Step::batches).sum())
+        .max()
+        .orElse(0);
   }
 
   /**
