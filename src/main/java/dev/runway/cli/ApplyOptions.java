@@ -52,7 +52,9 @@ final class ApplyOptions {
       names = "--batch-rows",
       paramLabel = "N",
       defaultValue = "1024",
-      description = "Rows per minibatch when a neural network scores (default: ${DEFAULT-VALUE}).")
+      description =
+          "Most rows per minibatch when a neural network scores (default: ${DEFAULT-VALUE}); fewer"
+              + " where one pass over them would take more than 16 MB, as in convolutional networks.")
   int batchRows;
 
   @Mixin

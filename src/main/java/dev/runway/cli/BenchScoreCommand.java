@@ -81,7 +81,7 @@ final class BenchScoreCommand implements Callable<Integer> {
   @Option(
       names = "--batch-rows",
       defaultValue = "1024",
-      description = "Rows per minibatch of network scoring (default: ${DEFAULT-VALUE}).")
+      description = "Most rows per minibatch of network scoring (default: ${DEFAULT-VALUE}).")
   int batchRows;
 
   @Override

@@ -33,7 +33,8 @@ final class HoldoutOptions {
       paramLabel = "N",
       defaultValue = "1024",
       description =
-          "Rows per minibatch when a neural network predicts (default: ${DEFAULT-VALUE}).")
+          "Most rows per minibatch when a neural network predicts (default: ${DEFAULT-VALUE}); fewer"
+              + " where one pass over them would take more than 16 MB, as in convolutional networks.")
   int batchRows;
 
   /** Loads a run pointed at the holdout (its source filter applies, as in evaluate). */

@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Evaluate implements FlatMapFunction<Iterator<Block>, double[]> {
   private static final long serialVersionUID = 1L;
+  /** Rows per forward pass, unless {@link Forward#rows} finds that too much for the network. */
   private static final int BATCH = 1024;
 
   private final Broadcast<float[]> params;
@@ -41,12 +42,13 @@ final class Evaluate implements FlatMapFunction<Iterator<Block>, double[]> {
     net.setParams(Nd4j.create(params.value(), new long[] {1, params.value().length}, 'c'));
     double loss = 0;
     double correct = 0;
-    Minibatches minibatches = new Minibatches(BATCH, block.nIn, block.nOut);
-    for (int b = 0; b < block.batches(BATCH); b++) {
+    int rows = Forward.rows(net.getLayerWiseConfigurations(), block.nIn, BATCH);
+    Minibatches minibatches = new Minibatches(rows, block.nIn, block.nOut);
+    for (int b = 0; b < block.batches(rows); b++) {
       DataSet batch = minibatches.batch(block, null, b);
-      int n = batch.numExamples();
-      loss += net.score(batch, false) * n;
-      correct += correct(net.output(batch.getFeatures(), false), batch.getLabels());
+      Forward.Result pass = Forward.lossAndOutput(net, batch);
+      loss += pass.lossSum();
+      correct += correct(pass.output(), batch.getLabels());
     }
     return List.of(new double[] {loss, correct, block.rows}).iterator();
   }

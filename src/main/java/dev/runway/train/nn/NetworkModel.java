@@ -132,12 +132,21 @@ final class NetworkModel implements TrainedModel {
     net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
     return new Iterator<>() {
       private Iterator<Row> scored = Collections.emptyIterator();
+      // batchRows, or fewer where one pass over that many would take too much memory (Forward);
+      // known once the first row says how many features there are.
+      private int limit;
 
       @Override
       public boolean hasNext() {
         while (!scored.hasNext() && rows.hasNext()) {
-          List<Row> batch = new ArrayList<>(batchRows);
-          while (batch.size() < batchRows && rows.hasNext()) {
+          List<Row> batch = new ArrayList<>();
+          if (limit == 0) {
+            Row first = rows.next();
+            int nIn = first.<Vector>getAs(featureIndex).size();
+            limit = Forward.rows(net.getLayerWiseConfigurations(), nIn, batchRows);
+            batch.add(first);
+          }
+          while (batch.size() < limit && rows.hasNext()) {
             batch.add(rows.next());
           }
           scored = OutOfMemory.inTask(() -> scoreBatch(net, batch, classification, featureIndex))
