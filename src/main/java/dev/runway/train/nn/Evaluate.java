@@ -43,10 +43,11 @@ final class Evaluate implements FlatMapFunction<Iterator<Block>, double[]> {
     double loss = 0;
     double correct = 0;
     int rows = Forward.rows(net.getLayerWiseConfigurations(), block.nIn, BATCH);
+    double regularization = net.calcRegularizationScore(true);
     Minibatches minibatches = new Minibatches(rows, block.nIn, block.nOut);
     for (int b = 0; b < block.batches(rows); b++) {
       DataSet batch = minibatches.batch(block, null, b);
-      Forward.Result pass = Forward.lossAndOutput(net, batch);
+      Forward.Result pass = Forward.lossAndOutput(net, batch, regularization);
       loss += pass.lossSum();
       correct += correct(pass.output(), batch.getLabels());
     }

@@ -21,8 +21,9 @@ import org.nd4j.linalg.dataset.DataSet;
 final class Forward {
   /**
    * Working memory one inference pass may take. Why a budget and not a row count: a convolution
-   * holds far more per row than a dense layer. The Fashion-MNIST CNN needs about 100 KB a row
-   * (its first layer's unrolled patches), so 1,024 rows at a time meant arrays of 60 to 100 MB,
+   * holds far more per row than a dense layer. The 47,000-parameter Fashion-MNIST CNN needs about
+   * 100 KB a row (its first layer's unrolled patches), so 1,024 rows at a time meant arrays of 60
+   * to 100 MB,
    * which the C allocator maps fresh from the kernel for every op and frees again; the pages
    * faulted in cost that pass 2 to 3 times the time of 128-row passes (1.7 million page faults
    * against 0.3 million in the same work, measured on the 2-core VM). A dense network's rows are
@@ -58,11 +59,13 @@ final class Forward {
   record Result(double lossSum, INDArray output) {}
 
   /**
-   * The minibatch's loss, as {@code net.score(batch, false) x examples} gives it (regularization
-   * included), and its outputs, from one forward pass: asking the network for both ran the pass
-   * twice, half of validation's time.
+   * The minibatch's loss, as {@code net.score(batch, false) x examples} gives it, and its outputs,
+   * from one forward pass: asking the network for both ran the pass twice, half of validation's
+   * time. {@code regularization} is {@code net.calcRegularizationScore(true)}, the term
+   * {@code score} adds to every minibatch's mean loss; it depends only on the parameters, so a
+   * caller passing many minibatches through the same parameters computes it once.
    */
-  static Result lossAndOutput(MultiLayerNetwork net, DataSet batch) {
+  static Result lossAndOutput(MultiLayerNetwork net, DataSet batch, double regularization) {
     LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
     int n = batch.numExamples();
     int last = net.getnLayers() - 1;
@@ -80,7 +83,7 @@ final class Forward {
     layer.setInputMiniBatchSize(n);
     layer.setInput(input, mgr);
     output.setLabels(batch.getLabels());
-    double loss = output.computeScore(net.calcRegularizationScore(true), false, mgr) * n;
+    double loss = output.computeScore(regularization, false, mgr) * n;
     INDArray activations = layer.activate(false, mgr);
     layer.clear();
     return new Result(loss, activations);
