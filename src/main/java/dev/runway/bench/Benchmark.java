@@ -71,7 +71,8 @@ public final class Benchmark {
 
   /**
    * Runs the systems on the data of a neural-network job: {@code runwayJob} and
-   * {@code dl4jSparkJob} are the same job with train.engine set to each engine.
+   * {@code dl4jSparkJob} are the same job with train.engine set to each engine ({@code dl4jSparkJob}
+   * is null when the systems do not include dl4j-spark).
    */
   public static List<Measurement> run(
       SparkSession spark,

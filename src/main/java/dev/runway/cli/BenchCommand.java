@@ -44,8 +44,6 @@ final class BenchCommand implements Callable<Integer> {
     JobDefinition oneWorker = JobDefinition.load(
         jobOptions.job,
         with(with(jobOptions.overrides, "train.engine=parameter-averaging"), "train.workers=1"));
-    JobDefinition dl4jSpark =
-        JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=dl4j-spark"));
     if (!runway.trainer().type().equals("neural-network")) {
       throw new JobConfigException("Cannot benchmark model.type = "
           + runway.trainer().type() + ": the benchmark compares neural-network training systems");
@@ -60,6 +58,11 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     defaults.throwIfProblems();
+    // Only when it runs: a job the TrainingMaster cannot train (train.augment) still benches the
+    // other systems.
+    JobDefinition dl4jSpark = systems.contains("dl4j-spark")
+        ? JobDefinition.load(jobOptions.job, with(jobOptions.overrides, "train.engine=dl4j-spark"))
+        : null;
     SparkSession spark = sparkOptions.session(
         "runway bench", runway.settings().sparkConf(), runway.settings().hadoopConf());
     int cores = Runtime.getRuntime().availableProcessors();

@@ -7,11 +7,14 @@ import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.JobConfigException;
 import dev.runway.error.Messages;
 import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -57,6 +60,9 @@ public final class SqlFeatures {
   /** Runs the statements over {@code source}; analysis errors name the statement. */
   public static Dataset<Row> build(
       SparkSession spark, Dataset<Row> source, FeatureSettings features) {
+    if (!features.sql().isEmpty()) {
+      registerFunctions(spark);
+    }
     source.createOrReplaceTempView(features.sourceView());
     Dataset<Row> table = source;
     for (int i = 0; i < features.sql().size(); i++) {
@@ -76,5 +82,22 @@ public final class SqlFeatures {
       table.createOrReplaceTempView(statement.name());
     }
     return table;
+  }
+
+  /**
+   * Functions the statements may call beyond Spark SQL's own. {@code vector_to_array(v)}: a Spark
+   * ML vector column (an image's pixels, as {@code prepare-fashion-mnist} writes them) as an array
+   * of doubles, so SQL can reach its values, e.g. {@code transform(vector_to_array(image), p -> p /
+   * 255D)} to scale pixels to [0, 1]. Spark has the function for DataFrames
+   * (org.apache.spark.ml.functions) but not in SQL. A session-scoped registration, the same every
+   * time, so registering again is harmless.
+   */
+  static void registerFunctions(SparkSession spark) {
+    spark
+        .udf()
+        .register(
+            "vector_to_array",
+            (UDF1<Vector, double[]>) v -> v == null ? null : v.toArray(),
+            DataTypes.createArrayType(DataTypes.DoubleType, false));
   }
 }

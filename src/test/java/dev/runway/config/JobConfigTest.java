@@ -181,6 +181,30 @@ class JobConfigTest {
   }
 
   @Test
+  void augmentationNeedsAnImageAShiftSmallerThanItAndRunwaysEngine() throws IOException {
+    String network = VALID + "model.type = neural-network\n";
+    assertEquals(
+        "Cannot set train.augment.horizontal-flip = true (job.conf:8): augments images: set"
+            + " model.neural-network.input-shape, e.g. [1, 28, 28]",
+        relative(invalid(network + "train.augment.horizontal-flip = true\n")));
+    String image = network + "model.neural-network.input-shape = [1, 28, 28]\n";
+    assertEquals(
+        "Cannot set train.augment.max-shift = 28 (job.conf:9): must be smaller than the image (28"
+            + " x 28 from model.neural-network.input-shape)",
+        relative(invalid(image + "train.augment.max-shift = 28\n")));
+    assertEquals(
+        "Cannot set train.augment.max-shift = 2 (job.conf:10): works with train.engine ="
+            + " parameter-averaging only",
+        relative(invalid(image + "train.engine = dl4j-spark\ntrain.augment.max-shift = 2\n")));
+    JobDefinition job = JobDefinition.load(
+        job(image + "train.augment { horizontal-flip = true, max-shift = 2 }\n").toString(),
+        List.of());
+    assertEquals(
+        Map.of("horizontal-flip", true, "max-shift", 2),
+        ((Map<?, ?>) job.trainer().params().get("train")).get("augment"));
+  }
+
+  @Test
   void regularizationIsAutoByDefaultANumberOrAuto() throws IOException {
     JobDefinition job = JobDefinition.load(job(VALID).toString(), List.of());
     assertEquals("auto", job.trainer().params().get("reg-param"));

@@ -12,9 +12,14 @@ import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.SqlStatement;
 import dev.runway.error.JobConfigException;
 import java.util.List;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The features.sql statements: chained views, and errors that name the statement. */
@@ -46,5 +51,26 @@ class SqlFeaturesTest {
     assertTrue(e.getMessage().startsWith("Cannot run features.sql[1] 'broken': "), e.getMessage());
     assertTrue(e.getMessage().contains("colour"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void vectorToArrayLetsSqlScaleAVectorColumnsValues() {
+    Dataset<Row> source = spark.createDataFrame(
+        List.of(
+            RowFactory.create(Vectors.dense(0, 51, 255), "a"),
+            RowFactory.create(Vectors.sparse(3, new int[] {2}, new double[] {102}), "b")),
+        new StructType().add("image", new VectorUDT()).add("label", DataTypes.StringType));
+    FeatureSettings f = features(
+        List.of(new SqlStatement(
+            "scaled",
+            "SELECT transform(vector_to_array(image), p -> p / 255D) AS pixels, label FROM source"
+                + " ORDER BY label")),
+        "label",
+        List.of(),
+        List.of());
+    List<Row> rows = SqlFeatures.build(spark, source, f).collectAsList();
+    assertEquals(List.of(0.0, 0.2, 1.0), rows.get(0).getList(0));
+    // A sparse vector's zeros come back as zeros, in their places.
+    assertEquals(List.of(0.0, 0.0, 0.4), rows.get(1).getList(0));
   }
 }

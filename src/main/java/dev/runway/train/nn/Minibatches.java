@@ -1,5 +1,6 @@
 package dev.runway.train.nn;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * pair; only a block's last, shorter one gets arrays of its own.
  *
  * <p>A returned DataSet's arrays are overwritten by the next call: train on it before asking for
- * the next.
+ * the next. Training minibatches pass through the {@link Augmentation} on their way in.
  */
 final class Minibatches {
   private final int batchSize;
@@ -25,9 +26,18 @@ final class Minibatches {
   private final INDArray features;
   private final INDArray labels;
   private final DataSet full;
+  private final Augmentation augmentation;
+  private final float[] scratch;
 
+  /** Minibatches as the rows are: for validation and scoring. */
   Minibatches(int batchSize, int nIn, int nOut) {
+    this(batchSize, nIn, nOut, Augmentation.NONE);
+  }
+
+  Minibatches(int batchSize, int nIn, int nOut, Augmentation augmentation) {
     this.batchSize = batchSize;
+    this.augmentation = augmentation;
+    this.scratch = augmentation.enabled() ? new float[nIn] : null;
     this.x = new float[batchSize * nIn];
     this.y = new float[batchSize * nOut];
     this.features = Nd4j.create(new long[] {batchSize, nIn}, 'c');
@@ -37,12 +47,29 @@ final class Minibatches {
 
   /** Minibatch {@code b} of {@code block}'s rows in {@code order} (null: stored order). */
   DataSet batch(Block block, int[] order, int b) {
+    return batch(block, order, b, 0);
+  }
+
+  /**
+   * Minibatch {@code b} of {@code block}'s rows in {@code order} (null: stored order), augmented
+   * with draws from {@code orderSeed} (the seed of the shuffle) and {@code b}.
+   */
+  DataSet batch(Block block, int[] order, int b, long orderSeed) {
     int from = b * batchSize;
     int to = Math.min(block.rows, from + batchSize);
     if (to - from < batchSize) {
-      return block.batch(order, b, batchSize);
+      if (!augmentation.enabled()) {
+        return block.batch(order, b, batchSize);
+      }
+      int n = to - from;
+      block.fill(order, from, to, x, y);
+      augmentation.apply(x, n, Augmentation.seed(orderSeed, b), scratch);
+      return new DataSet(
+          Nd4j.create(Arrays.copyOf(x, n * block.nIn), new long[] {n, block.nIn}, 'c'),
+          Nd4j.create(Arrays.copyOf(y, n * block.nOut), new long[] {n, block.nOut}, 'c'));
     }
     block.fill(order, from, to, x, y);
+    augmentation.apply(x, to - from, Augmentation.seed(orderSeed, b), scratch);
     Networks.copyInto(features, x);
     Networks.copyInto(labels, y);
     return full;

@@ -32,6 +32,35 @@ public final class NeuralNetworkTrainer implements Trainer {
     this.params = params;
   }
 
+  /**
+   * Reads train.augment, which changes images: it needs the image's shape, a shift smaller than
+   * the image, and the engine that builds runway's own minibatches.
+   */
+  private static Augmentation augmentation(ConfigReader r, List<Integer> inputShape) {
+    boolean flip = r.bool("train.augment.horizontal-flip");
+    int shift = r.intIn("train.augment.max-shift", 0, 65_535);
+    if (!flip && shift == 0) {
+      return Augmentation.NONE;
+    }
+    String key = flip ? "train.augment.horizontal-flip" : "train.augment.max-shift";
+    if (inputShape.isEmpty()) {
+      r.problem(key, "augments images: set model." + TYPE + ".input-shape, e.g. [1, 28, 28]");
+      return Augmentation.NONE;
+    }
+    if (shift >= Math.min(inputShape.get(1), inputShape.get(2))) {
+      r.problem(
+          "train.augment.max-shift",
+          "must be smaller than the image (" + inputShape.get(1) + " x " + inputShape.get(2)
+              + " from model." + TYPE + ".input-shape)");
+      return Augmentation.NONE;
+    }
+    if (r.choice("train.engine", Engine.class) != Engine.PARAMETER_AVERAGING) {
+      r.problem(key, "works with train.engine = parameter-averaging only");
+      return Augmentation.NONE;
+    }
+    return new Augmentation(flip, shift, inputShape.get(0), inputShape.get(1), inputShape.get(2));
+  }
+
   /** Reads model.neural-network and train; problems are collected in {@code r}. */
   public static Trainer read(ConfigReader r) {
     String m = "model." + TYPE + ".";
@@ -78,7 +107,8 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.intIn("train.min-batches", 0, 1_000_000),
         r.choice("train.aggregation", TrainSettings.Aggregation.class),
         r.doubleIn("train.adaptive-averaging.agreement", 0.0, 10.0),
-        r.intIn("train.adaptive-averaging.max-frequency", 1, 1_000_000));
+        r.intIn("train.adaptive-averaging.max-frequency", 1, 1_000_000),
+        augmentation(r, inputShape));
     if (settings.maxAveragingFrequency() < settings.averagingFrequency()) {
       r.problem(
           "train.adaptive-averaging.max-frequency",
@@ -136,7 +166,13 @@ public final class NeuralNetworkTrainer implements Trainer {
             "early-stopping-patience",
             settings.patience(),
             "block-size",
-            settings.blockBytes()));
+            settings.blockBytes(),
+            "augment",
+            Map.of(
+                "horizontal-flip",
+                settings.augmentation().horizontalFlip(),
+                "max-shift",
+                settings.augmentation().maxShift())));
     return new NeuralNetworkTrainer(spec, settings, params);
   }
 

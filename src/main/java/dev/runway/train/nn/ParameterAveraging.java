@@ -128,20 +128,21 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           ? rounds
           : settings.adaptive() ? Math.max(1, settings.maxAveragingFrequency() / frequency) : 1;
       LOG.info(String.format(
-          Locale.ROOT,
-          "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
-              + " %,d rows (%s, %.1f MB: %.1f MB cached in memory, %.1f MB on local disk), minibatches of %d,"
-              + " averaging every %s",
-          workers,
-          layout.rows(),
-          layout.partitions(),
-          layout.rowsPerBlock(),
-          train.sparse() ? "sparse" : "dense",
-          train.bytes() / 1e6,
-          train.memoryBytes() / 1e6,
-          train.diskBytes() / 1e6,
-          batchSize,
-          cadence(alone, frequency, maxLength, rounds)));
+              Locale.ROOT,
+              "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
+                  + " %,d rows (%s, %.1f MB: %.1f MB cached in memory, %.1f MB on local disk), minibatches of %d,"
+                  + " averaging every %s",
+              workers,
+              layout.rows(),
+              layout.partitions(),
+              layout.rowsPerBlock(),
+              train.sparse() ? "sparse" : "dense",
+              train.bytes() / 1e6,
+              train.memoryBytes() / 1e6,
+              train.diskBytes() / 1e6,
+              batchSize,
+              cadence(alone, frequency, maxLength, rounds))
+          + settings.augmentation().describe());
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
@@ -202,7 +203,13 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
               new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
           long t1 = System.nanoTime();
           WorkerRound work = new WorkerRound(
-              broadcast, conf, trainingId, epochSeed * 1_000_003L + round, batchSize, steps);
+              broadcast,
+              conf,
+              trainingId,
+              epochSeed * 1_000_003L + round,
+              batchSize,
+              settings.augmentation(),
+              steps);
           // Tree: the executors summed; direct: the driver sums the collected results, and that
           // summing counts as the driver's work below.
           RoundSums sums;

@@ -99,7 +99,8 @@ public final class ScaleProbe {
         0,
         Aggregation.valueOf(aggregation.toUpperCase(Locale.ROOT)),
         0,
-        1);
+        1,
+        Augmentation.NONE);
     Target target = new Target("label", true, CLASSES, false);
     List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP)

@@ -44,13 +44,15 @@ public final class SingleJvm {
     Threads.set(threads);
     MultiLayerNetwork net = Networks.build(conf);
     Block block = data.block();
-    Minibatches minibatches = new Minibatches(settings.batchSize(), block.nIn, block.nOut);
+    Minibatches minibatches =
+        new Minibatches(settings.batchSize(), block.nIn, block.nOut, settings.augmentation());
     long start = System.nanoTime();
     for (int epoch = 0; epoch < settings.epochs(); epoch++) {
       net.setEpochCount(epoch);
-      int[] order = block.permutation(seed * 1_000_003L + epoch);
+      long orderSeed = seed * 1_000_003L + epoch;
+      int[] order = block.permutation(orderSeed);
       for (int b = 0; b < block.batches(settings.batchSize()); b++) {
-        net.fit(minibatches.batch(block, order, b));
+        net.fit(minibatches.batch(block, order, b, orderSeed));
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;

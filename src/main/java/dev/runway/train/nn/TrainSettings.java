@@ -19,6 +19,7 @@ import java.io.Serializable;
  * @param agreement a round whose replicas spread apart by less than this fraction of the distance
  *     the average moved makes the next round twice as long; more, half as long (0: fixed rounds)
  * @param maxAveragingFrequency longest round, in minibatches per worker, adaptive rounds reach
+ * @param augmentation changes drawn for the training images (train.augment)
  */
 public record TrainSettings(
     Engine engine,
@@ -32,7 +33,8 @@ public record TrainSettings(
     int minBatches,
     Aggregation aggregation,
     double agreement,
-    int maxAveragingFrequency)
+    int maxAveragingFrequency,
+    Augmentation augmentation)
     implements Serializable {
 
   /** These settings with {@code epochs} passes instead. */
@@ -49,7 +51,8 @@ public record TrainSettings(
         minBatches,
         aggregation,
         agreement,
-        maxAveragingFrequency);
+        maxAveragingFrequency,
+        augmentation);
   }
 
   /** Whether round lengths follow the workers' agreement. */

@@ -27,6 +27,7 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
   private final String trainingId;
   private final long roundSeed;
   private final int batchSize;
+  private final Augmentation augmentation;
   private final List<List<EpochPlan.Step>> steps;
 
   /**
@@ -39,12 +40,14 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
       String trainingId,
       long roundSeed,
       int batchSize,
+      Augmentation augmentation,
       List<List<EpochPlan.Step>> steps) {
     this.state = state;
     this.configurationJson = configurationJson;
     this.trainingId = trainingId;
     this.roundSeed = roundSeed;
     this.batchSize = batchSize;
+    this.augmentation = augmentation;
     this.steps = List.copyOf(steps);
   }
 
@@ -87,12 +90,12 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
         // function of its inputs alone: a task rerun on another executor (one was lost), a resumed
         // run and a cluster run all train exactly what an undisturbed local run trains.
         Nd4j.getRandom().setSeed(roundSeed * 31 + worker);
-        minibatches = new Minibatches(batchSize, block.nIn, block.nOut);
+        minibatches = new Minibatches(batchSize, block.nIn, block.nOut, augmentation);
         start = System.nanoTime();
       }
       int[] order = block.permutation(step.orderSeed());
       for (int b = step.firstBatch(); b < last; b++) {
-        var batch = minibatches.batch(block, order, b);
+        var batch = minibatches.batch(block, order, b, step.orderSeed());
         net.fit(batch);
         int n = batch.numExamples();
         examples += n;

@@ -1,6 +1,8 @@
 package dev.runway.train.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +21,7 @@ import dev.runway.train.nn.TrainSettings.Aggregation;
 import dev.runway.train.nn.TrainSettings.Engine;
 import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -144,19 +147,7 @@ class ConvolutionalTest {
   @Test
   void aSmallCnnLearnsByParameterAveragingAndScores() {
     NetworkSpec spec = cnn(smallCnn(), List.of(1, 6, 6));
-    TrainSettings settings = new TrainSettings(
-        Engine.PARAMETER_AVERAGING,
-        2,
-        32,
-        5,
-        4,
-        StopMetric.VALIDATION_ACCURACY,
-        0,
-        32L << 20,
-        0,
-        Aggregation.DIRECT,
-        0.5,
-        40);
+    TrainSettings settings = settings(Augmentation.NONE);
     Dataset<Row> train = bars(1500, 1);
     Dataset<Row> test = bars(400, 2);
     ParameterAveraging.Result a = new ParameterAveraging(spark, spec, settings)
@@ -175,5 +166,40 @@ class ConvolutionalTest {
     assertEquals(
         a.history().get(a.history().size() - 1).validationLoss(),
         b.history().get(b.history().size() - 1).validationLoss());
+  }
+
+  /** Two workers, 4 epochs of minibatches of 32, averaging every 5 to 40. */
+  private static TrainSettings settings(Augmentation augmentation) {
+    return new TrainSettings(
+        Engine.PARAMETER_AVERAGING,
+        2,
+        32,
+        5,
+        4,
+        StopMetric.VALIDATION_ACCURACY,
+        0,
+        32L << 20,
+        0,
+        Aggregation.DIRECT,
+        0.5,
+        40,
+        augmentation);
+  }
+
+  @Test
+  void augmentedTrainingLearnsReproduciblyAndDiffersFromPlainTraining() {
+    NetworkSpec spec = cnn(smallCnn(), List.of(1, 6, 6));
+    TrainSettings plain = settings(Augmentation.NONE);
+    // A mirrored or moved bar is still a bar of its kind.
+    TrainSettings augmented = settings(new Augmentation(true, 1, 1, 6, 6));
+    TrainingData data = new TrainingData(bars(1500, 3), bars(400, 4), BARS, 7, Checkpoints.NONE);
+    ParameterAveraging.Result a = new ParameterAveraging(spark, spec, augmented).fit(data);
+    ParameterAveraging.Result b = new ParameterAveraging(spark, spec, augmented).fit(data);
+    ParameterAveraging.Result p = new ParameterAveraging(spark, spec, plain).fit(data);
+    double accuracy = a.history().get(a.history().size() - 1).validationAccuracy();
+    assertTrue(accuracy > 0.9, "augmented bars are still easy: " + a.history());
+    assertArrayEquals(a.params(), b.params(), "the draws come from the seed");
+    assertFalse(
+        Arrays.equals(a.params(), p.params()), "the workers trained on the augmented images");
   }
 }

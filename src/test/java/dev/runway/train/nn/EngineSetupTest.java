@@ -23,7 +23,8 @@ class EngineSetupTest {
         0,
         TrainSettings.Aggregation.AUTO,
         0,
-        1_000);
+        1_000,
+        Augmentation.NONE);
   }
 
   @Test
@@ -60,7 +61,8 @@ class EngineSetupTest {
         10,
         TrainSettings.Aggregation.AUTO,
         0,
-        1_000);
+        1_000,
+        Augmentation.NONE);
     assertEquals(
         128, EngineSetup.batchSize(tenSteps, 2, 1_000_000), "a large table keeps train.batch-size");
     assertEquals(128, EngineSetup.batchSize(tenSteps, 2, 2 * 128 * 10));

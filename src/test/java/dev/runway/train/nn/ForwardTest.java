@@ -118,8 +118,9 @@ class ForwardTest {
         net(List.of(256, 128), 0, List.of(), List.of()).configuration(784, THREE, 1);
     assertEquals(1024, Forward.rows(mlp, 784, 1024));
     assertEquals(7, Forward.rows(mlp, 784, 7));
-    // The Fashion-MNIST networks: the example (conv 32 and 64 x 3x3) and the smaller one before
-    // it (conv 16 and 32 x 5x5, about 100 KB of working memory a row).
+    // The Fashion-MNIST networks: the example's convolutions (32 and 64 x 3x3; its dense layer
+    // adds little to a row's working memory) and the smaller one before it (16 and 32 x 5x5,
+    // about 100 KB of working memory a row).
     int example = Forward.rows(fashionCnn(32, 3, 64), 784, 1024);
     int small = Forward.rows(fashionCnn(16, 5, 32), 784, 1024);
     assertTrue(small >= 128 && small <= 200, "rows per pass " + small);

@@ -150,7 +150,8 @@ class ParameterAveragingTest {
         0,
         aggregation,
         agreement,
-        maxFrequency);
+        maxFrequency,
+        Augmentation.NONE);
   }
 
   /** An in-memory checkpoint store. */
@@ -621,9 +622,10 @@ class ParameterAveragingTest {
     var state =
         jsc.broadcast(new WorkerState(Networks.params(initial), Networks.updater(initial), 0, 0));
     List<EpochPlan.Step> steps = List.of(new EpochPlan.Step(0, 0, 5, 0, 4));
-    Function<String, float[]> round = id -> new WorkerRound(state, conf, id, 99, 32, List.of(steps))
-        .run(steps, () -> block)
-        .params();
+    Function<String, float[]> round =
+        id -> new WorkerRound(state, conf, id, 99, 32, Augmentation.NONE, List.of(steps))
+            .run(steps, () -> block)
+            .params();
 
     float[] fresh = round.apply("fresh-jvm");
     float[] first = round.apply("busy-jvm");
