@@ -23,8 +23,7 @@ final class Forward {
    * Working memory one inference pass may take. Why a budget and not a row count: a convolution
    * holds far more per row than a dense layer. The 47,000-parameter Fashion-MNIST CNN needs about
    * 100 KB a row (its first layer's unrolled patches), so 1,024 rows at a time meant arrays of 60
-   * to 100 MB,
-   * which the C allocator maps fresh from the kernel for every op and frees again; the pages
+   * to 100 MB, which the C allocator maps fresh from the kernel for every op and frees again; the pages
    * faulted in cost that pass 2 to 3 times the time of 128-row passes (1.7 million page faults
    * against 0.3 million in the same work, measured on the 2-core VM). A dense network's rows are
    * small enough to keep the full 1,024.

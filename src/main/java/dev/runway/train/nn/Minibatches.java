@@ -57,19 +57,14 @@ final class Minibatches {
   DataSet batch(Block block, int[] order, int b, long orderSeed) {
     int from = b * batchSize;
     int to = Math.min(block.rows, from + batchSize);
-    if (to - from < batchSize) {
-      if (!augmentation.enabled()) {
-        return block.batch(order, b, batchSize);
-      }
-      int n = to - from;
-      block.fill(order, from, to, x, y);
-      augmentation.apply(x, n, Augmentation.seed(orderSeed, b), scratch);
+    int n = to - from;
+    block.fill(order, from, to, x, y);
+    augmentation.apply(x, n, Augmentation.seed(orderSeed, b), scratch);
+    if (n < batchSize) {
       return new DataSet(
           Nd4j.create(Arrays.copyOf(x, n * block.nIn), new long[] {n, block.nIn}, 'c'),
           Nd4j.create(Arrays.copyOf(y, n * block.nOut), new long[] {n, block.nOut}, 'c'));
     }
-    block.fill(order, from, to, x, y);
-    augmentation.apply(x, to - from, Augmentation.seed(orderSeed, b), scratch);
     Networks.copyInto(features, x);
     Networks.copyInto(labels, y);
     return full;

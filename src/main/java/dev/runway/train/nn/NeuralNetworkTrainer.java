@@ -36,7 +36,8 @@ public final class NeuralNetworkTrainer implements Trainer {
    * Reads train.augment, which changes images: it needs the image's shape, a shift smaller than
    * the image, and the engine that builds runway's own minibatches.
    */
-  private static Augmentation augmentation(ConfigReader r, List<Integer> inputShape) {
+  private static Augmentation augmentation(
+      ConfigReader r, List<Integer> inputShape, Engine engine) {
     boolean flip = r.bool("train.augment.horizontal-flip");
     int shift = r.intIn("train.augment.max-shift", 0, 65_535);
     if (!flip && shift == 0) {
@@ -54,7 +55,7 @@ public final class NeuralNetworkTrainer implements Trainer {
               + " from model." + TYPE + ".input-shape)");
       return Augmentation.NONE;
     }
-    if (r.choice("train.engine", Engine.class) != Engine.PARAMETER_AVERAGING) {
+    if (engine != Engine.PARAMETER_AVERAGING) {
       r.problem(key, "works with train.engine = parameter-averaging only");
       return Augmentation.NONE;
     }
@@ -95,8 +96,9 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.problem("Cannot use " + m + "layers (" + r.where(m + "layers") + "): " + e.getMessage());
       }
     }
+    Engine engine = r.choice("train.engine", Engine.class);
     TrainSettings settings = new TrainSettings(
-        r.choice("train.engine", Engine.class),
+        engine,
         r.intIn("train.workers", 0, 100_000),
         r.intIn("train.batch-size", 1, 1_000_000),
         r.intIn("train.averaging-frequency", 1, 1_000_000),
@@ -108,7 +110,7 @@ public final class NeuralNetworkTrainer implements Trainer {
         r.choice("train.aggregation", TrainSettings.Aggregation.class),
         r.doubleIn("train.adaptive-averaging.agreement", 0.0, 10.0),
         r.intIn("train.adaptive-averaging.max-frequency", 1, 1_000_000),
-        augmentation(r, inputShape));
+        augmentation(r, inputShape, engine));
     if (settings.maxAveragingFrequency() < settings.averagingFrequency()) {
       r.problem(
           "train.adaptive-averaging.max-frequency",

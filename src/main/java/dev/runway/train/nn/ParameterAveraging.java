@@ -128,21 +128,21 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
           ? rounds
           : settings.adaptive() ? Math.max(1, settings.maxAveragingFrequency() / frequency) : 1;
       LOG.info(String.format(
-              Locale.ROOT,
-              "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
-                  + " %,d rows (%s, %.1f MB: %.1f MB cached in memory, %.1f MB on local disk), minibatches of %d,"
-                  + " averaging every %s",
-              workers,
-              layout.rows(),
-              layout.partitions(),
-              layout.rowsPerBlock(),
-              train.sparse() ? "sparse" : "dense",
-              train.bytes() / 1e6,
-              train.memoryBytes() / 1e6,
-              train.diskBytes() / 1e6,
-              batchSize,
-              cadence(alone, frequency, maxLength, rounds))
-          + settings.augmentation().describe());
+          Locale.ROOT,
+          "Parameter averaging: %d workers, %,d training rows in %d blocks of up to"
+              + " %,d rows (%s, %.1f MB: %.1f MB cached in memory, %.1f MB on local disk), minibatches of %d,"
+              + " averaging every %s%s",
+          workers,
+          layout.rows(),
+          layout.partitions(),
+          layout.rowsPerBlock(),
+          train.sparse() ? "sparse" : "dense",
+          train.bytes() / 1e6,
+          train.memoryBytes() / 1e6,
+          train.diskBytes() / 1e6,
+          batchSize,
+          cadence(alone, frequency, maxLength, rounds),
+          settings.augmentation().describe()));
 
       Optional<Checkpoint> resumed = Checkpoint.latest(data.checkpoints(), conf);
       WorkerState state;
