@@ -14,6 +14,8 @@ import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code model.type = neural-network}: a Deeplearning4j multi-layer perceptron on the feature
@@ -21,6 +23,7 @@ import java.util.Map;
  */
 public final class NeuralNetworkTrainer implements Trainer {
   public static final String TYPE = "neural-network";
+  private static final Logger LOG = LoggerFactory.getLogger(NeuralNetworkTrainer.class);
 
   private final NetworkSpec spec;
   private final TrainSettings settings;
@@ -210,6 +213,11 @@ public final class NeuralNetworkTrainer implements Trainer {
   @Override
   public TrainedModel fit(TrainingData data) {
     var spark = data.train().sparkSession();
+    YoungGeneration.advice(
+            spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.Convolution),
+            spark.sparkContext().isLocal(),
+            YoungGeneration.maxNewSizeBytes())
+        .ifPresent(LOG::warn);
     ParameterAveraging.Result result = switch (settings.engine()) {
       case DL4J_SPARK -> new Dl4jSparkEngine(spark, spec, settings).fit(data);
       case PARAMETER_AVERAGING -> new ParameterAveraging(spark, spec, settings).fit(data);
