@@ -213,10 +213,9 @@ public final class NeuralNetworkTrainer implements Trainer {
   @Override
   public TrainedModel fit(TrainingData data) {
     var spark = data.train().sparkSession();
-    YoungGeneration.advice(
+    NativeMemory.advice(
             spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.Convolution),
-            spark.sparkContext().isLocal(),
-            YoungGeneration.maxNewSizeBytes())
+            spark.sparkContext().isLocal())
         .ifPresent(LOG::warn);
     ParameterAveraging.Result result = switch (settings.engine()) {
       case DL4J_SPARK -> new Dl4jSparkEngine(spark, spec, settings).fit(data);
