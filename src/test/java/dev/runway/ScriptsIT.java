@@ -174,6 +174,13 @@ class ScriptsIT {
     assertTrue(((Number) test.get("accuracy")).doubleValue() > 0.87, line.toString());
     assertTrue(r.err().contains("test accuracy 0.8"), r.err());
     assertTrue(r.err().contains("run written to " + line.get("run_uri")), r.err());
+    // scripts/run caps the native memory of its JVM at the heap (2g here) + 3 GB.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> driver = (Map<String, Object>) Json.parse(Files.readString(
+            Path.of(URI.create((String) line.get("run_uri"))).resolve("metrics.json")))
+        .get("driver");
+    assertEquals("5120m", driver.get("javacpp_maxphysicalbytes"), driver.toString());
+    assertEquals(2L << 30, ((Number) driver.get("heap_max_bytes")).longValue(), 0.1 * (2L << 30));
 
     // A drift check of the same images against the run, for the drift notebook.
     Path drift = runs.resolve("drift-quickstart");

@@ -58,7 +58,8 @@ public final class OutOfMemory extends RunwayException {
         || t.contains("failed to allocate") && t.contains("bytes")
         || t.contains("direct buffer memory")) {
       return Optional.of("native memory (ND4J's off-heap arrays) ran out: raise the JVM option"
-          + " -Dorg.bytedeco.javacpp.maxphysicalbytes with spark.executor.memoryOverhead, or lower"
+          + " -Dorg.bytedeco.javacpp.maxphysicalbytes (in RUNWAY_JVM_OPTS for scripts/run, which"
+          + " sets the heap + 3 GB) with spark.executor.memoryOverhead on a cluster, or lower"
           + " train.batch-size");
     }
     boolean heap = t.contains("java heap space")

@@ -10,8 +10,9 @@ import org.bytedeco.javacpp.Pointer;
  * when the collector finds its small Java object; JavaCPP, which owns those arrays, collects when
  * the process's resident memory passes {@code org.bytedeco.javacpp.maxphysicalbytes}, by default
  * {@code maxbytes} + 3 x the heap (16 GB with a 4 GB heap). The CNN example reached exactly that in
- * two epochs, and 7.6 GB with the cap at the heap + 3 GB, no slower (README, "Memory"). The JVM's
- * options are fixed by the time a job is read, so all runway can do is say so.
+ * two epochs, and 7.6 GB with the cap at the heap + 3 GB, no slower (README, "Memory"). scripts/run
+ * sets that cap; a JVM started another way (spark-submit in local mode, a notebook) may not, and
+ * its options are fixed by the time a job is read, so all runway can do is say so.
  */
 final class NativeMemory {
   /** Above the heap by more than this, the cap is left at JavaCPP's default or near it. */
@@ -39,9 +40,8 @@ final class NativeMemory {
         Locale.ROOT,
         "A convolutional network in a JVM whose native memory is %s: its native scratch arrays"
             + " are freed only as the collector finds them, and resident memory grows toward"
-            + " that; add -Dorg.bytedeco.javacpp.maxbytes=1g"
-            + " -Dorg.bytedeco.javacpp.maxphysicalbytes=%dg to RUNWAY_JVM_OPTS"
-            + " (README, Convolutional networks, Memory)",
+            + " that; cap it near the heap with -Dorg.bytedeco.javacpp.maxphysicalbytes=%dg"
+            + " (scripts/run sets the heap + 3 GB; README, Convolutional networks, Memory)",
         maxPhysicalBytes <= 0
             ? "not capped"
             : String.format(Locale.ROOT, "capped at %,d MB", maxPhysicalBytes >> 20),

@@ -15,8 +15,7 @@ class NativeMemoryTest {
     String advice = NativeMemory.advice(true, true, 4 * GB, 16 * GB).orElseThrow();
     assertTrue(advice.contains("capped at 16,384 MB"), advice);
     assertTrue(
-        advice.contains("-Dorg.bytedeco.javacpp.maxbytes=1g"
-            + " -Dorg.bytedeco.javacpp.maxphysicalbytes=7g to RUNWAY_JVM_OPTS"),
+        advice.contains("cap it near the heap with -Dorg.bytedeco.javacpp.maxphysicalbytes=7g"),
         advice);
     assertTrue(NativeMemory.advice(true, true, 4 * GB, 0).orElseThrow().contains("not capped"));
     assertTrue(NativeMemory.advice(true, true, GB, 0).orElseThrow().contains("=4g"));
@@ -32,7 +31,7 @@ class NativeMemoryTest {
 
   @Test
   void thisJvmsCapIsJavaCppsDefault() {
-    // The test JVM sets no JavaCPP option: the cap is maxbytes (the heap) + 3 x the heap.
+    // Surefire's JVM sets no JavaCPP option: the cap is maxbytes (the heap) + 3 x the heap.
     long heap = Runtime.getRuntime().maxMemory();
     assertTrue(NativeMemory.advice(true, true).isPresent());
     assertEquals(Optional.empty(), NativeMemory.advice(false, true));
