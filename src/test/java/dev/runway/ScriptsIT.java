@@ -179,7 +179,8 @@ class ScriptsIT {
     Map<String, Object> driver = (Map<String, Object>) Json.parse(Files.readString(
             Path.of(URI.create((String) line.get("run_uri"))).resolve("metrics.json")))
         .get("driver");
-    assertEquals("5120m", driver.get("javacpp_maxphysicalbytes"), driver.toString());
+    assertEquals(
+        5120L << 20, ((Number) driver.get("native_cap_bytes")).longValue(), driver.toString());
     assertEquals(2L << 30, ((Number) driver.get("heap_max_bytes")).longValue(), 0.1 * (2L << 30));
 
     // A drift check of the same images against the run, for the drift notebook.

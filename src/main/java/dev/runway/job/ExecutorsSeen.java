@@ -1,5 +1,6 @@
 package dev.runway.job;
 
+import dev.runway.preflight.SparkFacts;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -80,14 +81,11 @@ final class ExecutorsSeen extends TaskWatch {
             ? null
             : SparkEnv.get().blockManager().blockManagerId().host());
     d.put("peak_rss_bytes", peakRss());
-    d.put("heap_max_bytes", Runtime.getRuntime().maxMemory());
-    // JavaCPP's cap on resident memory, where ND4J's native arrays are concerned (scripts/run sets
-    // the heap + 3 GB; null: JavaCPP's default, maxbytes + 3 x the heap). Read from the option
-    // rather than from JavaCPP, whose classes would load its native library into every job.
-    String cap = System.getProperty("org.bytedeco.javacpp.maxphysicalbytes");
-    d.put(
-        "javacpp_maxphysicalbytes",
-        cap != null ? cap : System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes"));
+    long heap = Runtime.getRuntime().maxMemory();
+    d.put("heap_max_bytes", heap);
+    // JavaCPP's cap on resident memory, past which it collects ND4J's dead native arrays
+    // (scripts/run sets the heap + 3 GB; JavaCPP's default is maxbytes + 3 x the heap).
+    d.put("native_cap_bytes", SparkFacts.javacppCap(System::getProperty, heap));
     return d;
   }
 

@@ -2,10 +2,13 @@ package dev.runway.preflight;
 
 import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
+import dev.runway.train.nn.LayerSpec;
+import dev.runway.train.nn.NetworkSpec;
 import dev.runway.train.nn.NeuralNetworkTrainer;
 import dev.runway.train.nn.TrainSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,6 +35,7 @@ public final class Preflight {
       run(out, "memory-overhead", facts, Preflight::memoryOverhead);
       run(out, "blas-threads", facts, Preflight::networkThreads);
       run(out, "worker-slots", facts, f -> workerSlots(f, train));
+      run(out, "native-memory", facts, f -> nativeMemory(f, nn.spec()));
     } else {
       run(out, "blas-threads", facts, Preflight::nativeBlasThreads);
     }
@@ -127,6 +131,36 @@ public final class Preflight {
                 ? ": the cluster manager would kill executors that use it"
                 : "")
             + "; raise spark.executor.memoryOverhead or lower -Dorg.bytedeco.javacpp.maxbytes"));
+  }
+
+  /** A cap this far above the heap is JavaCPP's default or near it: no bound for a CNN. */
+  static final long NATIVE_HEADROOM_BYTES = 4L << 30;
+
+  /**
+   * A convolutional network trained in this JVM (local mode) without a native-memory cap near the
+   * heap. Deeplearning4j's convolutions leave native scratch arrays at every step, which ND4J frees
+   * only as the collector finds their Java objects, and JavaCPP collects only past its cap: by
+   * default 16 GB on a 4 GB heap, which the CNN example reached in two epochs (7.6 GB with the
+   * heap + 3 GB, no slower; README, Memory). scripts/run sets that cap; spark-submit in local
+   * mode or a notebook may not. Executors get their options from whoever starts them.
+   */
+  static Optional<Finding> nativeMemory(SparkFacts f, NetworkSpec spec) {
+    long cap = f.nativeCapBytes();
+    boolean convolutional =
+        spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.Convolution);
+    if (!convolutional || !f.local() || (cap > 0 && cap <= f.heapBytes() + NATIVE_HEADROOM_BYTES)) {
+      return Optional.empty();
+    }
+    long suggestedGb = (f.heapBytes() + (3L << 30) + (1L << 29)) >> 30;
+    return Optional.of(new Finding(
+        "native-memory",
+        false,
+        "a convolutional network in a JVM whose native memory is "
+            + (cap <= 0 ? "not capped" : String.format(Locale.ROOT, "capped at %,d MB", cap >> 20))
+            + ": its native scratch arrays are freed only as the collector finds them, and"
+            + " resident memory grows toward that; cap it near the heap with"
+            + " -Dorg.bytedeco.javacpp.maxphysicalbytes=" + suggestedGb
+            + "g (scripts/run sets the heap + 3 GB)"));
   }
 
   /**

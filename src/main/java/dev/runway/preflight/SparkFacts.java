@@ -3,6 +3,7 @@ package dev.runway.preflight;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
@@ -12,12 +13,16 @@ import scala.Tuple2;
 /**
  * The Spark settings a job will run with, as the pre-flight checks read them: the settings
  * spark-submit passed (spark.* system properties), the job's spark.conf on top, and the master;
- * plus this machine's cores, which are the executors' in local mode.
+ * plus this machine's cores, heap and native-memory cap, which are the executors' in local mode.
  *
  * @param conf effective Spark settings, including spark.master when known
  * @param hostCores cores of this machine
+ * @param heapBytes this JVM's maximum heap
+ * @param nativeCapBytes JavaCPP's cap on this JVM's resident memory, past which it collects to
+ *     free ND4J's dead native arrays ({@code org.bytedeco.javacpp.maxphysicalbytes}); 0 for none
  */
-public record SparkFacts(Map<String, String> conf, int hostCores) {
+public record SparkFacts(
+    Map<String, String> conf, int hostCores, long heapBytes, long nativeCapBytes) {
   private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?])?");
   private static final Pattern MAX_BYTES =
       Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)");
@@ -29,7 +34,34 @@ public record SparkFacts(Map<String, String> conf, int hostCores) {
       conf.put(kv._1(), kv._2());
     }
     conf.putAll(jobConf);
-    return new SparkFacts(conf, Runtime.getRuntime().availableProcessors());
+    long heap = Runtime.getRuntime().maxMemory();
+    return new SparkFacts(
+        conf,
+        Runtime.getRuntime().availableProcessors(),
+        heap,
+        javacppCap(System::getProperty, heap));
+  }
+
+  /**
+   * JavaCPP's cap on resident memory, as its {@code Pointer} computes it (1.5.7): {@code
+   * maxphysicalbytes} if set, else {@code maxbytes} (default: the heap) + 3 x the heap, 16 GB on
+   * a 4 GB heap. Computed from the options rather than asked of JavaCPP, whose classes would load
+   * its native library into every job, networks or not.
+   */
+  public static long javacppCap(Function<String, String> properties, long heap) {
+    String cap = javacppOption(properties, "maxphysicalbytes", "maxPhysicalBytes");
+    if (cap != null) {
+      return JavaUtils.byteStringAsBytes(cap.strip());
+    }
+    String max = javacppOption(properties, "maxbytes", "maxBytes");
+    return (max != null ? JavaUtils.byteStringAsBytes(max.strip()) : heap) + 3 * heap;
+  }
+
+  /** A JavaCPP option, under either of the spellings JavaCPP reads. */
+  private static String javacppOption(
+      Function<String, String> properties, String lower, String camel) {
+    String v = properties.apply("org.bytedeco.javacpp." + lower);
+    return v != null ? v : properties.apply("org.bytedeco.javacpp." + camel);
   }
 
   public String master() {

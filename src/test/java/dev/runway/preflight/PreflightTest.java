@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +20,28 @@ class PreflightTest {
   private static final String MLP =
       TestData.repo().resolve("conf/jobs/fashion-mnist-mlp.conf").toString();
 
+  private static final String CNN =
+      TestData.repo().resolve("conf/jobs/fashion-mnist-cnn.conf").toString();
+  private static final long GB = 1L << 30;
+
   private static JobDefinition mlp(String... sets) {
     return JobDefinition.load(MLP, List.of(sets));
   }
 
-  /** Settings as a cluster would give them, on a machine with {@code hostCores} cores. */
+  /**
+   * Settings as a cluster would give them, on a machine with {@code hostCores} cores, in a JVM
+   * as scripts/run starts it (a 4 GB heap, native memory capped at the heap + 3 GB).
+   */
   private static SparkFacts facts(int hostCores, String... kv) {
+    return jvm(hostCores, 4 * GB, 7 * GB, kv);
+  }
+
+  private static SparkFacts jvm(int hostCores, long heap, long nativeCap, String... kv) {
     Map<String, String> conf = new HashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       conf.put(kv[i], kv[i + 1]);
     }
-    return new SparkFacts(conf, hostCores);
+    return new SparkFacts(conf, hostCores, heap, nativeCap);
   }
 
   private static SparkFacts facts(String... kv) {
@@ -58,6 +71,9 @@ class PreflightTest {
         "1");
     assertEquals(List.of(), Preflight.check(submit, mlp()));
     assertEquals(List.of(), Preflight.check(facts(2, "spark.master", "local[2]"), mlp()));
+    JobDefinition cnn = JobDefinition.load(CNN, List.of());
+    assertEquals(List.of(), Preflight.check(facts(2, "spark.master", "local[2]"), cnn));
+    assertEquals(List.of(), Preflight.check(submit, cnn));
   }
 
   @Test
@@ -284,5 +300,46 @@ class PreflightTest {
             .contains("'memory-overheads' is not a check: the checks are kryo-registrator,"
                 + " memory-overhead, blas-threads, worker-slots"),
         typo.err());
+  }
+
+  @Test
+  void aConvolutionalNetworkInALocalJvmWithoutACapNearItsHeapIsWarned() {
+    JobDefinition cnn = JobDefinition.load(CNN, List.of());
+    // JavaCPP's default on a 4 GB heap: maxbytes (the heap) + 3 x the heap.
+    List<Finding> found = Preflight.check(jvm(2, 4 * GB, 16 * GB, "spark.master", "local[2]"), cnn);
+    assertEquals(List.of("native-memory:warning"), checks(found));
+    assertEquals(
+        "a convolutional network in a JVM whose native memory is capped at 16,384 MB: its native"
+            + " scratch arrays are freed only as the collector finds them, and resident memory"
+            + " grows toward that; cap it near the heap with"
+            + " -Dorg.bytedeco.javacpp.maxphysicalbytes=7g (scripts/run sets the heap + 3 GB)",
+        found.get(0).message());
+    String uncapped =
+        Preflight.check(jvm(2, GB, 0, "spark.master", "local[*]"), cnn).get(0).message();
+    assertTrue(uncapped.contains("is not capped: "), uncapped);
+    assertTrue(uncapped.contains("maxphysicalbytes=4g"), uncapped);
+    // A cap within 4 GB of the heap, a dense network, or training on executors: nothing.
+    assertEquals(
+        List.of(), Preflight.check(jvm(2, 4 * GB, 8 * GB, "spark.master", "local[2]"), cnn));
+    assertEquals(
+        List.of(), Preflight.check(jvm(2, 4 * GB, 16 * GB, "spark.master", "local[2]"), mlp()));
+    assertTrue(
+        !checks(Preflight.check(jvm(2, 4 * GB, 16 * GB, "spark.master", "spark://host:7077"), cnn))
+            .contains("native-memory:warning"));
+  }
+
+  @Test
+  void theNativeCapIsComputedAsJavaCppComputesIt() {
+    // This JVM sets no JavaCPP option: both must give maxbytes (the heap) + 3 x the heap.
+    long heap = Runtime.getRuntime().maxMemory();
+    assertEquals(4 * heap, SparkFacts.javacppCap(k -> null, heap));
+    assertEquals(
+        Pointer.maxPhysicalBytes(),
+        SparkFacts.of(new SparkConf(false), Map.of()).nativeCapBytes());
+    assertEquals(
+        7L << 30,
+        SparkFacts.javacppCap(Map.of("org.bytedeco.javacpp.maxphysicalbytes", "7g")::get, 4 * GB));
+    assertEquals(
+        6 * GB, SparkFacts.javacppCap(Map.of("org.bytedeco.javacpp.maxBytes", "3g")::get, GB));
   }
 }

@@ -14,8 +14,6 @@ import dev.runway.train.nn.TrainSettings.StopMetric;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code model.type = neural-network}: a Deeplearning4j multi-layer perceptron on the feature
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NeuralNetworkTrainer implements Trainer {
   public static final String TYPE = "neural-network";
-  private static final Logger LOG = LoggerFactory.getLogger(NeuralNetworkTrainer.class);
 
   private final NetworkSpec spec;
   private final TrainSettings settings;
@@ -213,10 +210,6 @@ public final class NeuralNetworkTrainer implements Trainer {
   @Override
   public TrainedModel fit(TrainingData data) {
     var spark = data.train().sparkSession();
-    NativeMemory.advice(
-            spec.layers().stream().anyMatch(l -> l instanceof LayerSpec.Convolution),
-            spark.sparkContext().isLocal())
-        .ifPresent(LOG::warn);
     ParameterAveraging.Result result = switch (settings.engine()) {
       case DL4J_SPARK -> new Dl4jSparkEngine(spark, spec, settings).fit(data);
       case PARAMETER_AVERAGING -> new ParameterAveraging(spark, spec, settings).fit(data);
