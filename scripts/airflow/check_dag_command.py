@@ -44,6 +44,9 @@ Environment:
                         report for an interval is <it>/date=<YYYY-MM-DD>
   RUNWAY_DRIFTED_SAMPLE optional, landed as the next interval's input: rows that drifted
   RUNWAY_SCORING_EXTRA_ARGS  optional, shell-split and appended to score's arguments
+  RUNWAY_MASTER_UI      optional, the standalone master's web UI (http://HOST:8080): then each
+                        retry of a finished task is checked to have started no Spark application
+                        (runway answers it from storage before a session starts)
 
 Needs Python 3 and Jinja2 (Debian: python3-jinja2). Exits 1 at the first failed check.
 """
@@ -59,6 +62,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlparse
+from urllib.request import urlopen
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -197,6 +201,28 @@ def run(task_id, command):
     return result
 
 
+def applications():
+    """How many applications the standalone master has seen (RUNWAY_MASTER_UI), or None."""
+    ui = os.environ.get("RUNWAY_MASTER_UI", "")
+    if not ui:
+        return None
+    with urlopen(ui.rstrip("/") + "/json/", timeout=10) as r:
+        state = json.load(r)
+    return len(state.get("activeapps", [])) + len(state.get("completedapps", []))
+
+
+def run_retry(ok, task_id, command):
+    """run() for a retry of a finished task, which must not start a Spark application."""
+    before = applications()
+    result = run(task_id, command)
+    if before is not None:
+        started = applications() - before
+        if started:
+            raise Failure(f"{task_id} started {started} Spark application(s) on the cluster")
+        ok(f"{task_id} started no Spark application")
+    return result
+
+
 def expect_status(task_id, result, status):
     if result.get("status") != status:
         raise Failure(f"{task_id} reported status {result.get('status')!r}, expected {status!r}")
@@ -267,7 +293,7 @@ def check_all(ok):
     manifest = read_manifest(first["run_uri"])
     ok(f"train exits 0 with status committed at {first['run_uri']}")
 
-    retry = run("train (Airflow retry)", train)
+    retry = run_retry(ok, "train (Airflow retry)", train)
     expect_status("train retry", retry, "already-committed")
     if retry.get("run_uri") != first["run_uri"]:
         raise Failure(f"the retry reported {retry.get('run_uri')}, the first attempt {first['run_uri']}")
@@ -333,7 +359,7 @@ def check_promotion(ok, spec, context, master, trained, expected, champion, eval
     if not retry_too:
         # The first DAG run's promote checked the retry (the committed verdict's decision).
         return finish_promotion(ok, expected, verdict_dir)
-    retry = run("promote (Airflow retry)", promote)
+    retry = run_retry(ok, "promote (Airflow retry)", promote)
     expect_status("promote retry", retry, expected)
     if retry.get("reasons") != promoted.get("reasons") or not same_location(retry.get("verdict_uri"), verdict_dir):
         raise Failure(f"the retry reported {retry}, the first attempt {promoted}")
@@ -441,7 +467,7 @@ def check_scoring(ok, training_context, master, trained):
     manifest = read_manifest(first["output_uri"])
     ok(f"score exits 0 with status committed: {first['rows']} rows at {first['output_uri']}")
 
-    retry = run("score (Airflow retry)", score)
+    retry = run_retry(ok, "score (Airflow retry)", score)
     expect_status("score retry", retry, "already-committed")
     if (retry.get("output_uri"), retry.get("rows")) != (first["output_uri"], first["rows"]):
         raise Failure(f"the retry reported {retry}, the first attempt {first}")

@@ -217,7 +217,8 @@ class ClusterIT {
    * interval's input with the first run (one score through spark-submit on the standalone
    * cluster) and score again (the retry: already committed); drift of the same input (no drift: the
    * retrain branch skips) and of the next day's heavier cars (drift: it triggers the training
-   * DAG). The first train is also this class's
+   * DAG). The retries of train, promote and score start no Spark application (the master's
+   * count of applications is unchanged). The first train is also this class's
    * MLlib job: it ran in two executor JVMs. (Runs written to S3 from the cluster, Spark ML's
    * feature pipeline included, are the parameter-averaging test's.)
    */
@@ -236,6 +237,7 @@ class ClusterIT {
         env(
             "SPARK_HOME", REPO.resolve("target/cluster/spark-home").toString(),
             "RUNWAY_SPARK_MASTER", MASTER,
+            "RUNWAY_MASTER_UI", "http://127.0.0.1:8080",
             "RUNWAY_JAR", REPO.resolve("target/runway-0.1.0-SNAPSHOT.jar").toString(),
             "RUNWAY_JOB", REPO.resolve("conf/jobs/cars-mpg.conf").toString(),
             "RUNWAY_EXTRA_ARGS",
@@ -276,6 +278,12 @@ class ClusterIT {
     assertTrue(
         r.out().contains("the retrain branch triggers runway_training for a batch that drifted"),
         r.out());
+    // Retries of finished tasks are answered from storage, before a session starts: the
+    // master saw no application for them.
+    for (String retry : List.of("train", "promote", "score")) {
+      assertTrue(
+          r.out().contains(retry + " (Airflow retry) started no Spark application"), r.out());
+    }
     assertTrue(r.out().strip().endsWith("passed, 0 failed"), r.out());
     Path run;
     try (var runs = Files.list(dir.resolve("runs/cars-mpg"))) {

@@ -29,7 +29,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -86,31 +88,46 @@ public final class EvaluateJob {
    * scheduler's retry into a committed output returns at once, without loading the run.
    */
   public static Result run(SparkSession spark, Supplier<FittedRun> run, Request request) {
-    RunDirectory out =
-        RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation")
         .write(request.overwrite(), false, dir -> evaluate(spark, run.get(), request, dir));
-    Result result = outcome.value();
-    if (outcome.alreadyCommitted()) {
-      EvaluationMetrics metrics =
-          Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);
-      result = new Result(
-          outcome.status(),
-          metrics.runId(),
-          metrics.rows(),
-          out.uri(),
-          headline(metrics.metrics()),
-          Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri());
-    }
+    Result result = outcome.alreadyCommitted() ? committed(out) : outcome.value();
     // For the run's report; a retry into a committed output records it too, if it is missing.
     RunOutputs.addQuietly(
-        spark.sparkContext().hadoopConfiguration(),
+        hadoop,
         result.runUri(),
         "evaluate",
         out.uri(),
         RunFiles.METRICS,
         !outcome.alreadyCommitted());
     return result;
+  }
+
+  /**
+   * The result of the evaluation committed at {@code request.output()}, if there is one to keep
+   * (no {@code --overwrite}): what a retry returns, read before any session starts.
+   */
+  public static Optional<Result> committed(Configuration hadoop, Request request) {
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
+    if (request.overwrite() || !out.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The evaluation at {} is already committed: nothing to do", out.uri());
+    Result result = committed(out);
+    RunOutputs.addQuietly(hadoop, result.runUri(), "evaluate", out.uri(), RunFiles.METRICS, false);
+    return Optional.of(result);
+  }
+
+  private static Result committed(RunDirectory out) {
+    EvaluationMetrics metrics = Json.read(out.readText(RunFiles.METRICS), EvaluationMetrics.class);
+    return new Result(
+        "already-committed",
+        metrics.runId(),
+        metrics.rows(),
+        out.uri(),
+        headline(metrics.metrics()),
+        Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri());
   }
 
   private static RunWriter.Commit<Result> evaluate(

@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -77,11 +79,25 @@ public final class ScoreJob {
         RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "scores")
         .write(request.overwrite(), false, dir -> score(spark, run.get(), request, dir));
-    if (outcome.alreadyCommitted()) {
-      OutputLineage lineage = Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class);
-      return new Result(outcome.status(), lineage.run().runId(), lineage.rowsOut(), out.uri());
+    return outcome.alreadyCommitted() ? committed(out) : outcome.value();
+  }
+
+  /**
+   * The result of the output committed at {@code request.output()}, if there is one to keep (no
+   * {@code --overwrite}): what a retry returns, read before any session starts.
+   */
+  public static Optional<Result> committed(Configuration hadoop, Request request) {
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
+    if (request.overwrite() || !out.committed()) {
+      return Optional.empty();
     }
-    return outcome.value();
+    LOG.info("The scores at {} are already committed: nothing to do", out.uri());
+    return Optional.of(committed(out));
+  }
+
+  private static Result committed(RunDirectory out) {
+    OutputLineage lineage = Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class);
+    return new Result("already-committed", lineage.run().runId(), lineage.rowsOut(), out.uri());
   }
 
   private static RunWriter.Commit<Result> score(

@@ -8,6 +8,7 @@ import dev.runway.run.OutputLineage.AliasReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,6 +67,11 @@ final class ApplyOptions {
   /** A session whose storage settings reach the run, the input and the output. */
   SparkSession session(String command) {
     return sparkOptions.session("runway " + command, settings.overrides);
+  }
+
+  /** The Hadoop configuration of {@link #session}, without starting one. */
+  Configuration hadoop() {
+    return sparkOptions.hadoop(settings.overrides);
   }
 
   /** Loads the run, its saved source settings pointed at the input. */

@@ -57,13 +57,18 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = sparkOptions.session("runway compare", settings.overrides);
-    CompareJob.Result result = CompareJob.run(
-        spark,
-        () -> holdout.load(spark, baseline, settings.overrides),
-        () -> holdout.load(spark, candidate, settings.overrides),
-        new CompareJob.Request(
-            baseline, candidate, holdout.input, output, holdout.rowKey, overwrite));
+    CompareJob.Request request = new CompareJob.Request(
+        baseline, candidate, holdout.input, output, holdout.rowKey, overwrite);
+    CompareJob.Result result = CompareJob.committed(
+            sparkOptions.hadoop(settings.overrides), request)
+        .orElseGet(() -> {
+          SparkSession spark = sparkOptions.session("runway compare", settings.overrides);
+          return CompareJob.run(
+              spark,
+              () -> holdout.load(spark, baseline, settings.overrides),
+              () -> holdout.load(spark, candidate, settings.overrides),
+              request);
+        });
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

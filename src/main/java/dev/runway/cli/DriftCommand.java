@@ -26,11 +26,13 @@ final class DriftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = apply.session("drift");
-    // The run's source filter applies, as in training: the profile is of the rows that pass it.
-    Supplier<FittedRun> run = () -> apply.load(spark, true);
-    DriftJob.Result result =
-        DriftJob.run(spark, run, new DriftJob.Request(apply.input, apply.output, apply.overwrite));
+    DriftJob.Request request = new DriftJob.Request(apply.input, apply.output, apply.overwrite);
+    DriftJob.Result result = DriftJob.committed(apply.hadoop(), request).orElseGet(() -> {
+      SparkSession spark = apply.session("drift");
+      // The run's source filter applies, as in training: the profile is of the rows that pass it.
+      Supplier<FittedRun> run = () -> apply.load(spark, true);
+      return DriftJob.run(spark, run, request);
+    });
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

@@ -34,10 +34,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = apply.session("evaluate");
-    Supplier<FittedRun> run = () -> apply.load(spark, true);
-    EvaluateJob.Result result = EvaluateJob.run(
-        spark, run, new EvaluateJob.Request(apply.input, apply.output, rowKey, apply.overwrite));
+    EvaluateJob.Request request =
+        new EvaluateJob.Request(apply.input, apply.output, rowKey, apply.overwrite);
+    EvaluateJob.Result result = EvaluateJob.committed(apply.hadoop(), request).orElseGet(() -> {
+      SparkSession spark = apply.session("evaluate");
+      Supplier<FittedRun> run = () -> apply.load(spark, true);
+      return EvaluateJob.run(spark, run, request);
+    });
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

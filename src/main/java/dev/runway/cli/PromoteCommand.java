@@ -3,7 +3,6 @@ package dev.runway.cli;
 import dev.runway.artifacts.Json;
 import dev.runway.compare.PromoteJob;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,11 +55,14 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = sparkOptions.session("runway promote", settings.overrides);
-    PromoteJob.Result result = PromoteJob.run(
-        spark,
-        (s, uri) -> holdout.load(s, uri, settings.overrides),
-        new PromoteJob.Request(candidate, alias, holdout.input, output, holdout.rowKey));
+    PromoteJob.Request request =
+        new PromoteJob.Request(candidate, alias, holdout.input, output, holdout.rowKey);
+    PromoteJob.Result result = PromoteJob.committed(
+            sparkOptions.hadoop(settings.overrides), request)
+        .orElseGet(() -> PromoteJob.run(
+            sparkOptions.session("runway promote", settings.overrides),
+            (s, uri) -> holdout.load(s, uri, settings.overrides),
+            request));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

@@ -35,10 +35,13 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = apply.session("score");
-    Supplier<FittedRun> run = () -> apply.load(spark, false);
-    ScoreJob.Result result = ScoreJob.run(
-        spark, run, new ScoreJob.Request(apply.input, apply.output, keep, apply.overwrite));
+    ScoreJob.Request request =
+        new ScoreJob.Request(apply.input, apply.output, keep, apply.overwrite);
+    ScoreJob.Result result = ScoreJob.committed(apply.hadoop(), request).orElseGet(() -> {
+      SparkSession spark = apply.session("score");
+      Supplier<FittedRun> run = () -> apply.load(spark, false);
+      return ScoreJob.run(spark, run, request);
+    });
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

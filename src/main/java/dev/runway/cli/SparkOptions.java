@@ -4,7 +4,9 @@ import dev.runway.config.StorageSettings;
 import dev.runway.error.JobConfigException;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
@@ -33,12 +35,10 @@ final class SparkOptions {
    */
   SparkSession session(
       String appName, Map<String, String> sparkConf, Map<String, String> hadoopConf) {
+    requireMaster();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (master != null) {
       builder.master(master);
-    } else if (!new SparkConf().contains("spark.master")) {
-      throw new JobConfigException("No Spark master: run through scripts/run (local mode) or"
-          + " scripts/submit / spark-submit, or pass --master");
     }
     sparkConf.forEach(builder::config);
     StorageSettings.asSparkConf(hadoopConf).forEach(builder::config);
@@ -48,6 +48,48 @@ final class SparkOptions {
     hadoopConf.forEach((k, v) -> spark.sparkContext().hadoopConfiguration().set(k, v));
     useCloudCommitters(spark);
     return spark;
+  }
+
+  /**
+   * The Hadoop configuration {@link #session(String, Map, Map)} would give, without starting
+   * Spark: for a command's first question, whether its output is committed already. A
+   * scheduler's retry of a finished task then answers in the time a JVM takes to start, and on a
+   * cluster asks the resource manager for no executors.
+   *
+   * <p>Built the way SparkContext builds its own (SparkHadoopUtil, internal to Spark but unchanged
+   * since 1.x): spark-submit's and spark-defaults' {@code spark.hadoop.*} keys are in the system
+   * properties a new SparkConf reads, and cluster-wide storage settings (credentials providers,
+   * endpoints) often live there. A file system Hadoop caches from this configuration is the one
+   * the session then gets, so it must be the same. With a session already running in this JVM
+   * (tests), its configuration is the base.
+   */
+  Configuration hadoop(Map<String, String> sparkConf, Map<String, String> hadoopConf) {
+    requireMaster();
+    scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+    Configuration conf;
+    if (running.isDefined()) {
+      conf = new Configuration(running.get().sparkContext().hadoopConfiguration());
+    } else {
+      SparkConf spark = new SparkConf();
+      sparkConf.forEach(spark::set);
+      StorageSettings.asSparkConf(hadoopConf).forEach(spark::set);
+      conf = SparkHadoopUtil.get().newConfiguration(spark);
+    }
+    hadoopConf.forEach(conf::set);
+    return conf;
+  }
+
+  /** {@link #hadoop(Map, Map)} for a command without a job file (see {@link #session(String, List)}). */
+  Configuration hadoop(List<String> sets) {
+    return hadoop(Map.of(), StorageSettings.fromCommandLine(sets));
+  }
+
+  /** The same refusal with or without a session: a command needs a master to run at all. */
+  private void requireMaster() {
+    if (master == null && !new SparkConf().contains("spark.master")) {
+      throw new JobConfigException("No Spark master: run through scripts/run (local mode) or"
+          + " scripts/submit / spark-submit, or pass --master");
+    }
   }
 
   /**

@@ -2,11 +2,13 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunIds;
+import dev.runway.config.JobSettings;
 import dev.runway.error.JobConfigException;
 import dev.runway.job.JobDefinition;
 import dev.runway.job.RunResult;
 import dev.runway.job.TrainJob;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -53,11 +55,15 @@ final class TrainCommand implements Callable<Integer> {
       throw new JobConfigException("--resume needs the --run-id of the run to continue");
     }
     String id = runId == null ? RunIds.generate(Instant.now()) : RunIds.check(runId);
-    SparkSession spark = sparkOptions.session(
-        "runway " + job.settings().name(),
-        job.settings().sparkConf(),
-        job.settings().hadoopConf());
-    RunResult result = new TrainJob(spark, job).run(id, overwrite, resume);
+    JobSettings s = job.settings();
+    Optional<RunResult> done = overwrite
+        ? Optional.empty()
+        : TrainJob.committed(sparkOptions.hadoop(s.sparkConf(), s.hadoopConf()), s, id);
+    RunResult result = done.orElseGet(() -> {
+      SparkSession spark =
+          sparkOptions.session("runway " + s.name(), s.sparkConf(), s.hadoopConf());
+      return new TrainJob(spark, job).run(id, overwrite, resume);
+    });
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -119,18 +120,38 @@ public final class CompareJob {
           return new RunWriter.Commit<>(
               ManifestHeader.derived(ManifestHeader.VERDICT, c.job(), c.runId()), v);
         });
-    // A retry into a committed output reads the verdict; a fresh one has it in hand.
-    Verdict v = outcome.alreadyCommitted()
-        ? Json.read(out.readText(RunFiles.VERDICT), Verdict.class)
-        : outcome.value();
+    if (outcome.alreadyCommitted()) {
+      return committed(spark.sparkContext().hadoopConfiguration(), out);
+    }
+    Verdict v = outcome.value();
     recordOutput(
-        spark,
+        spark.sparkContext().hadoopConfiguration(),
         "compare",
         v.baseline().uri(),
         v.candidate().uri(),
         out,
-        !outcome.alreadyCommitted());
+        true);
     return Result.of(outcome.status(), v, out.uri());
+  }
+
+  /**
+   * The verdict committed at {@code request.output()}, if there is one to keep (no {@code
+   * --overwrite}): what a retry returns, read before any run is loaded or session started.
+   */
+  public static Optional<Result> committed(Configuration hadoop, Request request) {
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
+    if (request.overwrite() || !out.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The comparison at {} is already committed: nothing to do", out.uri());
+    return Optional.of(committed(hadoop, out));
+  }
+
+  /** A committed verdict as a retry's result, recorded with its runs if that is missing. */
+  private static Result committed(Configuration hadoop, RunDirectory out) {
+    Verdict v = Json.read(out.readText(RunFiles.VERDICT), Verdict.class);
+    recordOutput(hadoop, "compare", v.baseline().uri(), v.candidate().uri(), out, false);
+    return Result.of("already-committed", v, out.uri());
   }
 
   /**
@@ -138,7 +159,7 @@ public final class CompareJob {
    * there was none, and the candidate), for their reports.
    */
   static void recordOutput(
-      SparkSession spark,
+      Configuration hadoop,
       String command,
       String baselineUri,
       String candidateUri,
@@ -146,13 +167,7 @@ public final class CompareJob {
       boolean fresh) {
     for (String run : Arrays.asList(baselineUri, candidateUri)) {
       if (run != null) {
-        RunOutputs.addQuietly(
-            spark.sparkContext().hadoopConfiguration(),
-            run,
-            command,
-            out.uri(),
-            RunFiles.VERDICT,
-            fresh);
+        RunOutputs.addQuietly(hadoop, run, command, out.uri(), RunFiles.VERDICT, fresh);
       }
     }
   }

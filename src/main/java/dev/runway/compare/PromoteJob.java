@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,17 +72,9 @@ public final class PromoteJob {
    */
   public static Result run(
       SparkSession spark, BiFunction<SparkSession, String, FittedRun> load, Request request) {
-    Aliases.checkName(request.alias());
-    if (request.output() != null) {
-      // Before loading any run: loading the candidate and the alias's run (Spark ML pipelines,
-      // a few dozen small Spark jobs each) is most of a retry's time otherwise, and the verdict
-      // committed there is the answer whatever the alias did since.
-      RunDirectory out =
-          RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
-      if (out.committed()) {
-        LOG.info("The verdict at {} is already committed: nothing to do", out.uri());
-        return committed(request, out);
-      }
+    Optional<Result> done = committed(spark.sparkContext().hadoopConfiguration(), request);
+    if (done.isPresent()) {
+      return done.get();
     }
     FittedRun candidate = load.apply(spark, request.candidate());
     // An alias names a run across the jobs of one output root (a logistic regression's job and
@@ -142,8 +135,35 @@ public final class PromoteJob {
     // Committed by another promote between the check above and here: its decision.
     Result result = outcome.alreadyCommitted() ? committed(request, out) : outcome.value();
     CompareJob.recordOutput(
-        spark, "promote", result.previous(), result.candidate(), out, !outcome.alreadyCommitted());
+        spark.sparkContext().hadoopConfiguration(),
+        "promote",
+        result.previous(),
+        result.candidate(),
+        out,
+        !outcome.alreadyCommitted());
     return result;
+  }
+
+  /**
+   * The decision of the verdict committed at {@code request.output()}, if it names one that is
+   * committed: what a retry of the same task returns, before any run is loaded or session started.
+   * Loading the candidate and the alias's run (Spark ML pipelines, a few dozen small Spark jobs
+   * each) would be most of a retry's time otherwise, and the committed verdict is the answer
+   * whatever the alias did since.
+   */
+  public static Optional<Result> committed(Configuration hadoop, Request request) {
+    Aliases.checkName(request.alias());
+    if (request.output() == null) {
+      return Optional.empty();
+    }
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
+    if (!out.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The verdict at {} is already committed: nothing to do", out.uri());
+    Result result = committed(request, out);
+    CompareJob.recordOutput(hadoop, "promote", result.previous(), result.candidate(), out, false);
+    return Optional.of(result);
   }
 
   /** The decision of the verdict committed at {@code out}, as promote's result. */

@@ -91,11 +91,27 @@ public final class TrainJob {
           preflight.forEach(f -> LOG.warn("warning: {}", f.message()));
           return trainAndCommit(dir, runId);
         });
-    index(hadoop, run);
+    index(hadoop, s, run);
     if (outcome.alreadyCommitted()) {
-      return committedResult(run, runId, outcome.status());
+      return committedResult(s, run, runId, outcome.status());
     }
     return outcome.value();
+  }
+
+  /**
+   * Run {@code runId} of the job, if it is committed: what a retry without {@code --overwrite}
+   * returns, read before any session starts, so a scheduler's retry of a finished train answers in
+   * the time a JVM takes to start and asks a cluster for no executors. Indexed again, as {@link
+   * #run} does.
+   */
+  public static Optional<RunResult> committed(Configuration hadoop, JobSettings s, String runId) {
+    RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
+    if (!run.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The run at {} is already committed: nothing to do", run.uri());
+    index(hadoop, s, run);
+    return Optional.of(committedResult(s, run, runId, "already-committed"));
   }
 
   /**
@@ -103,7 +119,7 @@ public final class TrainJob {
    * The run is committed already, so a failure here fails nothing: the run is listed once the
    * index is rebuilt.
    */
-  private void index(Configuration hadoop, RunDirectory run) {
+  private static void index(Configuration hadoop, JobSettings s, RunDirectory run) {
     try {
       RunIndex.of(hadoop, s.outputRoot()).add(RunEntry.of(run));
     } catch (RuntimeException e) {
@@ -250,9 +266,9 @@ public final class TrainJob {
         return evaluateAndWrite(dir, runId, shared, null, trained, trained.started(), work, tune);
       }
     });
-    index(hadoop, run);
+    index(hadoop, s, run);
     if (outcome.alreadyCommitted()) {
-      return committedResult(run, runId, outcome.status());
+      return committedResult(s, run, runId, outcome.status());
     }
     return outcome.value();
   }
@@ -262,11 +278,12 @@ public final class TrainJob {
     RunDirectory run = RunDirectory.of(
         spark.sparkContext().hadoopConfiguration(), s.outputRoot(), s.name(), runId);
     return run.committed()
-        ? Optional.of(committedResult(run, runId, "already-committed"))
+        ? Optional.of(committedResult(s, run, runId, "already-committed"))
         : Optional.empty();
   }
 
-  private RunResult committedResult(RunDirectory run, String runId, String status) {
+  private static RunResult committedResult(
+      JobSettings s, RunDirectory run, String runId, String status) {
     RunMetrics metrics = Json.read(run.readText(RunFiles.METRICS), RunMetrics.class);
     return new RunResult(status, s.name(), runId, run.uri(), RunResult.headline(metrics));
   }

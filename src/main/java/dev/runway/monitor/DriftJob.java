@@ -31,9 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -89,31 +91,42 @@ public final class DriftJob {
    * scheduler's retry into a committed output returns the committed verdict at once.
    */
   public static Result run(SparkSession spark, Supplier<FittedRun> run, Request request) {
-    RunDirectory out =
-        RunDirectory.at(spark.sparkContext().hadoopConfiguration(), request.output());
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "drift report")
         .write(request.overwrite(), false, dir -> check(spark, run.get(), request, dir));
-    Result result = outcome.value();
-    if (outcome.alreadyCommitted()) {
-      DriftReport report = Json.read(out.readText(REPORT), DriftReport.class);
-      result = new Result(
-          outcome.status(),
-          report.runId(),
-          report.rows(),
-          report.verdict().retrain(),
-          report.verdict().driftedColumns(),
-          out.uri(),
-          Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri());
-    }
+    Result result = outcome.alreadyCommitted() ? committed(out) : outcome.value();
     // For the run's report; a retry into a committed output records it too, if it is missing.
     RunOutputs.addQuietly(
-        spark.sparkContext().hadoopConfiguration(),
-        result.runUri(),
-        "drift",
-        out.uri(),
-        REPORT,
-        !outcome.alreadyCommitted());
+        hadoop, result.runUri(), "drift", out.uri(), REPORT, !outcome.alreadyCommitted());
     return result;
+  }
+
+  /**
+   * The verdict of the drift report committed at {@code request.output()}, if there is one to
+   * keep (no {@code --overwrite}): what a retry returns, read before any session starts.
+   */
+  public static Optional<Result> committed(Configuration hadoop, Request request) {
+    RunDirectory out = RunDirectory.at(hadoop, request.output());
+    if (request.overwrite() || !out.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The drift report at {} is already committed: nothing to do", out.uri());
+    Result result = committed(out);
+    RunOutputs.addQuietly(hadoop, result.runUri(), "drift", out.uri(), REPORT, false);
+    return Optional.of(result);
+  }
+
+  private static Result committed(RunDirectory out) {
+    DriftReport report = Json.read(out.readText(REPORT), DriftReport.class);
+    return new Result(
+        "already-committed",
+        report.runId(),
+        report.rows(),
+        report.verdict().retrain(),
+        report.verdict().driftedColumns(),
+        out.uri(),
+        Json.read(out.readText(RunFiles.LINEAGE), OutputLineage.class).run().uri());
   }
 
   private static RunWriter.Commit<Result> check(
