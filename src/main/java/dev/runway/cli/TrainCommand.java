@@ -56,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     String id = runId == null ? RunIds.generate(Instant.now()) : RunIds.check(runId);
     JobSettings s = job.settings();
-    Optional<RunResult> done = overwrite
+    // A generated id is new: only a given one can be committed already.
+    Optional<RunResult> done = overwrite || runId == null
         ? Optional.empty()
         : TrainJob.committed(sparkOptions.hadoop(s.sparkConf(), s.hadoopConf()), s, id);
     RunResult result = done.orElseGet(() -> {

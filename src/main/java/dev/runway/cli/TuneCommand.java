@@ -8,8 +8,8 @@ import dev.runway.tune.TuneJob;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,9 +54,13 @@ final class TuneCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.scheduler.mode", "FAIR");
     conf.putAll(def.job().settings().sparkConf());
-    SparkSession spark = sparkOptions.session(
-        "runway tune " + def.name(), conf, def.job().settings().hadoopConf());
-    TuneJob.Outcome outcome = new TuneJob(spark, def).run(id, resume);
+    Map<String, String> hadoop = def.job().settings().hadoopConf();
+    Optional<TuneJob.Outcome> done = tuneId == null
+        ? Optional.empty()
+        : TuneJob.committed(sparkOptions.hadoop(conf, hadoop), def, id);
+    TuneJob.Outcome outcome = done.orElseGet(() -> new TuneJob(
+            sparkOptions.session("runway tune " + def.name(), conf, hadoop), def)
+        .run(id, resume));
     spec.commandLine().getOut().println(Json.line(outcome.toJson()));
     return Main.ok();
   }

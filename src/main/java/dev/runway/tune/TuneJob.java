@@ -135,6 +135,21 @@ public final class TuneJob {
     return new Outcome(outcome.status(), dir.uri(), board);
   }
 
+  /**
+   * Tune {@code tuneId} of {@code def}, if it is committed: what a retry returns, read before any
+   * session starts (as for a committed run).
+   */
+  public static Optional<Outcome> committed(
+      Configuration hadoop, TuneDefinition def, String tuneId) {
+    RunDirectory dir = directory(hadoop, def.job().settings().outputRoot(), def.name(), tuneId);
+    if (!dir.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The tune at {} is already committed: nothing to do", dir.uri());
+    return Optional.of(new Outcome(
+        "already-committed", dir.uri(), Json.read(dir.readText(LEADERBOARD), Leaderboard.class)));
+  }
+
   /** Calls {@code listener} after each rung result is saved (tests stop a tune there). */
   TuneJob onSaved(Consumer<RungResult> listener) {
     this.saved = listener;

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -218,6 +219,11 @@ class TuneJobTest {
     TuneJob.Outcome again = new TuneJob(spark, def).run("resumed", true);
     assertEquals("already-committed", again.status());
     assertEquals(summary(first), summary(again.board()));
+    // What the tune command answers a retry with, before it starts a session.
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    TuneJob.Outcome read = TuneJob.committed(hadoop, def, "resumed").orElseThrow();
+    assertEquals(again.toJson(), read.toJson());
+    assertTrue(TuneJob.committed(hadoop, def, "never-run").isEmpty());
   }
 
   /** What must not change between two tunes of the same job and seed. */
