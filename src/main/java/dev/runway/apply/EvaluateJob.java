@@ -92,16 +92,11 @@ public final class EvaluateJob {
     RunDirectory out = RunDirectory.at(hadoop, request.output());
     RunWriter.Outcome<Result> outcome = RunWriter.of(out, "evaluation")
         .write(request.overwrite(), false, dir -> evaluate(spark, run.get(), request, dir));
-    Result result = outcome.alreadyCommitted() ? committed(out) : outcome.value();
-    // For the run's report; a retry into a committed output records it too, if it is missing.
-    RunOutputs.addQuietly(
+    return recorded(
         hadoop,
-        result.runUri(),
-        "evaluate",
-        out.uri(),
-        RunFiles.METRICS,
+        outcome.alreadyCommitted() ? committed(out) : outcome.value(),
+        out,
         !outcome.alreadyCommitted());
-    return result;
   }
 
   /**
@@ -109,14 +104,19 @@ public final class EvaluateJob {
    * (no {@code --overwrite}): what a retry returns, read before any session starts.
    */
   public static Optional<Result> committed(Configuration hadoop, Request request) {
-    RunDirectory out = RunDirectory.at(hadoop, request.output());
-    if (request.overwrite() || !out.committed()) {
-      return Optional.empty();
-    }
-    LOG.info("The evaluation at {} is already committed: nothing to do", out.uri());
-    Result result = committed(out);
-    RunOutputs.addQuietly(hadoop, result.runUri(), "evaluate", out.uri(), RunFiles.METRICS, false);
-    return Optional.of(result);
+    return RunWriter.of(RunDirectory.at(hadoop, request.output()), "evaluation")
+        .committed(request.overwrite())
+        .map(out -> recorded(hadoop, committed(out), out, false));
+  }
+
+  /**
+   * {@code result}, recorded as an output of its run for the run's report; a retry into a
+   * committed output ({@code fresh} false) records it too, if it is missing.
+   */
+  private static Result recorded(
+      Configuration hadoop, Result result, RunDirectory out, boolean fresh) {
+    RunOutputs.addQuietly(hadoop, result.runUri(), "evaluate", out.uri(), RunFiles.METRICS, fresh);
+    return result;
   }
 
   private static Result committed(RunDirectory out) {

@@ -87,12 +87,9 @@ public final class ScoreJob {
    * {@code --overwrite}): what a retry returns, read before any session starts.
    */
   public static Optional<Result> committed(Configuration hadoop, Request request) {
-    RunDirectory out = RunDirectory.at(hadoop, request.output());
-    if (request.overwrite() || !out.committed()) {
-      return Optional.empty();
-    }
-    LOG.info("The scores at {} are already committed: nothing to do", out.uri());
-    return Optional.of(committed(out));
+    return RunWriter.of(RunDirectory.at(hadoop, request.output()), "scores")
+        .committed(request.overwrite())
+        .map(ScoreJob::committed);
   }
 
   private static Result committed(RunDirectory out) {

@@ -8,6 +8,9 @@ import dev.runway.run.OutputLineage.AliasReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -69,9 +72,20 @@ final class ApplyOptions {
     return sparkOptions.session("runway " + command, settings.overrides);
   }
 
-  /** The Hadoop configuration of {@link #session}, without starting one. */
-  Configuration hadoop() {
-    return sparkOptions.hadoop(settings.overrides);
+  /**
+   * A retry's committed result, read before any session starts, or else the work: {@code work}
+   * gets a session and the run, loaded only if it asks (see {@link #load(SparkSession,
+   * boolean)}).
+   */
+  <R> R committedOr(
+      Function<Configuration, Optional<R>> committed,
+      String command,
+      boolean applyFilter,
+      BiFunction<SparkSession, Supplier<FittedRun>, R> work) {
+    return committed.apply(sparkOptions.hadoop(settings.overrides)).orElseGet(() -> {
+      SparkSession spark = session(command);
+      return work.apply(spark, () -> load(spark, applyFilter));
+    });
   }
 
   /** Loads the run, its saved source settings pointed at the input. */

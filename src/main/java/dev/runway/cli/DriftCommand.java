@@ -2,10 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.artifacts.Json;
 import dev.runway.monitor.DriftJob;
-import dev.runway.run.FittedRun;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,12 +24,12 @@ final class DriftCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DriftJob.Request request = new DriftJob.Request(apply.input, apply.output, apply.overwrite);
-    DriftJob.Result result = DriftJob.committed(apply.hadoop(), request).orElseGet(() -> {
-      SparkSession spark = apply.session("drift");
-      // The run's source filter applies, as in training: the profile is of the rows that pass it.
-      Supplier<FittedRun> run = () -> apply.load(spark, true);
-      return DriftJob.run(spark, run, request);
-    });
+    // The run's source filter applies, as in training: the profile is of the rows that pass it.
+    DriftJob.Result result = apply.committedOr(
+        hadoop -> DriftJob.committed(hadoop, request),
+        "drift",
+        true,
+        (spark, run) -> DriftJob.run(spark, run, request));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

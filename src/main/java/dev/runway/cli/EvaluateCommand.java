@@ -2,10 +2,7 @@ package dev.runway.cli;
 
 import dev.runway.apply.EvaluateJob;
 import dev.runway.artifacts.Json;
-import dev.runway.run.FittedRun;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,11 +33,11 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     EvaluateJob.Request request =
         new EvaluateJob.Request(apply.input, apply.output, rowKey, apply.overwrite);
-    EvaluateJob.Result result = EvaluateJob.committed(apply.hadoop(), request).orElseGet(() -> {
-      SparkSession spark = apply.session("evaluate");
-      Supplier<FittedRun> run = () -> apply.load(spark, true);
-      return EvaluateJob.run(spark, run, request);
-    });
+    EvaluateJob.Result result = apply.committedOr(
+        hadoop -> EvaluateJob.committed(hadoop, request),
+        "evaluate",
+        true,
+        (spark, run) -> EvaluateJob.run(spark, run, request));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

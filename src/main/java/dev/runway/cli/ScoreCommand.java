@@ -2,11 +2,8 @@ package dev.runway.cli;
 
 import dev.runway.apply.ScoreJob;
 import dev.runway.artifacts.Json;
-import dev.runway.run.FittedRun;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,11 +34,11 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() {
     ScoreJob.Request request =
         new ScoreJob.Request(apply.input, apply.output, keep, apply.overwrite);
-    ScoreJob.Result result = ScoreJob.committed(apply.hadoop(), request).orElseGet(() -> {
-      SparkSession spark = apply.session("score");
-      Supplier<FittedRun> run = () -> apply.load(spark, false);
-      return ScoreJob.run(spark, run, request);
-    });
+    ScoreJob.Result result = apply.committedOr(
+        hadoop -> ScoreJob.committed(hadoop, request),
+        "score",
+        false,
+        (spark, run) -> ScoreJob.run(spark, run, request));
     spec.commandLine().getOut().println(Json.line(result.toJson()));
     return Main.ok();
   }

@@ -139,12 +139,9 @@ public final class CompareJob {
    * --overwrite}): what a retry returns, read before any run is loaded or session started.
    */
   public static Optional<Result> committed(Configuration hadoop, Request request) {
-    RunDirectory out = RunDirectory.at(hadoop, request.output());
-    if (request.overwrite() || !out.committed()) {
-      return Optional.empty();
-    }
-    LOG.info("The comparison at {} is already committed: nothing to do", out.uri());
-    return Optional.of(committed(hadoop, out));
+    return RunWriter.of(RunDirectory.at(hadoop, request.output()), "comparison")
+        .committed(request.overwrite())
+        .map(out -> committed(hadoop, out));
   }
 
   /** A committed verdict as a retry's result, recorded with its runs if that is missing. */

@@ -156,14 +156,14 @@ public final class PromoteJob {
     if (request.output() == null) {
       return Optional.empty();
     }
-    RunDirectory out = RunDirectory.at(hadoop, request.output());
-    if (!out.committed()) {
-      return Optional.empty();
-    }
-    LOG.info("The verdict at {} is already committed: nothing to do", out.uri());
-    Result result = committed(request, out);
-    CompareJob.recordOutput(hadoop, "promote", result.previous(), result.candidate(), out, false);
-    return Optional.of(result);
+    return RunWriter.of(RunDirectory.at(hadoop, request.output()), "verdict")
+        .committed(false)
+        .map(out -> {
+          Result result = committed(request, out);
+          CompareJob.recordOutput(
+              hadoop, "promote", result.previous(), result.candidate(), out, false);
+          return result;
+        });
   }
 
   /** The decision of the verdict committed at {@code out}, as promote's result. */

@@ -105,13 +105,12 @@ public final class TrainJob {
    * #run} does.
    */
   public static Optional<RunResult> committed(Configuration hadoop, JobSettings s, String runId) {
-    RunDirectory run = RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId);
-    if (!run.committed()) {
-      return Optional.empty();
-    }
-    LOG.info("The run at {} is already committed: nothing to do", run.uri());
-    index(hadoop, s, run);
-    return Optional.of(committedResult(s, run, runId, "already-committed"));
+    return RunWriter.of(RunDirectory.of(hadoop, s.outputRoot(), s.name(), runId), "run")
+        .committed(false)
+        .map(run -> {
+          index(hadoop, s, run);
+          return committedResult(s, run, runId, "already-committed");
+        });
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.runway.run;
 import dev.runway.artifacts.RunDirectory;
 import dev.runway.artifacts.RunLock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,18 @@ public final class RunWriter {
     return dir;
   }
 
+  /**
+   * The directory, if it holds a committed output that {@link #write} would leave alone (no
+   * {@code overwrite}): a retry's answer is then read from it, before anything else starts.
+   */
+  public Optional<RunDirectory> committed(boolean overwrite) {
+    if (overwrite || !dir.committed()) {
+      return Optional.empty();
+    }
+    LOG.info("The {} at {} is already committed: nothing to do", what, dir.uri());
+    return Optional.of(dir);
+  }
+
   /** What the body writes: the manifest's header, and the caller's own result. */
   public record Commit<T>(ManifestHeader header, T value) {}
 
@@ -74,8 +87,7 @@ public final class RunWriter {
    */
   public <T> Outcome<T> write(
       boolean overwrite, boolean resume, Function<RunDirectory, Commit<T>> body) {
-    if (dir.committed() && !overwrite) {
-      LOG.info("The {} at {} is already committed: nothing to do", what, dir.uri());
+    if (committed(overwrite).isPresent()) {
       return new Outcome<>(true, null, dir.manifest());
     }
     RunLock lock = RunLock.acquire(dir);

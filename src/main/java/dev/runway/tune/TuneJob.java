@@ -141,13 +141,13 @@ public final class TuneJob {
    */
   public static Optional<Outcome> committed(
       Configuration hadoop, TuneDefinition def, String tuneId) {
-    RunDirectory dir = directory(hadoop, def.job().settings().outputRoot(), def.name(), tuneId);
-    if (!dir.committed()) {
-      return Optional.empty();
-    }
-    LOG.info("The tune at {} is already committed: nothing to do", dir.uri());
-    return Optional.of(new Outcome(
-        "already-committed", dir.uri(), Json.read(dir.readText(LEADERBOARD), Leaderboard.class)));
+    return RunWriter.of(
+            directory(hadoop, def.job().settings().outputRoot(), def.name(), tuneId), "tune")
+        .committed(false)
+        .map(dir -> new Outcome(
+            "already-committed",
+            dir.uri(),
+            Json.read(dir.readText(LEADERBOARD), Leaderboard.class)));
   }
 
   /** Calls {@code listener} after each rung result is saved (tests stop a tune there). */

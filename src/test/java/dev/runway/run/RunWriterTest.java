@@ -56,7 +56,13 @@ class RunWriterTest {
 
   @Test
   void aCommittedOutputIsANoOpUnlessOverwriteWhichReplacesIt() throws Exception {
+    assertTrue(RunWriter.of(dir(), "scores").committed(false).isEmpty(), "nothing there yet");
     RunWriter.of(dir(), "scores").write(false, false, d -> writes(d, "first"));
+    // What a retry is answered from before anything starts, and not with --overwrite.
+    assertEquals(
+        dir().uri(),
+        RunWriter.of(dir(), "scores").committed(false).orElseThrow().uri());
+    assertTrue(RunWriter.of(dir(), "scores").committed(true).isEmpty());
     AtomicInteger calls = new AtomicInteger();
     RunWriter.Outcome<String> again = RunWriter.of(dir(), "scores").write(false, false, d -> {
       calls.incrementAndGet();
