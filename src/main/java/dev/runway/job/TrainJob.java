@@ -272,13 +272,9 @@ public final class TrainJob {
     return outcome.value();
   }
 
-  /** Run {@code runId} of this job, if it is committed. */
+  /** Run {@code runId} of this job, if it is committed (a tune's trial run an earlier attempt committed). */
   public Optional<RunResult> committedRun(String runId) {
-    RunDirectory run = RunDirectory.of(
-        spark.sparkContext().hadoopConfiguration(), s.outputRoot(), s.name(), runId);
-    return run.committed()
-        ? Optional.of(committedResult(s, run, runId, "already-committed"))
-        : Optional.empty();
+    return committed(spark.sparkContext().hadoopConfiguration(), s, runId);
   }
 
   private static RunResult committedResult(
