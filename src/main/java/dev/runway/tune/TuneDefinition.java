@@ -10,6 +10,7 @@ import dev.runway.error.JobConfigException;
 import dev.runway.features.SqlFeatures;
 import dev.runway.job.JobDefinition;
 import dev.runway.train.Trainers;
+import dev.runway.train.nn.NeuralNetworkTrainer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +93,28 @@ public record TuneDefinition(
 
   /** The job trial {@code trial} trains at {@code budget}. */
   public JobDefinition trialJob(Trial trial, int budget) {
+    return trialJob(trial, budget, Map.of());
+  }
+
+  /**
+   * The job trial {@code trial} trains at {@code budget}, with {@code workers} workers if it is a
+   * network whose train.workers is left to the task slots (0, in the job and in the trial's
+   * settings); {@code workers <= 0} leaves it so.
+   */
+  public JobDefinition trialJob(Trial trial, int budget, int workers) {
+    JobDefinition job = trialJob(trial, budget, Map.of());
+    if (workers > 0
+        && job.trainer() instanceof NeuralNetworkTrainer network
+        && network.settings().workers() == 0) {
+      return trialJob(trial, budget, Map.of("train.workers", workers));
+    }
+    return job;
+  }
+
+  private JobDefinition trialJob(Trial trial, int budget, Map<String, Object> more) {
     Map<String, Object> sets = new LinkedHashMap<>(trial.settings());
     sets.put(settings.halving().budgetKey(), budget);
+    sets.putAll(more);
     try {
       return JobDefinition.of(JobConfigLoader.with(loaded, sets, "tune trial " + trial.id()));
     } catch (JobConfigException e) {

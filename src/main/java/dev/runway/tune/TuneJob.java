@@ -18,6 +18,8 @@ import dev.runway.run.RunFiles;
 import dev.runway.run.RunWriter;
 import dev.runway.train.Checkpoints;
 import dev.runway.train.Derived;
+import dev.runway.train.nn.NeuralNetworkTrainer;
+import dev.runway.train.nn.Placement;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -76,6 +79,17 @@ public final class TuneJob {
   private final TuneDefinition def;
   private final TuneSettings t;
   private final Map<String, TrainJob.Shared> variants = new HashMap<>();
+
+  /**
+   * A network trial's train.workers where its job leaves them to the task slots (0): its share of
+   * them, slots / concurrency (at least 1); 0 at concurrency 1, where all the slots are its share.
+   * Concurrent trials then train each on its own slots, side by side, instead of all of them on
+   * all the slots by turns: two 2-worker trials on 2 slots run each round's tasks one after the
+   * other and every round waits for the other trial's task, where two 1-worker trials never wait
+   * and do not average at all (README, "Tune": scripts/bench-tune --cluster measures both).
+   */
+  private final int trialWorkers;
+
   private volatile TuneSettings.Metric metric;
   private Consumer<RungResult> saved = r -> {};
 
@@ -83,6 +97,9 @@ public final class TuneJob {
     this.spark = spark;
     this.def = def;
     this.t = def.settings();
+    this.trialWorkers = t.concurrency() > 1
+        ? Math.max(1, spark.sparkContext().defaultParallelism() / t.concurrency())
+        : 0;
   }
 
   /** Where tune {@code tuneId} of {@code job} is written. */
@@ -161,16 +178,28 @@ public final class TuneJob {
     checkScheduler();
     List<Integer> budgets = def.budgets();
     LOG.info(
-        "Tune {}: {} trials ({} sampling), budgets {} of {}, {} at a time",
+        "Tune {}: {} trials ({} sampling), budgets {} of {}, {} at a time{}",
         tuneId,
         def.trials().size(),
         t.sampling().configName(),
         budgets,
         t.halving().budgetKey(),
-        t.concurrency());
+        t.concurrency(),
+        trialWorkers > 0 && def.job().trainer() instanceof NeuralNetworkTrainer
+            ? ", a network's train.workers = 0 giving it " + trialWorkers
+                + " (its share of the " + spark.sparkContext().defaultParallelism()
+                + " task slots)"
+            : "");
     TrainJob base = new TrainJob(spark, def.job());
+    AtomicInteger lanes = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(t.concurrency(), r -> {
-      Thread thread = new Thread(r, "runway-trial");
+      int lane = lanes.getAndIncrement();
+      Thread thread = new Thread(
+          () -> {
+            LANE.set(lane);
+            r.run();
+          },
+          "runway-trial-" + lane);
       thread.setDaemon(true);
       return thread;
     });
@@ -286,7 +315,7 @@ public final class TuneJob {
     TrainJob.Shared shared = null;
     TrainJob.Trained trained = null;
     try {
-      JobDefinition job = def.trialJob(trial, budget);
+      JobDefinition job = def.trialJob(trial, budget, trialWorkers);
       // A session of its own: the trial's SQL (the input contract at its commit) cannot replace
       // another trial's temp views.
       train = new TrainJob(spark.newSession(), job);
@@ -337,7 +366,7 @@ public final class TuneJob {
     // Trained in this attempt: the model is in memory. Read from a saved result: the trial's job
     // is built again, and its model fitted again unless its run is committed already.
     boolean inMemory = o.trained() != null;
-    JobDefinition job = inMemory ? null : def.trialJob(trial, budget);
+    JobDefinition job = inMemory ? null : def.trialJob(trial, budget, trialWorkers);
     TrainJob train = inMemory ? o.train() : new TrainJob(spark.newSession(), job);
     Optional<RunResult> committed = train.committedRun(runId);
     if (committed.isPresent()) {
@@ -561,15 +590,21 @@ public final class TuneJob {
 
   private static final String POOL = "spark.scheduler.pool";
 
+  /** Which of the tune's threads this is, 0 to concurrency - 1: its trials' {@link Placement#LANE}. */
+  private static final ThreadLocal<Integer> LANE = new ThreadLocal<>();
+
   private <R> R inPool(String trial, Supplier<R> work) {
     SparkContext sc = spark.sparkContext();
     sc.setLocalProperty(POOL, "trial-" + trial);
     sc.setLocalProperty(TaskWatch.SCOPE, trial);
+    Integer lane = LANE.get();
+    sc.setLocalProperty(Placement.LANE, lane == null ? null : lane.toString());
     try {
       return work.get();
     } finally {
       sc.setLocalProperty(POOL, null);
       sc.setLocalProperty(TaskWatch.SCOPE, null);
+      sc.setLocalProperty(Placement.LANE, null);
     }
   }
 }

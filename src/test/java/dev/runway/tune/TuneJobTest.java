@@ -76,8 +76,8 @@ class TuneJobTest {
     }
   }
 
-  static List<String> sets(int concurrency) {
-    return List.of(
+  static List<String> sets(int concurrency, String... more) {
+    List<String> sets = new ArrayList<>(List.of(
         "source.path=\"" + TestData.fashionMnistParquet() + "\"",
         "source.filter=\"index < 3000 OR (index >= 54000 AND index < 55000) OR index >= 69000\"",
         "output.root=\"" + runs + "\"",
@@ -88,12 +88,15 @@ class TuneJobTest {
         "tune.space={\"model.neural-network.learning-rate\":{values=[0.02,0.1,0.3,100]}}",
         "tune.concurrency=" + concurrency,
         "tune.halving.max-budget=2",
-        "tune.halving.reduction-factor=2");
+        "tune.halving.reduction-factor=2"));
+    sets.addAll(List.of(more));
+    return sets;
   }
 
-  static TuneDefinition definition(int concurrency) {
+  static TuneDefinition definition(int concurrency, String... more) {
     return TuneDefinition.load(
-        TestData.repo().resolve("conf/jobs/fashion-mnist-mlp.conf").toString(), sets(concurrency));
+        TestData.repo().resolve("conf/jobs/fashion-mnist-mlp.conf").toString(),
+        sets(concurrency, more));
   }
 
   @BeforeAll
@@ -151,6 +154,12 @@ class TuneJobTest {
       assertEquals("first", tune.get("tune_id"));
       assertEquals(s.budget(), ((Number) tune.get("budget")).intValue());
       assertTrue(run.readText("job.conf").contains("    epochs=" + s.budget() + "\n"), s.trial());
+      // The job leaves train.workers to the slots: two trials at once on local[2] get one each.
+      assertTrue(run.readText("job.conf").contains("    workers=1\n"), s.trial());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> training =
+          (Map<String, Object>) Json.parse(run.readText("metrics.json")).get("training");
+      assertEquals(1, ((Number) training.get("workers")).intValue(), s.trial());
     }
     RunDirectory tune = TuneJob.directory(
         spark.sparkContext().hadoopConfiguration(), runs.toString(), "fashion-mnist-mlp", "first");
@@ -188,8 +197,9 @@ class TuneJobTest {
   void aTuneThatDiesGoesOnWithResumeAndEndsWithTheSameLeaderboard() throws Exception {
     AtomicInteger saved = new AtomicInteger();
     RuntimeException death = new IllegalStateException("the driver died");
-    // One at a time: the driver dies as the third result is saved.
-    TuneDefinition def = definition(1);
+    // One at a time, with the one worker the first tune's trials had as their share of the
+    // slots: the driver dies as the third result is saved.
+    TuneDefinition def = definition(1, "train.workers=1");
     assertThrows(
         IllegalStateException.class,
         () -> new TuneJob(spark, def)

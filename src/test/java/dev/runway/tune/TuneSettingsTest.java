@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runway.Cli;
 import dev.runway.TestData;
 import dev.runway.config.TuneSettings;
+import dev.runway.job.JobDefinition;
+import dev.runway.train.nn.NeuralNetworkTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,5 +140,33 @@ class TuneSettingsTest {
         def.settings().space().stream().map(TuneSettings.Dimension::key).toList());
     assertEquals(20, def.trials().size());
     assertEquals(List.of(1, 5, 15), def.budgets());
+  }
+
+  @Test
+  void aNetworkTrialLeftToTheSlotsGetsItsShareAndNothingElseDoes() throws Exception {
+    Path job = job(String.join(
+        "\n",
+        "tune {",
+        "  sampling = grid",
+        "  space { \"train.workers\" { values = [0, 3] } }",
+        "}"));
+    TuneDefinition def = TuneDefinition.load(job.toString(), List.of());
+    Trial auto = def.trials().get(0);
+    Trial three = def.trials().get(1);
+    assertEquals(1, workers(def.trialJob(auto, 1, 1)));
+    assertEquals(0, workers(def.trialJob(auto, 1, 0)), "concurrency 1: the job's own 0");
+    assertEquals(3, workers(def.trialJob(three, 1, 1)), "a trial's own workers stay");
+    // An MLlib job has no workers to share: its trials' jobs are as the space says.
+    TuneDefinition lr = TuneDefinition.load(
+        job.toString(),
+        List.of(
+            "model.type=logistic-regression",
+            "tune.space={\"model.logistic-regression.reg-param\":{values=[0.0]}}"));
+    Trial t = lr.trials().get(0);
+    assertEquals(lr.trialJob(t, 5).resolvedConfig(), lr.trialJob(t, 5, 1).resolvedConfig());
+  }
+
+  private static int workers(JobDefinition job) {
+    return ((NeuralNetworkTrainer) job.trainer()).settings().workers();
   }
 }

@@ -22,8 +22,20 @@ import scala.reflect.ClassTag;
  * the blocks are built on a home executor per worker, spread round-robin over the executors,
  * and every round's tasks then run side by side. An executor lost later has its blocks rebuilt
  * wherever Spark finds room: slower rounds, the same result.
+ *
+ * <p>Trainings running at once in one application (a tune's concurrent trials) each say which
+ * of them they are, their lane ({@link #LANE}), and lane l's workers start l x workers executors
+ * along. Two one-worker trials on two executors then train side by side, each on its own
+ * executor's blocks; without lanes both would have their blocks on the first executor and take
+ * turns on it while the second idled.
  */
-final class Placement {
+public final class Placement {
+  /**
+   * Spark local property (set per thread, like the scheduler pool) naming the lane, 0 to n - 1,
+   * of the training this thread runs among the application's concurrent ones; absent: lane 0.
+   */
+  public static final String LANE = "runway.placement.lane";
+
   private Placement() {}
 
   /**
@@ -56,9 +68,20 @@ final class Placement {
     }
     List<String> locations = new ArrayList<>();
     executors.forEach((id, host) -> locations.add("executor_" + host + "_" + id));
+    String lane = jsc.getLocalProperty(LANE);
+    return spread(locations, workers, lane == null ? 0 : Integer.parseInt(lane));
+  }
+
+  /**
+   * Worker w of lane {@code lane} lives on executor (lane x workers + w) mod executors: one lane's
+   * workers on distinct executors while there are enough, and the lanes on the executors the
+   * lanes before them left free. Lanes that land on the same executors get the same homes, and so
+   * share one cut of the data.
+   */
+  static String[] spread(List<String> locations, int workers, int lane) {
     String[] homes = new String[workers];
     for (int w = 0; w < workers; w++) {
-      homes[w] = locations.get(w % locations.size());
+      homes[w] = locations.get((int) (((long) lane * workers + w) % locations.size()));
     }
     return homes;
   }
