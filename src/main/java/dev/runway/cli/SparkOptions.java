@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
@@ -52,29 +51,18 @@ final class SparkOptions {
 
   /**
    * The Hadoop configuration {@link #session(String, Map, Map)} would give, without starting
-   * Spark: for a command's first question, whether its output is committed already. A
-   * scheduler's retry of a finished task then answers in the time a JVM takes to start, and on a
-   * cluster asks the resource manager for no executors.
-   *
-   * <p>Built the way SparkContext builds its own (SparkHadoopUtil, internal to Spark but unchanged
-   * since 1.x): spark-submit's and spark-defaults' {@code spark.hadoop.*} keys are in the system
-   * properties a new SparkConf reads, and cluster-wide storage settings (credentials providers,
-   * endpoints) often live there. A file system Hadoop caches from this configuration is the one
-   * the session then gets, so it must be the same. With a session already running in this JVM
-   * (tests), its configuration is the base.
+   * Spark ({@link StorageSettings#configuration(Map, Map)}): for a command's first question,
+   * whether its output is committed already. A scheduler's retry of a finished task then answers
+   * in the time a JVM takes to start, and on a cluster asks the resource manager for no
+   * executors. With a session already running in this JVM (tests), its configuration is the base.
    */
   Configuration hadoop(Map<String, String> sparkConf, Map<String, String> hadoopConf) {
     requireMaster();
     scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-    Configuration conf;
-    if (running.isDefined()) {
-      conf = new Configuration(running.get().sparkContext().hadoopConfiguration());
-    } else {
-      SparkConf spark = new SparkConf();
-      sparkConf.forEach(spark::set);
-      StorageSettings.asSparkConf(hadoopConf).forEach(spark::set);
-      conf = SparkHadoopUtil.get().newConfiguration(spark);
+    if (!running.isDefined()) {
+      return StorageSettings.configuration(sparkConf, hadoopConf);
     }
+    Configuration conf = new Configuration(running.get().sparkContext().hadoopConfiguration());
     hadoopConf.forEach(conf::set);
     return conf;
   }

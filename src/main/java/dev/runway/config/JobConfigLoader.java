@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -40,9 +41,10 @@ public final class JobConfigLoader {
     for (String override : overrides) {
       sets = parseOverride(override).withFallback(sets);
     }
+    Config given = sets;
     Config user = jobLocation == null
         ? sets
-        : sets.withFallback(parseJobFile(jobLocation, storageFor(reference, sets)));
+        : sets.withFallback(parseJobFile(jobLocation, () -> storageFor(reference, given)));
     try {
       Config resolved = user.withFallback(reference).resolve(ConfigResolveOptions.defaults());
       return new LoadedConfig(reference, user, resolved, jobLocation);
@@ -107,7 +109,7 @@ public final class JobConfigLoader {
     }
   }
 
-  private static Config parseJobFile(String location, Configuration storage) {
+  private static Config parseJobFile(String location, Supplier<Configuration> storage) {
     ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);
     try {
       URI uri = URI.create(location.replace(" ", "%20"));
@@ -120,7 +122,7 @@ public final class JobConfigLoader {
         return ConfigFactory.parseFile(path.toFile(), options);
       }
       return ConfigFactory.parseString(
-          readRemote(uri, storage), options.setOriginDescription(location));
+          readRemote(uri, storage.get()), options.setOriginDescription(location));
     } catch (ConfigException e) {
       throw new JobConfigException(oneLine(e.getMessage()), e);
     } catch (IllegalArgumentException e) {

@@ -5,13 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * The one place a command's Hadoop file-system settings are made: {@code storage.s3a} translated
  * to fs.s3a.* (see {@link S3aSettings}), then {@code storage.hadoop} on top. Every command builds
  * its storage access from these settings, whether it reads a job file, verifies a run without
  * Spark, or starts a session (where they become {@code spark.hadoop.*} keys, so executors get
- * them too).
+ * them too); without a session, on the configuration the session would start from.
  */
 public final class StorageSettings {
   private StorageSettings() {}
@@ -36,9 +38,32 @@ public final class StorageSettings {
     return hadoop;
   }
 
-  /** A Hadoop configuration for storage access without Spark: Hadoop's defaults, then {@code settings}. */
+  /**
+   * A Hadoop configuration for storage access before (or without) a Spark session: what a driver's
+   * SparkContext would start from, then {@code settings} on top. See {@link #configuration(Map,
+   * Map)}.
+   */
   public static Configuration configuration(Map<String, String> settings) {
-    Configuration conf = new Configuration();
+    return configuration(Map.of(), settings);
+  }
+
+  /**
+   * The Hadoop configuration a session started with {@code sparkConf} and these storage
+   * {@code settings} would have, built without one, the way SparkContext builds its own
+   * (SparkHadoopUtil, internal to Spark but unchanged since 1.x): core-site.xml, then the
+   * {@code spark.hadoop.*} keys, which spark-submit puts in system properties from its --conf and
+   * spark-defaults.conf, then {@code settings}. A cluster's S3 endpoint or credentials provider
+   * often lives in spark-defaults.conf alone; a job file on s3a://, a committed-run check before
+   * the session, and verify, runs and report under spark-submit must reach the same store the
+   * session would. (A file system Hadoop caches from this configuration is the one the session
+   * later gets, too.)
+   */
+  public static Configuration configuration(
+      Map<String, String> sparkConf, Map<String, String> settings) {
+    SparkConf spark = new SparkConf();
+    sparkConf.forEach(spark::set);
+    asSparkConf(settings).forEach(spark::set);
+    Configuration conf = SparkHadoopUtil.get().newConfiguration(spark);
     settings.forEach(conf::set);
     return conf;
   }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -195,6 +196,40 @@ class S3StorageTest {
         TestS3.settings());
     assertEquals(0, scanned.code(), scanned.err());
     assertEquals(1461, ((Number) Json.parse(scanned.out()).get("rows")).longValue());
+  }
+
+  /**
+   * Under spark-submit, a cluster's storage settings often come only as spark.hadoop.* keys (its
+   * spark-defaults.conf or --conf), which spark-submit hands the driver as system properties. The
+   * steps that read storage before a session (a job file on s3a://) or without one (verify) see
+   * them as the session would.
+   */
+  @Test
+  void sparkSubmitsHadoopKeysReachTheCommandsThatReadStorageWithoutASession() throws Exception {
+    TestS3.bucket("runway-submitconf");
+    upload(
+        TestData.repo().resolve("conf/jobs/cars-mpg.conf"),
+        "s3a://runway-submitconf/jobs/cars-mpg.conf");
+    Map<String, String> submitted = new LinkedHashMap<>();
+    TestS3.hadoop().forEach(e -> submitted.put("spark.hadoop." + e.getKey(), e.getValue()));
+    // Path-style access is the one key reference.conf always sets (false by default).
+    List<String> sets = List.of("storage.s3a.path-style-access=true");
+    String job = "s3a://runway-submitconf/jobs/cars-mpg.conf";
+    Cli.Result without = cli(List.of("validate", "--job", job), sets);
+    assertEquals(5, without.code(), "no endpoint or credentials: " + without.err());
+    submitted.forEach(System::setProperty);
+    try {
+      Cli.Result valid = cli(List.of("validate", "--job", job), sets);
+      assertEquals(0, valid.code(), valid.err());
+      assertEquals("cars-mpg", Json.parse(valid.out()).get("job"));
+      Cli.Result verified =
+          cli(List.of("verify", "--run", "s3a://runway-submitconf/runs/cars-mpg/none"), sets);
+      assertTrue(
+          verified.err().contains("s3a://runway-submitconf/runs/cars-mpg/none"), verified.err());
+      assertFalse(verified.err().contains("endpoint"), verified.err());
+    } finally {
+      submitted.keySet().forEach(System::clearProperty);
+    }
   }
 
   @Test
