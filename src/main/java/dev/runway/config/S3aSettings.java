@@ -19,10 +19,15 @@ public final class S3aSettings {
     Map<String, String> hadoop = new LinkedHashMap<>();
     Map<String, String> base = new LinkedHashMap<>();
     for (String key : BUCKET_KEYS) {
-      String value = key.equals("path-style-access")
-          ? Boolean.toString(r.bool("storage.s3a." + key))
-          : r.string("storage.s3a." + key);
-      base.put(key, value);
+      if (key.equals("path-style-access")) {
+        // false is Hadoop's own default: saying nothing leaves a cluster's
+        // spark.hadoop.fs.s3a.path.style.access (spark-defaults.conf) in force.
+        if (r.bool("storage.s3a." + key)) {
+          base.put(key, "true");
+        }
+      } else {
+        base.put(key, r.string("storage.s3a." + key));
+      }
     }
     translate(base, "fs.s3a.", hadoop);
     Map<String, String> buckets = r.openMap("storage.s3a.buckets");

@@ -212,8 +212,7 @@ class S3StorageTest {
         "s3a://runway-submitconf/jobs/cars-mpg.conf");
     Map<String, String> submitted = new LinkedHashMap<>();
     TestS3.hadoop().forEach(e -> submitted.put("spark.hadoop." + e.getKey(), e.getValue()));
-    // Path-style access is the one key reference.conf always sets (false by default).
-    List<String> sets = List.of("storage.s3a.path-style-access=true");
+    List<String> sets = List.of();
     String job = "s3a://runway-submitconf/jobs/cars-mpg.conf";
     Cli.Result without = cli(List.of("validate", "--job", job), sets);
     assertEquals(5, without.code(), "no endpoint or credentials: " + without.err());
