@@ -1,6 +1,7 @@
 package dev.runway.job;
 
 import dev.runway.error.TrainingException;
+import dev.runway.train.nn.Placement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -8,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import org.apache.spark.SparkContext;
 
 /**
  * Several fits at once, each submitting its own Spark jobs (the scheduler runs their tasks side
@@ -16,20 +18,21 @@ import java.util.function.Function;
 final class Concurrently {
   private Concurrently() {}
 
-  /** {@code work} applied to every item, {@code threads} at a time, results in item order. */
-  static <T, R> List<R> map(List<T> items, int threads, Function<T, R> work) {
+  /**
+   * {@code work} applied to every item, {@code threads} at a time, results in item order. Each
+   * thread is a lane of its own ({@link Placement}): networks fitted side by side with fewer
+   * workers than executors keep their blocks, and their tasks, on different executors.
+   */
+  static <T, R> List<R> map(SparkContext sc, List<T> items, int threads, Function<T, R> work) {
     if (threads <= 1 || items.size() <= 1) {
       return items.stream().map(work).toList();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
-      Thread t = new Thread(r, "runway-fit");
-      t.setDaemon(true);
-      return t;
-    });
+    int size = Math.min(threads, items.size());
+    ExecutorService pool = Executors.newFixedThreadPool(size, Placement.lanes("runway-fit", size));
     try {
       List<Future<R>> futures = new ArrayList<>();
       for (T item : items) {
-        futures.add(pool.submit(() -> work.apply(item)));
+        futures.add(pool.submit(() -> Placement.inLane(sc, () -> work.apply(item))));
       }
       List<R> out = new ArrayList<>();
       for (Future<R> f : futures) {

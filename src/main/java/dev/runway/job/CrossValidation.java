@@ -102,25 +102,26 @@ final class CrossValidation {
           }
         }
       }
-      List<Map<String, Object>> scored = Concurrently.map(tasks, concurrent, t -> {
-        spark
-            .sparkContext()
-            .setJobDescription("runway " + job.settings().name() + ": cross-validate fold "
-                + (t.fold() + 1) + "/" + s.folds()
-                + (s.repeats() > 1 ? ", repeat " + (t.repeat() + 1) : "")
-                + grid.map(g -> ", " + g.key() + " = " + g.values().get(t.candidate()))
-                    .orElse(""));
-        return fold(
-            dealt.get(t.repeat()),
-            poolRows,
-            t.repeat(),
-            t.fold(),
-            f,
-            candidates.get(t.candidate()),
-            target,
-            noValidation,
-            s.seed());
-      });
+      List<Map<String, Object>> scored =
+          Concurrently.map(spark.sparkContext(), tasks, concurrent, t -> {
+            spark
+                .sparkContext()
+                .setJobDescription("runway " + job.settings().name() + ": cross-validate fold "
+                    + (t.fold() + 1) + "/" + s.folds()
+                    + (s.repeats() > 1 ? ", repeat " + (t.repeat() + 1) : "")
+                    + grid.map(g -> ", " + g.key() + " = " + g.values().get(t.candidate()))
+                        .orElse(""));
+            return fold(
+                dealt.get(t.repeat()),
+                poolRows,
+                t.repeat(),
+                t.fold(),
+                f,
+                candidates.get(t.candidate()),
+                target,
+                noValidation,
+                s.seed());
+          });
 
       String metric = ModelSelection.metric(target);
       int perCandidate = s.folds() * s.repeats();

@@ -73,17 +73,18 @@ final class ModelSelection {
     for (int i = 0; i < grid.trainers().size(); i++) {
       indexes.add(i);
     }
-    List<Fitted> fitted = Concurrently.map(indexes, concurrent, i -> {
-      label.accept("choose " + grid.key() + " = " + grid.values().get(i));
-      TrainedModel model = grid.trainers().get(i).fit(data);
-      Dataset<Row> predictions =
-          model.predict(data.validation()).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        return new Fitted(model, score(predictions, data.target()));
-      } finally {
-        predictions.unpersist();
-      }
-    });
+    List<Fitted> fitted =
+        Concurrently.map(data.train().sparkSession().sparkContext(), indexes, concurrent, i -> {
+          label.accept("choose " + grid.key() + " = " + grid.values().get(i));
+          TrainedModel model = grid.trainers().get(i).fit(data);
+          Dataset<Row> predictions =
+              model.predict(data.validation()).persist(StorageLevel.MEMORY_AND_DISK());
+          try {
+            return new Fitted(model, score(predictions, data.target()));
+          } finally {
+            predictions.unpersist();
+          }
+        });
     double[] scores = fitted.stream().mapToDouble(Fitted::score).toArray();
     int best = best(scores, grid, trainer.type(), metric, "validation");
     Map<String, Object> record = record(grid, metric, "validation", scores, best);

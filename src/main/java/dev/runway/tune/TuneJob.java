@@ -35,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -191,18 +190,8 @@ public final class TuneJob {
                 + " task slots)"
             : "");
     TrainJob base = new TrainJob(spark, def.job());
-    AtomicInteger lanes = new AtomicInteger();
-    ExecutorService threads = Executors.newFixedThreadPool(t.concurrency(), r -> {
-      int lane = lanes.getAndIncrement();
-      Thread thread = new Thread(
-          () -> {
-            LANE.set(lane);
-            r.run();
-          },
-          "runway-trial-" + lane);
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService threads = Executors.newFixedThreadPool(
+        t.concurrency(), Placement.lanes("runway-trial", t.concurrency()));
     try (TrialCosts costs = TrialCosts.watch(spark);
         Source source = base.read()) {
       Map<String, Object> input = base.describeInput();
@@ -590,21 +579,16 @@ public final class TuneJob {
 
   private static final String POOL = "spark.scheduler.pool";
 
-  /** Which of the tune's threads this is, 0 to concurrency - 1: its trials' {@link Placement#LANE}. */
-  private static final ThreadLocal<Integer> LANE = new ThreadLocal<>();
-
   private <R> R inPool(String trial, Supplier<R> work) {
     SparkContext sc = spark.sparkContext();
     sc.setLocalProperty(POOL, "trial-" + trial);
     sc.setLocalProperty(TaskWatch.SCOPE, trial);
-    Integer lane = LANE.get();
-    sc.setLocalProperty(Placement.LANE, lane == null ? null : lane.toString());
     try {
-      return work.get();
+      // The tune thread's lane keeps its trials' blocks on executors of their own.
+      return Placement.inLane(sc, work);
     } finally {
       sc.setLocalProperty(POOL, null);
       sc.setLocalProperty(TaskWatch.SCOPE, null);
-      sc.setLocalProperty(Placement.LANE, null);
     }
   }
 }

@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.spark.Partition;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,8 +27,8 @@ import scala.reflect.ClassTag;
  * and every round's tasks then run side by side. An executor lost later has its blocks rebuilt
  * wherever Spark finds room: slower rounds, the same result.
  *
- * <p>Trainings running at once in one application (a tune's concurrent trials) each say which
- * of them they are, their lane ({@link #LANE}), and lane l's workers start l x workers executors
+ * <p>Trainings running at once in one application (a tune's concurrent trials, folds or
+ * candidates fitted side by side) each say which of them they are, their lane ({@link #LANE}), and lane l's workers start l x workers executors
  * along. Two one-worker trials on two executors then train side by side, each on its own
  * executor's blocks; without lanes both would have their blocks on the first executor and take
  * turns on it while the second idled.
@@ -37,6 +41,50 @@ public final class Placement {
   public static final String LANE = "runway.placement.lane";
 
   private Placement() {}
+
+  /** The lane of the current thread's pool, when it is one of {@link #lanes}' threads. */
+  private static final ThreadLocal<int[]> POOL_LANE = new ThreadLocal<>();
+
+  /**
+   * Threads named {@code name}-0, -1, ... for trainings run side by side (a tune's trials, a
+   * cross-validation's folds): each knows its index among {@code size}, which {@link #inLane}
+   * makes its trainings' lane.
+   */
+  public static ThreadFactory lanes(String name, int size) {
+    AtomicInteger next = new AtomicInteger();
+    return work -> {
+      int lane = next.getAndIncrement();
+      Thread thread = new Thread(
+          () -> {
+            POOL_LANE.set(new int[] {lane, size});
+            work.run();
+          },
+          name + "-" + lane);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /**
+   * {@code work} with this thread's lane set for the Spark jobs it submits, and the lane the
+   * thread had before restored after. A pool inside a lane (a trial's candidates fitted side by
+   * side) spreads its own threads within it: lane l of n, thread i of m, is lane l x m + i. A
+   * thread not made by {@link #lanes} keeps the lane it has.
+   */
+  public static <R> R inLane(SparkContext sc, Supplier<R> work) {
+    int[] mine = POOL_LANE.get();
+    if (mine == null) {
+      return work.get();
+    }
+    String outer = sc.getLocalProperty(LANE);
+    int lane = (outer == null ? 0 : Integer.parseInt(outer)) * mine[1] + mine[0];
+    sc.setLocalProperty(LANE, Integer.toString(lane));
+    try {
+      return work.get();
+    } finally {
+      sc.setLocalProperty(LANE, outer);
+    }
+  }
 
   /**
    * A home executor location per worker ("executor_HOST_ID", Spark's form for a preferred

@@ -1,8 +1,20 @@
 package dev.runway.train.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.runway.TestSpark;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkContext;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {
@@ -28,5 +40,72 @@ class PlacementTest {
     assertArrayEquals(
         new String[] {"executor_h_0", "executor_h_1", "executor_h_0"},
         Placement.spread(FOUR.subList(0, 2), 3, 0));
+  }
+
+  @Test
+  void eachThreadOfAPoolIsALaneAndAPoolInsideALaneSpreadsWithinIt() throws Exception {
+    SparkContext sc = TestSpark.session().sparkContext();
+    assertNull(Placement.inLane(sc, () -> sc.getLocalProperty(Placement.LANE)), "not a lane");
+    ExecutorService outer = Executors.newFixedThreadPool(2, Placement.lanes("outer", 2));
+    try {
+      Set<String> lanes = new TreeSet<>();
+      CyclicBarrier both = new CyclicBarrier(2);
+      for (Future<String> f : outer.invokeAll(List.of(laneOf(sc, both), laneOf(sc, both)))) {
+        lanes.add(f.get());
+      }
+      assertEquals(Set.of("0", "1"), lanes, "two threads at once, two lanes");
+      // Lane 1 of 2 fitting two things side by side: lanes 1 x 2 + 0 and 1 x 2 + 1.
+      CyclicBarrier again = new CyclicBarrier(2);
+      List<Future<Set<String>>> nested = outer.invokeAll(List.of(nest(sc, again), nest(sc, again)));
+      Set<String> seen = new TreeSet<>();
+      for (Future<Set<String>> f : nested) {
+        seen.addAll(f.get());
+      }
+      assertEquals(
+          Set.of("0", "1", "2", "3"), seen, "lane 0 nests into 0 and 1, lane 1 into 2 and 3");
+    } finally {
+      outer.shutdownNow();
+    }
+  }
+
+  /**
+   * In an outer lane (once both outer threads are in theirs), the lanes of two fits on a fresh
+   * inner pool of its own; the outer lane is restored after.
+   */
+  private static Callable<Set<String>> nest(SparkContext sc, CyclicBarrier both) {
+    return () -> Placement.inLane(sc, () -> {
+      await(both);
+      String mine = sc.getLocalProperty(Placement.LANE);
+      ExecutorService inner = Executors.newFixedThreadPool(2, Placement.lanes("inner", 2));
+      try {
+        Set<String> in = new TreeSet<>();
+        CyclicBarrier pair = new CyclicBarrier(2);
+        for (Future<String> f : inner.invokeAll(List.of(laneOf(sc, pair), laneOf(sc, pair)))) {
+          in.add(f.get());
+        }
+        assertEquals(mine, sc.getLocalProperty(Placement.LANE), "restored");
+        return in;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        inner.shutdownNow();
+      }
+    });
+  }
+
+  /** The lane a pool thread's work runs in, once both threads of the pool are in theirs. */
+  private static Callable<String> laneOf(SparkContext sc, CyclicBarrier both) {
+    return () -> Placement.inLane(sc, () -> {
+      await(both);
+      return sc.getLocalProperty(Placement.LANE);
+    });
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
