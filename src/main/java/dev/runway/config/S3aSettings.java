@@ -9,8 +9,9 @@ import java.util.Map;
  * translation: nothing here touches the network.
  */
 public final class S3aSettings {
-  private static final List<String> BUCKET_KEYS = List.of(
-      "endpoint", "region", "path-style-access", "access-key", "secret-key", "session-token");
+  private static final String PATH_STYLE = "path-style-access";
+  private static final List<String> BUCKET_KEYS =
+      List.of("endpoint", "region", PATH_STYLE, "access-key", "secret-key", "session-token");
 
   private S3aSettings() {}
 
@@ -19,15 +20,14 @@ public final class S3aSettings {
     Map<String, String> hadoop = new LinkedHashMap<>();
     Map<String, String> base = new LinkedHashMap<>();
     for (String key : BUCKET_KEYS) {
-      if (key.equals("path-style-access")) {
-        // false is Hadoop's own default: saying nothing leaves a cluster's
-        // spark.hadoop.fs.s3a.path.style.access (spark-defaults.conf) in force.
-        if (r.bool("storage.s3a." + key)) {
-          base.put(key, "true");
-        }
-      } else {
+      if (!key.equals(PATH_STYLE)) {
         base.put(key, r.string("storage.s3a." + key));
       }
+    }
+    // false is Hadoop's own default: saying nothing leaves a cluster's
+    // spark.hadoop.fs.s3a.path.style.access (spark-defaults.conf) in force.
+    if (r.bool("storage.s3a." + PATH_STYLE)) {
+      base.put(PATH_STYLE, "true");
     }
     translate(base, "fs.s3a.", hadoop);
     Map<String, String> buckets = r.openMap("storage.s3a.buckets");
@@ -58,8 +58,8 @@ public final class S3aSettings {
       }
     }
     putIfSet(values, "region", prefix + "endpoint.region", into);
-    if (values.containsKey("path-style-access")) {
-      into.put(prefix + "path.style.access", values.get("path-style-access"));
+    if (values.containsKey(PATH_STYLE)) {
+      into.put(prefix + "path.style.access", values.get(PATH_STYLE));
     }
     String accessKey = values.getOrDefault("access-key", "");
     if (!accessKey.isEmpty()) {

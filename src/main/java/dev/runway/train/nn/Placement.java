@@ -28,8 +28,8 @@ import scala.reflect.ClassTag;
  * wherever Spark finds room: slower rounds, the same result.
  *
  * <p>Trainings running at once in one application (a tune's concurrent trials, folds or
- * candidates fitted side by side) each say which of them they are, their lane ({@link #LANE}), and lane l's workers start l x workers executors
- * along. Two one-worker trials on two executors then train side by side, each on its own
+ * candidates fitted side by side) each say which of them they are, their lane ({@link #LANE}),
+ * and lane l's workers start l x workers executors along. Two one-worker trials on two executors then train side by side, each on its own
  * executor's blocks; without lanes both would have their blocks on the first executor and take
  * turns on it while the second idled.
  */
@@ -40,10 +40,10 @@ public final class Placement {
    */
   public static final String LANE = "runway.placement.lane";
 
-  private Placement() {}
-
-  /** The lane of the current thread's pool, when it is one of {@link #lanes}' threads. */
+  /** This thread's {index, pool size}, when it is one of {@link #lanes}' threads. */
   private static final ThreadLocal<int[]> POOL_LANE = new ThreadLocal<>();
+
+  private Placement() {}
 
   /**
    * Threads named {@code name}-0, -1, ... for trainings run side by side (a tune's trials, a

@@ -5,15 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.runway.TestSpark;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.spark.SparkContext;
 import org.junit.jupiter.api.Test;
 
@@ -43,34 +46,47 @@ class PlacementTest {
   }
 
   @Test
-  void eachThreadOfAPoolIsALaneAndAPoolInsideALaneSpreadsWithinIt() throws Exception {
+  void eachThreadOfAPoolIsALaneAndAPoolInsideALaneSpreadsWithinIt() {
     SparkContext sc = TestSpark.session().sparkContext();
     assertNull(Placement.inLane(sc, () -> sc.getLocalProperty(Placement.LANE)), "not a lane");
     ExecutorService outer = Executors.newFixedThreadPool(2, Placement.lanes("outer", 2));
     try {
-      Set<String> lanes = new TreeSet<>();
-      CyclicBarrier both = new CyclicBarrier(2);
-      for (Future<String> f : outer.invokeAll(List.of(laneOf(sc, both), laneOf(sc, both)))) {
-        lanes.add(f.get());
-      }
-      assertEquals(Set.of("0", "1"), lanes, "two threads at once, two lanes");
-      // Lane 1 of 2 fitting two things side by side: lanes 1 x 2 + 0 and 1 x 2 + 1.
-      CyclicBarrier again = new CyclicBarrier(2);
-      List<Future<Set<String>>> nested = outer.invokeAll(List.of(nest(sc, again), nest(sc, again)));
-      Set<String> seen = new TreeSet<>();
-      for (Future<Set<String>> f : nested) {
-        seen.addAll(f.get());
-      }
       assertEquals(
-          Set.of("0", "1", "2", "3"), seen, "lane 0 nests into 0 and 1, lane 1 into 2 and 3");
+          Set.of("0", "1"),
+          new TreeSet<>(onBoth(outer, both -> laneOf(sc, both))),
+          "two threads at once, two lanes");
+      // Lane l of 2 fitting two things side by side: lanes l x 2 + 0 and l x 2 + 1.
+      Set<String> nested = new TreeSet<>();
+      onBoth(outer, both -> nest(sc, both)).forEach(nested::addAll);
+      assertEquals(
+          Set.of("0", "1", "2", "3"), nested, "lane 0 nests into 0 and 1, lane 1 into 2 and 3");
     } finally {
       outer.shutdownNow();
     }
   }
 
   /**
-   * In an outer lane (once both outer threads are in theirs), the lanes of two fits on a fresh
-   * inner pool of its own; the outer lane is restored after.
+   * {@code task} run on both threads of a two-thread pool at once (each waits at the barrier it is
+   * given until the other is in its lane too, so one thread cannot run both); results in any
+   * order.
+   */
+  private static <T> List<T> onBoth(
+      ExecutorService pool, Function<CyclicBarrier, Callable<T>> task) {
+    CyclicBarrier both = new CyclicBarrier(2);
+    List<T> out = new ArrayList<>();
+    try {
+      for (Future<T> f : pool.invokeAll(List.of(task.apply(both), task.apply(both)))) {
+        out.add(f.get());
+      }
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  /**
+   * In an outer lane (once both outer threads are in theirs), the lanes of two fits on an inner
+   * pool of its own; the outer lane is restored after.
    */
   private static Callable<Set<String>> nest(SparkContext sc, CyclicBarrier both) {
     return () -> Placement.inLane(sc, () -> {
@@ -78,15 +94,9 @@ class PlacementTest {
       String mine = sc.getLocalProperty(Placement.LANE);
       ExecutorService inner = Executors.newFixedThreadPool(2, Placement.lanes("inner", 2));
       try {
-        Set<String> in = new TreeSet<>();
-        CyclicBarrier pair = new CyclicBarrier(2);
-        for (Future<String> f : inner.invokeAll(List.of(laneOf(sc, pair), laneOf(sc, pair)))) {
-          in.add(f.get());
-        }
+        Set<String> in = new TreeSet<>(onBoth(inner, pair -> laneOf(sc, pair)));
         assertEquals(mine, sc.getLocalProperty(Placement.LANE), "restored");
         return in;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
       } finally {
         inner.shutdownNow();
       }
