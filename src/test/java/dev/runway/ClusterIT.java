@@ -123,8 +123,10 @@ class ClusterIT {
 
   /**
    * The network job the parameter-averaging test trains: 10k training rows, 3 epochs, 8 rounds
-   * each, averaged through the tree path (sums merged on the executors through a shuffle between
-   * the executor JVMs), the one whose results a lost executor can take away mid-round.
+   * each, averaged by the path auto chooses for two workers on two one-core executors: peers, an
+   * epoch's rounds in one barrier stage whose two tasks, in the two executor JVMs, send each other
+   * their results over their own connections; a lost executor fails the stage, and Spark runs the
+   * whole epoch again once a replacement executor gives it two slots.
    */
   private static String[] mlpRun(String runId) {
     return submitArgs(
@@ -136,7 +138,6 @@ class ClusterIT {
         "train.epochs=3",
         "train.averaging-frequency=5",
         "train.early-stopping.patience=0",
-        "train.aggregation=tree",
         // Blocks of one fixed round (640 rows), and rounds that lengthen whenever the replicas
         // spread less than the average moved: lengthened rounds read several blocks in one
         // executor task, also after the executor holding them is killed.
@@ -194,7 +195,7 @@ class ClusterIT {
         2,
         ((Map<String, Object>) survived.get("training")).get("workers"),
         "one worker per executor core");
-    assertEquals("tree", ((Map<String, Object>) survived.get("training")).get("aggregation"));
+    assertEquals("peers", ((Map<String, Object>) survived.get("training")).get("aggregation"));
     Map<String, Object> blocks =
         (Map<String, Object>) ((Map<String, Object>) survived.get("training")).get("training_data");
     assertTrue(

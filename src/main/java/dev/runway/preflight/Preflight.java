@@ -35,6 +35,7 @@ public final class Preflight {
       run(out, "memory-overhead", facts, Preflight::memoryOverhead);
       run(out, "blas-threads", facts, Preflight::networkThreads);
       run(out, "worker-slots", facts, f -> workerSlots(f, train));
+      run(out, "peers", facts, f -> peers(f, train));
       run(out, "native-memory", facts, f -> nativeMemory(f, nn.spec()));
     } else {
       run(out, "blas-threads", facts, Preflight::nativeBlasThreads);
@@ -226,6 +227,36 @@ public final class Preflight {
             + (train.workers() + slots.get() - 1) / slots.get()
             + " waves; set train.workers = 0 (one per slot)"
             + " or at most " + slots.get()));
+  }
+
+  /**
+   * train.aggregation = peers runs an epoch's worker tasks as one barrier stage: all at once, on a
+   * fixed set of executors. Spark refuses a barrier stage under dynamic allocation, and one with
+   * more tasks than slots waits for slots that never come.
+   */
+  static Optional<Finding> peers(SparkFacts f, TrainSettings train) {
+    if (train.aggregation() != TrainSettings.Aggregation.PEERS) {
+      return Optional.empty();
+    }
+    if (Boolean.parseBoolean(f.conf().getOrDefault("spark.dynamicAllocation.enabled", "false"))) {
+      return Optional.of(new Finding(
+          "peers",
+          true,
+          "train.aggregation = peers runs each epoch's workers as one Spark barrier stage, which"
+              + " Spark does not allow with spark.dynamicAllocation.enabled = true: set"
+              + " train.aggregation = auto, or turn dynamic allocation off"));
+    }
+    Optional<Integer> slots = f.slots();
+    if (train.workers() > 1 && slots.isPresent() && train.workers() > slots.get()) {
+      return Optional.of(new Finding(
+          "peers",
+          true,
+          "train.aggregation = peers runs all " + train.workers()
+              + " workers' tasks at once, but the job has " + slots.get()
+              + " task slots: set train.workers to at most " + slots.get()
+              + ", or train.aggregation = auto"));
+    }
+    return Optional.empty();
   }
 
   private static String mib(long bytes) {

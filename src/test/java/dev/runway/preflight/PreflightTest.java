@@ -236,6 +236,34 @@ class PreflightTest {
   }
 
   @Test
+  void peersWithMoreWorkersThanSlotsOrUnderDynamicAllocationStopTheJob() {
+    List<Finding> f = Preflight.check(
+        facts(8, "spark.master", "local[4]", "spark.task.cpus", "2"),
+        mlp("train.workers=3", "train.aggregation=peers"));
+    assertEquals(List.of("worker-slots:warning", "peers:error"), checks(f));
+    assertEquals(
+        "train.aggregation = peers runs all 3 workers' tasks at once, but the job has 2 task"
+            + " slots: set train.workers to at most 2, or train.aggregation = auto",
+        f.get(1).message());
+    List<Finding> dynamic = Preflight.check(
+        facts(
+            "spark.master",
+            "yarn",
+            "spark.dynamicAllocation.enabled",
+            "true",
+            "spark.executor.memoryOverhead",
+            "2g"),
+        mlp("train.aggregation=peers"));
+    assertEquals(List.of("peers:error"), checks(dynamic));
+    assertTrue(dynamic.get(0).message().contains("spark.dynamicAllocation.enabled = true"));
+    // auto never asks for what cannot run: it falls back to direct.
+    assertEquals(
+        List.of("worker-slots:warning"),
+        checks(Preflight.check(
+            facts(8, "spark.master", "local[4]", "spark.task.cpus", "2"), mlp("train.workers=3"))));
+  }
+
+  @Test
   void unreadableNumbersAreNamed() {
     List<Finding> f = Preflight.check(
         facts("spark.master", "local[4]", "spark.task.cpus", "two"), mlp("train.workers=2"));

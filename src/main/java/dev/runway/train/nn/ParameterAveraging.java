@@ -1,10 +1,15 @@
 package dev.runway.train.nn;
 
+import dev.runway.error.JobConfigException;
 import dev.runway.error.TrainingException;
 import dev.runway.features.Target;
 import dev.runway.train.TrainingData;
 import dev.runway.train.nn.TrainSettings.Aggregation;
 import dev.runway.train.nn.TrainSettings.StopMetric;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,15 +17,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
@@ -36,6 +47,9 @@ import scala.reflect.ClassTag$;
  * average. Each epoch every worker walks its blocks and their rows in a fresh seeded order (see
  * {@link EpochPlan}), so every example is used exactly once per epoch (dl4j-spark's
  * TrainingMaster skips some). After each epoch: validation, early stopping, a checkpoint.
+ *
+ * <p>With {@code train.aggregation = peers} the driver runs one job an epoch instead, and the
+ * workers average among themselves after each round, to the same floats ({@link EpochOfRounds}).
  */
 record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings settings) {
   private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
@@ -69,7 +83,8 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    * @param driverS the driver turning the result into the average (direct: summing every worker's)
    */
   record RoundTiming(
-      double broadcastS, double roundS, double setupS, double computeS, double driverS) {
+      double broadcastS, double roundS, double setupS, double computeS, double driverS)
+      implements Serializable {
     /** What the loop around the steps cost: task launch, results' transfer, the tree's stages. */
     double aggregateS() {
       return Math.max(0, roundS - setupS - computeS);
@@ -78,23 +93,43 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
 
   /**
    * The aggregation path for {@code workers} workers whose state (parameters and updater) is
-   * {@code stateFloats} floats, on a driver with {@code driverHeapBytes} of heap. Direct unless
-   * the driver would receive more than 2 GiB a round, or more than a quarter of its heap (it holds
-   * every worker's result at once): the tree costs an extra shuffle stage or two per round, and
-   * scripts/bench-scale's cost model, fitted here and run at 10 Gbit/s, has it faster only from
-   * about 2 GiB a round into the driver (a 25M-parameter network from 16 executors, a 2.5M one
-   * from 64). See README, "Averaging that scales".
+   * {@code stateFloats} floats, on a driver with {@code driverHeapBytes} of heap; {@code
+   * peersPossible}: the workers' tasks can all run at once as one barrier stage (no more workers
+   * than task slots, no dynamic allocation, no other training fitted beside this one).
+   *
+   * <p>Auto: tree when the driver would receive more than 2 GiB a round, or more than a quarter of
+   * its heap (it holds every worker's result at once): the tree costs an extra shuffle stage or
+   * two per round, and scripts/bench-scale's cost model, fitted here and run at 10 Gbit/s, has it
+   * faster only from about 2 GiB a round into the driver (a 25M-parameter network from 16
+   * executors, a 2.5M one from 64). Otherwise peers where they can run and each worker would hold
+   * at most {@value #PEERS_MAX_BYTES} bytes of results a round (every worker receives every
+   * other's state): one Spark job an epoch instead of one a round, which took the benchmark's two
+   * workers from 0.64 to 0.84 of the ceiling (README, "Benchmark"). Else direct.
    */
   static Aggregation aggregation(
-      Aggregation configured, int workers, long stateFloats, long driverHeapBytes) {
+      Aggregation configured,
+      int workers,
+      long stateFloats,
+      long driverHeapBytes,
+      boolean peersPossible) {
+    if (configured == Aggregation.PEERS) {
+      // One worker has nothing to exchange: its epochs are single rounds on the direct path.
+      return workers > 1 ? Aggregation.PEERS : Aggregation.DIRECT;
+    }
     if (configured != Aggregation.AUTO) {
       return configured;
     }
     long directBytes = 4L * stateFloats * workers;
-    return directBytes > (2L << 30) || directBytes > driverHeapBytes / 4
-        ? Aggregation.TREE
+    if (directBytes > (2L << 30) || directBytes > driverHeapBytes / 4) {
+      return Aggregation.TREE;
+    }
+    return workers > 1 && peersPossible && directBytes <= PEERS_MAX_BYTES
+        ? Aggregation.PEERS
         : Aggregation.DIRECT;
   }
+
+  /** The most result bytes auto lets each worker receive a round on the peers path. */
+  static final long PEERS_MAX_BYTES = 256L << 20;
 
   Result fit(TrainingData data) {
     EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
@@ -166,11 +201,22 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         bestScore = Double.NaN;
       }
 
+      int slots = jsc.defaultParallelism();
+      if (settings.aggregation() == Aggregation.PEERS && workers > slots) {
+        throw new JobConfigException("train.aggregation = peers runs all " + workers
+            + " workers' tasks at once, but Spark has " + slots
+            + " task slots: set train.workers to at most " + slots
+            + ", or train.aggregation = auto");
+      }
+      boolean peersPossible = workers <= slots
+          && !jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)
+          && !Placement.sideBySide(jsc.sc());
       Aggregation path = aggregation(
           settings.aggregation(),
           workers,
           (long) state.params().length + state.updater().length,
-          Runtime.getRuntime().maxMemory());
+          Runtime.getRuntime().maxMemory(),
+          peersPossible);
       LOG.info(
           "Averaging path: {} ({} workers x {} floats of state)",
           path,
@@ -194,77 +240,110 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         // Round length in steps of averaging-frequency minibatches: each epoch starts at one
         // (one worker: at the whole epoch).
         int length = alone ? maxLength : 1;
-        for (int round = 0; !walk.done(); round++) {
-          List<List<EpochPlan.Step>> steps = walk.next(length);
+        if (path == Aggregation.PEERS) {
           jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
-              + ", round " + (round + 1) + " (" + longest(steps) + " minibatches)");
-          long t0 = System.nanoTime();
-          Broadcast<WorkerState> broadcast = jsc.broadcast(
-              new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
-          long t1 = System.nanoTime();
-          WorkerRound work = new WorkerRound(
-              broadcast,
-              conf,
-              trainingId,
-              epochSeed * 1_000_003L + round,
-              batchSize,
-              settings.augmentation(),
-              steps);
-          // Tree: the executors summed; direct: the driver sums the collected results, and that
-          // summing counts as the driver's work below.
-          RoundSums sums;
-          long t2;
-          if (path == Aggregation.TREE) {
-            sums = runTree(train, work, steps);
-            t2 = System.nanoTime();
-          } else {
-            List<RoundResult> results = runRound(train, work, steps);
-            t2 = System.nanoTime();
-            sums = RoundSums.of(results);
+              + ", all its rounds (the " + workers + " workers average among themselves)");
+          EpochOfRounds.EpochRun run = runOnPeers(
+              jsc,
+              train,
+              new WorkerState(state.params(), state.updater(), state.iteration(), epoch),
+              workers,
+              setup.homes(),
+              (start, rendezvous) -> new EpochOfRounds(
+                  train.rdd().rdd(),
+                  start,
+                  conf,
+                  trainingId,
+                  layout,
+                  epochSeed,
+                  batchSize,
+                  frequency,
+                  maxLength,
+                  settings.agreement(),
+                  settings.augmentation(),
+                  rendezvous));
+          timings.addAll(run.timings());
+          if (firstStep == null && run.firstStartedMillis() != Long.MAX_VALUE) {
+            firstStep = run.firstStartedMillis();
           }
-          Averaged averaged = Averaged.of(sums);
-          long t3 = System.nanoTime();
-          broadcast.destroy();
-          timings.add(new RoundTiming(
-              (t1 - t0) / 1e9,
-              (t2 - t1) / 1e9,
-              sums.maxSetupNanos / 1e9,
-              sums.maxComputeNanos / 1e9,
-              (t3 - t2) / 1e9));
-          if (firstStep == null) {
-            firstStep = sums.firstStartedMillis;
+          if (run.divergedRound() >= 0) {
+            throw diverged(run.divergedLoss(), epoch, run.divergedRound());
           }
-          if (averaged.examples() == 0) {
-            continue;
+          if (run.examples() > 0) {
+            state = run.state();
           }
-          if (!Double.isFinite(averaged.lossSum()) || !averaged.finite()) {
-            throw new TrainingException(
-                "Training diverged: the loss became " + (averaged.lossSum() / averaged.examples())
-                    + " in epoch " + (epoch + 1) + ", round " + (round + 1)
-                    + " (lower model.neural-network.learning-rate); "
-                    + (epoch == 0
-                        ? "no epoch had completed"
-                        : "the checkpoint of epoch " + epoch + " is kept"));
+          trainLoss = run.lossSum();
+          examples = run.examples();
+          computeSeconds = run.computeSeconds();
+          divergence = run.divergenceSum();
+          roundsRun = run.rounds();
+        } else {
+          for (int round = 0; !walk.done(); round++) {
+            List<List<EpochPlan.Step>> steps = walk.next(length);
+            jsc.setJobDescription("runway: train epoch " + (epoch + 1) + "/" + settings.epochs()
+                + ", round " + (round + 1) + " (" + longest(steps) + " minibatches)");
+            long t0 = System.nanoTime();
+            Broadcast<WorkerState> broadcast = jsc.broadcast(
+                new WorkerState(state.params(), state.updater(), state.iteration(), epoch));
+            long t1 = System.nanoTime();
+            WorkerRound work = new WorkerRound(
+                broadcast,
+                conf,
+                trainingId,
+                epochSeed * 1_000_003L + round,
+                batchSize,
+                settings.augmentation(),
+                steps);
+            // Tree: the executors summed; direct: the driver sums the collected results, and that
+            // summing counts as the driver's work below.
+            RoundSums sums;
+            long t2;
+            if (path == Aggregation.TREE) {
+              sums = runTree(train, work, steps);
+              t2 = System.nanoTime();
+            } else {
+              List<RoundResult> results = runRound(train, work, steps);
+              t2 = System.nanoTime();
+              sums = RoundSums.of(results);
+            }
+            Averaged averaged = Averaged.of(sums);
+            long t3 = System.nanoTime();
+            broadcast.destroy();
+            timings.add(new RoundTiming(
+                (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9,
+                sums.maxSetupNanos / 1e9,
+                sums.maxComputeNanos / 1e9,
+                (t3 - t2) / 1e9));
+            if (firstStep == null) {
+              firstStep = sums.firstStartedMillis;
+            }
+            if (averaged.examples() == 0) {
+              continue;
+            }
+            if (!Double.isFinite(averaged.lossSum()) || !averaged.finite()) {
+              throw diverged(averaged.lossSum() / averaged.examples(), epoch, round);
+            }
+            // (One worker's single round ends the epoch, so what this decides is never used.)
+            if (maxLength > 1) {
+              length = nextLength(
+                  length,
+                  averaged.divergence(),
+                  relativeMove(state.params(), averaged.params()),
+                  settings.agreement(),
+                  maxLength);
+            }
+            state = new WorkerState(
+                averaged.params(),
+                averaged.updater(),
+                state.iteration() + averaged.maxBatches(),
+                epoch);
+            trainLoss += averaged.lossSum();
+            examples += averaged.examples();
+            computeSeconds += averaged.maxComputeNanos() / 1e9;
+            divergence += averaged.divergence();
+            roundsRun++;
           }
-          // (One worker's single round ends the epoch, so what this decides is never used.)
-          if (maxLength > 1) {
-            length = nextLength(
-                length,
-                averaged.divergence(),
-                relativeMove(state.params(), averaged.params()),
-                settings.agreement(),
-                maxLength);
-          }
-          state = new WorkerState(
-              averaged.params(),
-              averaged.updater(),
-              state.iteration() + averaged.maxBatches(),
-              epoch);
-          trainLoss += averaged.lossSum();
-          examples += averaged.examples();
-          computeSeconds += averaged.maxComputeNanos() / 1e9;
-          divergence += averaged.divergence();
-          roundsRun++;
         }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         state = new WorkerState(state.params(), state.updater(), state.iteration(), epoch + 1);
@@ -451,6 +530,130 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
         s.rounds(),
         s.divergence(),
         eta));
+  }
+
+  /** The error of a training whose average stopped being finite in {@code round} of {@code epoch}. */
+  private static TrainingException diverged(double loss, int epoch, int round) {
+    return new TrainingException("Training diverged: the loss became " + loss + " in epoch "
+        + (epoch + 1) + ", round " + (round + 1) + " (lower model.neural-network.learning-rate); "
+        + (epoch == 0
+            ? "no epoch had completed"
+            : "the checkpoint of epoch " + epoch + " is kept"));
+  }
+
+  /**
+   * Runs one epoch as one barrier job, a task per worker (placed on its home executor) that trains
+   * all the epoch's rounds and averages with the other workers directly ({@link EpochOfRounds});
+   * returns worker 0's report, with the earliest first step of any worker.
+   *
+   * <p>Spark does not run a failed barrier result stage again, and its tasks read the blocks from
+   * the cache only (a block recomputed inside a barrier stage from a lost shuffle is a fetch
+   * failure Spark's scheduler cannot handle there). So a failed epoch (an executor lost, say) is
+   * run again here, as Spark would rerun a task, up to spark.task.maxFailures times: first a job
+   * that reads every block through its lineage, which rebuilds the lost ones wherever Spark
+   * finds room, then the epoch from its start, from the same state and seeds.
+   */
+  private static EpochOfRounds.EpochRun runOnPeers(
+      JavaSparkContext jsc,
+      Blocks blocks,
+      WorkerState start,
+      int workers,
+      String[] homes,
+      BiFunction<Broadcast<WorkerState>, Rendezvous.Address, EpochOfRounds> epoch) {
+    int attempts = maxTaskFailures(jsc.master(), jsc.getConf().getInt("spark.task.maxFailures", 4));
+    Broadcast<WorkerState> broadcast = jsc.broadcast(start);
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return runEpochOnPeers(jsc, broadcast, workers, homes, epoch);
+        } catch (Exception e) {
+          // SparkException is checked, but Scala's collect throws it undeclared, so it is caught
+          // as Exception; the rethrow needs no throws clause (Java's precise rethrow: the try
+          // declares nothing checked), and a SparkException leaves as the direct path's does.
+          if (!(e instanceof SparkException) || attempt >= attempts) {
+            throw e;
+          }
+          LOG.warn(
+              "An epoch on the workers' own averaging failed ({}); rebuilding any lost training"
+                  + " blocks and running the epoch again (attempt {} of {})",
+              e.getMessage().lines().findFirst().orElse(""),
+              attempt + 1,
+              attempts);
+          jsc.setJobDescription("runway: rebuild lost training blocks");
+          blocks.rdd().foreachPartition(mine -> mine.forEachRemaining(block -> {}));
+        }
+      }
+    } finally {
+      broadcast.destroy();
+    }
+  }
+
+  private static EpochOfRounds.EpochRun runEpochOnPeers(
+      JavaSparkContext jsc,
+      Broadcast<WorkerState> broadcast,
+      int workers,
+      String[] homes,
+      BiFunction<Broadcast<WorkerState>, Rendezvous.Address, EpochOfRounds> epoch) {
+    String host = jsc.getConf().get("spark.driver.host");
+    try (Rendezvous rendezvous = new Rendezvous(
+        jsc.getConf().get("spark.driver.bindAddress", host),
+        host,
+        workers,
+        new SecureRandom().nextLong())) {
+      List<Integer> indices = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        indices.add(w);
+      }
+      ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
+      RDD<Integer> tasks = jsc.parallelize(indices, workers).rdd();
+      if (homes != null) {
+        tasks = Placement.at(tasks, homes, tag);
+      }
+      byte[][] reports = (byte[][]) tasks
+          .barrier()
+          .mapPartitions(
+              epoch.apply(broadcast, rendezvous.address()),
+              false,
+              ClassTag$.MODULE$.apply(byte[].class))
+          .collect();
+      List<EpochOfRounds.EpochRun> runs =
+          Arrays.stream(reports).map(EpochOfRounds.EpochRun::fromBytes).toList();
+      EpochOfRounds.EpochRun first =
+          runs.stream().filter(r -> r.worker() == 0).findFirst().orElseThrow();
+      long firstStarted = first.firstStartedMillis();
+      for (EpochOfRounds.EpochRun r : runs) {
+        firstStarted = Math.min(firstStarted, r.firstStartedMillis());
+      }
+      return new EpochOfRounds.EpochRun(
+          first.worker(),
+          first.state(),
+          first.lossSum(),
+          first.examples(),
+          first.computeSeconds(),
+          first.divergenceSum(),
+          first.rounds(),
+          first.timings(),
+          firstStarted,
+          first.divergedRound(),
+          first.divergedLoss());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final Pattern LOCAL_WITH_FAILURES =
+      Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
+
+  /**
+   * How many times Spark tries a task before failing its job: local[N, F] says F (plain local
+   * mode tries once), elsewhere spark.task.maxFailures (default 4).
+   */
+  static int maxTaskFailures(String master, int configured) {
+    if (master.startsWith("local")) {
+      Matcher m = LOCAL_WITH_FAILURES.matcher(master);
+      return m.matches() ? Integer.parseInt(m.group(1)) : 1;
+    }
+    return configured;
   }
 
   /**

@@ -40,6 +40,12 @@ public final class Placement {
    */
   public static final String LANE = "runway.placement.lane";
 
+  /**
+   * Spark local property: how many trainings this thread's runs side by side with, itself
+   * included (the product of the nested pools' sizes); absent: one.
+   */
+  public static final String LANES = "runway.placement.lanes";
+
   /** This thread's {index, pool size}, when it is one of {@link #lanes}' threads. */
   private static final ThreadLocal<int[]> POOL_LANE = new ThreadLocal<>();
 
@@ -77,13 +83,27 @@ public final class Placement {
       return work.get();
     }
     String outer = sc.getLocalProperty(LANE);
+    String outerLanes = sc.getLocalProperty(LANES);
     int lane = (outer == null ? 0 : Integer.parseInt(outer)) * mine[1] + mine[0];
+    int lanes = (outerLanes == null ? 1 : Integer.parseInt(outerLanes)) * mine[1];
     sc.setLocalProperty(LANE, Integer.toString(lane));
+    sc.setLocalProperty(LANES, Integer.toString(lanes));
     try {
       return work.get();
     } finally {
       sc.setLocalProperty(LANE, outer);
+      sc.setLocalProperty(LANES, outerLanes);
     }
+  }
+
+  /**
+   * Whether this thread's trainings run side by side with others in the application: their
+   * workers then share the task slots, and a training whose workers must all run at once (a
+   * barrier stage, train.aggregation = peers) would wait for the others' tasks to end.
+   */
+  static boolean sideBySide(SparkContext sc) {
+    String lanes = sc.getLocalProperty(LANES);
+    return lanes != null && Integer.parseInt(lanes) > 1;
   }
 
   /**

@@ -69,7 +69,8 @@ public record TrainSettings(
   public enum Aggregation implements ConfigChoice {
     AUTO,
     DIRECT,
-    TREE;
+    TREE,
+    PEERS;
 
     @Override
     public String toString() {

@@ -3,6 +3,7 @@ package dev.runway.train.nn;
 import dev.runway.error.OutOfMemory;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -66,6 +67,34 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
 
   /** One worker's steps, the i-th on the i-th block {@code blocks} hands out. */
   RoundResult run(List<EpochPlan.Step> mine, Supplier<Block> blocks) {
+    int worker = mine.get(0).worker();
+    return train(
+        mine,
+        partition -> blocks.get(),
+        () -> {
+          Threads.forCurrentTask();
+          MultiLayerNetwork net = Networks.worker(trainingId, worker, configurationJson);
+          Networks.load(net, state.value());
+          return net;
+        },
+        roundSeed,
+        batchSize,
+        augmentation);
+  }
+
+  /**
+   * One worker's steps of one round, the same for both ways a round runs (one Spark job a round,
+   * or an epoch's rounds in one task): {@code blockOf} gives each step's block by its partition,
+   * and {@code network} the worker's network loaded with the round's starting state, asked for
+   * only when there is a minibatch to train.
+   */
+  static RoundResult train(
+      List<EpochPlan.Step> mine,
+      IntFunction<Block> blockOf,
+      Supplier<MultiLayerNetwork> network,
+      long roundSeed,
+      int batchSize,
+      Augmentation augmentation) {
     long started = System.currentTimeMillis();
     long taskStart = System.nanoTime();
     int worker = mine.get(0).worker();
@@ -76,15 +105,13 @@ final class WorkerRound extends AbstractFunction2<TaskContext, Iterator<Block>, 
     int batches = 0;
     double lossSum = 0;
     for (EpochPlan.Step step : mine) {
-      Block block = blocks.get();
+      Block block = blockOf.apply(step.partition());
       int last = Math.min(block.batches(batchSize), step.firstBatch() + step.batches());
       if (step.firstBatch() >= last) {
         continue;
       }
       if (net == null) {
-        Threads.forCurrentTask();
-        net = Networks.worker(trainingId, worker, configurationJson);
-        Networks.load(net, state.value());
+        net = network.get();
         // Dropout draws from ND4J's random generator, whose state would otherwise depend on what
         // this JVM ran before. Seeding it from the round and the worker makes a round's result a
         // function of its inputs alone: a task rerun on another executor (one was lost), a resumed

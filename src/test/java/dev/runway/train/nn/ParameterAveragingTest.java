@@ -317,6 +317,69 @@ class ParameterAveragingTest {
     }
   }
 
+  /**
+   * With peers, the workers average among themselves and the driver runs one job an epoch, yet
+   * each worker adds the same results in the same order as the driver: the same training to the
+   * float, adaptive round lengths included (the workers must agree on every one of them).
+   */
+  @Test
+  void peersTrainToTheFloatWhatTheDriverTrainsInOneJobAnEpoch() throws Exception {
+    Dataset<Row> train = frame(rows(3000, 3, false), 4);
+    Dataset<Row> validation = frame(rows(600, 4, false), 2);
+    TrainSettings direct = settings(2, 32, 5, 2, 0, 32L << 20, Aggregation.DIRECT, 0.5, 40);
+    TrainSettings peers = settings(2, 32, 5, 2, 0, 32L << 20, Aggregation.PEERS, 0.5, 40);
+    ParameterAveraging.Result byDriver = fit(direct, train, validation, Checkpoints.NONE);
+    RoundResultsToDriver counted = new RoundResultsToDriver();
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(counted);
+    ParameterAveraging.Result byPeers;
+    try {
+      byPeers = fit(peers, train, validation, Checkpoints.NONE);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(counted);
+    }
+    assertEquals(Aggregation.PEERS, byPeers.aggregation());
+    assertEquals(2 * 2, counted.results.get(), "one task result per worker and epoch");
+    assertEquals(byDriver.rounds().size(), byPeers.rounds().size());
+    assertTrue(byDriver.rounds().size() < 2 * (1500 / 32 / 5 + 1), "rounds grew: adaptive");
+    assertArrayEquals(byDriver.params(), byPeers.params(), 0f);
+    for (int e = 0; e < 2; e++) {
+      EpochStats d = byDriver.history().get(e);
+      EpochStats p = byPeers.history().get(e);
+      assertEquals(d.trainLoss(), p.trainLoss(), 0);
+      assertEquals(d.validationLoss(), p.validationLoss(), 0);
+      assertEquals(d.divergence(), p.divergence(), 0);
+      assertEquals(d.examples(), p.examples());
+      assertEquals(d.rounds(), p.rounds());
+    }
+    for (ParameterAveraging.RoundTiming r : byPeers.rounds()) {
+      assertTrue(r.computeS() > 0 && r.roundS() >= r.computeS(), r.toString());
+    }
+  }
+
+  /** A failed epoch on peers is tried as often as Spark would try a task. */
+  @Test
+  void anEpochOnPeersIsTriedAsOftenAsSparkTriesATask() {
+    assertEquals(1, ParameterAveraging.maxTaskFailures("local[2]", 4));
+    assertEquals(1, ParameterAveraging.maxTaskFailures("local", 4));
+    assertEquals(3, ParameterAveraging.maxTaskFailures("local[*, 3]", 4));
+    assertEquals(4, ParameterAveraging.maxTaskFailures("spark://127.0.0.1:7077", 4));
+    assertEquals(8, ParameterAveraging.maxTaskFailures("yarn", 8));
+  }
+
+  @Test
+  void aDivergingLossOnPeersFailsAsOnTheDriver() {
+    Dataset<Row> train = frame(rows(2000, 9, false), 2);
+    TrainingException e = assertThrows(
+        TrainingException.class,
+        () -> new ParameterAveraging(
+                spark, wild(), settings(2, 32, 5, 3, 0, 32L << 20, Aggregation.PEERS))
+            .fit(new TrainingData(train, train.limit(0), THREE_CLASSES, 7, Checkpoints.NONE)));
+    assertTrue(e.getMessage().startsWith("Training diverged: the loss became "), e.getMessage());
+    assertTrue(e.getMessage().contains("in epoch 1, round "), e.getMessage());
+  }
+
   /** Counts the task results the training rounds' jobs send to the driver. */
   static final class RoundResultsToDriver extends SparkListener {
     final AtomicInteger results = new AtomicInteger();
@@ -341,24 +404,31 @@ class ParameterAveragingTest {
   }
 
   @Test
-  void autoChoosesTheTreeOnlyWhereTheDriverWouldReceiveTooMuch() {
+  void autoChoosesTheTreeOnlyWhereTheDriverWouldReceiveTooMuchAndPeersWhereTheyCanRun() {
     long heap = 8L << 30;
-    assertEquals(
-        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 2, 1_000, heap));
-    assertEquals(
-        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 100, 1_000, heap));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 2, 1_000, heap, false));
+    assertEquals(Aggregation.PEERS, aggregation(Aggregation.AUTO, 2, 1_000, heap, true));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 1, 1_000, heap, true));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 100, 1_000, heap, false));
+    // Peers up to 256 MiB of results a worker and round: 64M floats (one worker's 2.5M-parameter
+    // Adam state is 7.5M floats: 8 workers, 240 MB).
+    assertEquals(Aggregation.PEERS, aggregation(Aggregation.AUTO, 8, 7_500_000, heap, true));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 9, 7_500_000, heap, true));
     // A 25M-parameter network with Adam (75M floats, 300 MB a worker): 7 workers send 2.1e9
     // bytes, under 2 GiB (2.147e9); 8 send 2.4e9.
-    assertEquals(
-        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.AUTO, 7, 75_000_000, heap));
-    assertEquals(
-        Aggregation.TREE, ParameterAveraging.aggregation(Aggregation.AUTO, 8, 75_000_000, heap));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 7, 75_000_000, heap, true));
+    assertEquals(Aggregation.TREE, aggregation(Aggregation.AUTO, 8, 75_000_000, heap, true));
     // A small driver: a quarter of a 1 GiB heap is reached at one such worker.
-    assertEquals(
-        Aggregation.TREE,
-        ParameterAveraging.aggregation(Aggregation.AUTO, 1, 75_000_000, 1L << 30));
-    assertEquals(
-        Aggregation.DIRECT, ParameterAveraging.aggregation(Aggregation.DIRECT, 64, 75_000_000, 1));
+    assertEquals(Aggregation.TREE, aggregation(Aggregation.AUTO, 1, 75_000_000, 1L << 30, true));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.DIRECT, 64, 75_000_000, 1, true));
+    // Asked for: peers for any size, and one worker (nothing to exchange) trains direct.
+    assertEquals(Aggregation.PEERS, aggregation(Aggregation.PEERS, 8, 75_000_000, heap, false));
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.PEERS, 1, 1_000, heap, true));
+  }
+
+  private static Aggregation aggregation(
+      Aggregation configured, int workers, long floats, long heap, boolean peersPossible) {
+    return ParameterAveraging.aggregation(configured, workers, floats, heap, peersPossible);
   }
 
   /** The divergence from the sums alone equals the root mean square distance computed directly. */
@@ -515,10 +585,9 @@ class ParameterAveragingTest {
         ParameterAveraging.endMessage(1, 1, 1, StopMetric.VALIDATION_LOSS, Double.NaN, 3));
   }
 
-  @Test
-  void aDivergingLossFailsWithinOneRound() {
-    Dataset<Row> train = frame(rows(2000, 9, false), 2);
-    NetworkSpec wild = NetworkSpec.dense(
+  /** A network whose learning rate makes the loss diverge at once. */
+  private static NetworkSpec wild() {
+    return NetworkSpec.dense(
         List.of(64),
         HiddenActivation.RELU,
         0.0,
@@ -529,9 +598,14 @@ class ParameterAveragingTest {
         LrSchedule.NONE,
         0.5,
         5);
+  }
+
+  @Test
+  void aDivergingLossFailsWithinOneRound() {
+    Dataset<Row> train = frame(rows(2000, 9, false), 2);
     TrainingException e = assertThrows(
         TrainingException.class,
-        () -> new ParameterAveraging(spark, wild, settings(2, 32, 5, 3, 0))
+        () -> new ParameterAveraging(spark, wild(), settings(2, 32, 5, 3, 0))
             .fit(new TrainingData(train, train.limit(0), THREE_CLASSES, 7, Checkpoints.NONE)));
     assertTrue(e.getMessage().startsWith("Training diverged: the loss became "), e.getMessage());
     assertTrue(e.getMessage().contains("in epoch 1, round "), e.getMessage());

@@ -2,6 +2,7 @@ package dev.runway.train.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.runway.TestSpark;
@@ -62,6 +63,44 @@ class PlacementTest {
           Set.of("0", "1", "2", "3"), nested, "lane 0 nests into 0 and 1, lane 1 into 2 and 3");
     } finally {
       outer.shutdownNow();
+    }
+  }
+
+  @Test
+  void trainingsAreSideBySideOnlyInAPoolOfMoreThanOneThread() throws Exception {
+    SparkContext sc = TestSpark.session().sparkContext();
+    assertFalse(Placement.sideBySide(sc), "no pool");
+    ExecutorService one = Executors.newFixedThreadPool(1, Placement.lanes("one", 1));
+    ExecutorService two = Executors.newFixedThreadPool(2, Placement.lanes("two", 2));
+    try {
+      assertFalse(
+          one.submit(() -> Placement.inLane(sc, () -> Placement.sideBySide(sc))).get());
+      assertEquals(
+          List.of(true, true),
+          onBoth(
+              two,
+              both -> () -> Placement.inLane(sc, () -> {
+                await(both);
+                return Placement.sideBySide(sc);
+              })),
+          "a pool of two");
+      // A pool of two inside a pool of one: side by side inside, and not after.
+      assertEquals(
+          List.of(true, false),
+          one.submit(() -> Placement.inLane(sc, () -> {
+                boolean inside = onBoth(
+                        two,
+                        both -> () -> Placement.inLane(sc, () -> {
+                          await(both);
+                          return Placement.sideBySide(sc);
+                        }))
+                    .get(0);
+                return List.of(inside, Placement.sideBySide(sc));
+              }))
+              .get());
+    } finally {
+      one.shutdownNow();
+      two.shutdownNow();
     }
   }
 
