@@ -1,6 +1,5 @@
 package dev.runway.train.nn;
 
-import dev.runway.error.JobConfigException;
 import dev.runway.error.TrainingException;
 import dev.runway.features.Target;
 import dev.runway.train.TrainingData;
@@ -203,10 +202,14 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
 
       int slots = jsc.defaultParallelism();
       if (settings.aggregation() == Aggregation.PEERS && workers > slots) {
-        throw new JobConfigException("train.aggregation = peers runs all " + workers
-            + " workers' tasks at once, but Spark has " + slots
-            + " task slots: set train.workers to at most " + slots
-            + ", or train.aggregation = auto");
+        // Not an error here: executors still registering (a cluster application's first
+        // seconds) count no slots yet, and Spark holds a barrier stage until there are enough.
+        // Where the settings say the slots will never come, pre-flight has stopped the job.
+        LOG.warn(
+            "warning: train.aggregation = peers runs all {} workers' tasks at once, and Spark has"
+                + " {} task slots so far: each epoch waits for enough executors",
+            workers,
+            slots);
       }
       boolean peersPossible = workers <= slots
           && !jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)
