@@ -3,6 +3,7 @@ package dev.runway.features;
 import static dev.runway.features.FeatureTables.features;
 import static dev.runway.features.FeatureTables.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,15 +11,20 @@ import dev.runway.TestSpark;
 import dev.runway.config.JobSettings.FeatureSettings;
 import dev.runway.config.JobSettings.FeatureSettings.ImputeStrategy;
 import dev.runway.config.JobSettings.FeatureSettings.Task;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The feature pipeline: from columns to one feature vector, fitted on training rows. */
 class FeaturePipelineTest {
@@ -82,6 +88,51 @@ class FeaturePipelineTest {
         .getAs(0);
     assertEquals(2, v.size());
     assertEquals(6.0, v.apply(1));
+  }
+
+  /**
+   * One vector column and nothing else is scaled as it is, with no VectorAssembler copying it
+   * element by element: the features are (x - mean) / sd per position, a null vector still fails
+   * the run, and the fitted pipeline saves and loads as every run's does.
+   */
+  @Test
+  void aLoneVectorColumnIsScaledWithoutAnAssembler(@TempDir Path dir) throws IOException {
+    Dataset<Row> t =
+        spark.range(5).selectExpr("array(id, id * id) AS pixels", "CAST(id % 2 AS INT) AS y");
+    FeatureSettings f = new FeatureSettings(
+        "source",
+        List.of(),
+        "y",
+        Task.AUTO,
+        20,
+        List.of(),
+        100,
+        List.of(),
+        ImputeStrategy.MEAN,
+        true,
+        List.of("pixels"),
+        List.of(),
+        64);
+    Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
+    PipelineModel model =
+        FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    for (Transformer stage : model.stages()) {
+      assertFalse(stage instanceof VectorAssembler, stage.toString());
+    }
+    model.write().save(dir.resolve("pipeline").toString());
+    PipelineModel loaded = PipelineModel.load(dir.resolve("pipeline").toString());
+    // Positions: 0..4 (mean 2, sd sqrt(2.5)) and 0, 1, 4, 9, 16 (mean 6, sd sqrt(43.5)).
+    List<Row> out =
+        loaded.transform(prepared).orderBy("pixels").select(Columns.FEATURES).collectAsList();
+    for (int i = 0; i < 5; i++) {
+      Vector v = out.get(i).getAs(0);
+      assertEquals((i - 2) / Math.sqrt(2.5), v.apply(0), 1e-12);
+      assertEquals((i * i - 6) / Math.sqrt(43.5), v.apply(1), 1e-12);
+    }
+    Dataset<Row> withNull = FeaturePipeline.prepare(
+        spark.range(1).selectExpr("CAST(NULL AS ARRAY<BIGINT>) AS pixels", "1 AS y"), f);
+    Exception e = assertThrows(Exception.class, () -> loaded.transform(withNull).collect());
+    assertTrue(String.valueOf(e.getMessage()).contains("null"), e.getMessage());
   }
 
   @Test
