@@ -62,24 +62,10 @@ class FeaturePipelineTest {
   void arraysOfNumbersBecomeVectors() {
     Dataset<Row> t =
         spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings(
-        "source",
-        List.of(),
-        "y",
-        Task.AUTO,
-        20,
-        List.of(),
-        100,
-        List.of(),
-        ImputeStrategy.MEAN,
-        false,
-        List.of("pixels"),
-        List.of(),
-        64);
+    FeatureSettings f = pixels(false);
     FeatureChecks.checkColumns(t.schema(), f);
     Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
-    Vector v = FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f))
-        .fit(prepared)
+    Vector v = fitted(prepared, f)
         .transform(prepared)
         .orderBy("y", "pixels")
         .select(Columns.FEATURES)
@@ -99,23 +85,9 @@ class FeaturePipelineTest {
   void aLoneVectorColumnIsScaledWithoutAnAssembler(@TempDir Path dir) throws IOException {
     Dataset<Row> t =
         spark.range(5).selectExpr("array(id, id * id) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings(
-        "source",
-        List.of(),
-        "y",
-        Task.AUTO,
-        20,
-        List.of(),
-        100,
-        List.of(),
-        ImputeStrategy.MEAN,
-        true,
-        List.of("pixels"),
-        List.of(),
-        64);
+    FeatureSettings f = pixels(true);
     Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
-    PipelineModel model =
-        FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    PipelineModel model = fitted(prepared, f);
     for (Transformer stage : model.stages()) {
       assertFalse(stage instanceof VectorAssembler, stage.toString());
     }
@@ -139,23 +111,9 @@ class FeaturePipelineTest {
   void anEmptySplitTransformsAndAVectorOfAnotherSizeIsRejected() {
     Dataset<Row> t =
         spark.range(4).selectExpr("array(id, id * 2) AS pixels", "CAST(id % 2 AS INT) AS y");
-    FeatureSettings f = new FeatureSettings(
-        "source",
-        List.of(),
-        "y",
-        Task.AUTO,
-        20,
-        List.of(),
-        100,
-        List.of(),
-        ImputeStrategy.MEAN,
-        true,
-        List.of("pixels"),
-        List.of(),
-        64);
+    FeatureSettings f = pixels(true);
     Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
-    PipelineModel model =
-        FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    PipelineModel model = fitted(prepared, f);
     assertEquals(0, model.transform(prepared.limit(0)).count());
     Dataset<Row> wider =
         FeaturePipeline.prepare(spark.range(1).selectExpr("array(1, 2, 3) AS pixels", "1 AS y"), f);
@@ -188,8 +146,7 @@ class FeaturePipelineTest {
         List.of("agent"),
         4);
     Dataset<Row> prepared = FeaturePipeline.prepare(t, f);
-    PipelineModel model =
-        FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
+    PipelineModel model = fitted(prepared, f);
     List<String> names = FeaturePipeline.featureNames(model, f);
     assertEquals(
         List.of(
@@ -214,5 +171,28 @@ class FeaturePipelineTest {
     // "blue" is the more frequent value (4 of 6 rows), so index 0 of the one-hot block.
     Row blue = named.collectAsList().get(1);
     assertEquals(1.0, blue.<Vector>getAs(0).apply(3));
+  }
+
+  /** Features: the vector column {@code pixels} and nothing else, label {@code y}. */
+  private static FeatureSettings pixels(boolean standardize) {
+    return new FeatureSettings(
+        "source",
+        List.of(),
+        "y",
+        Task.AUTO,
+        20,
+        List.of(),
+        100,
+        List.of(),
+        ImputeStrategy.MEAN,
+        standardize,
+        List.of("pixels"),
+        List.of(),
+        64);
+  }
+
+  /** The pipeline of {@code f} fitted on {@code prepared}, vector sizes from its first row. */
+  private static PipelineModel fitted(Dataset<Row> prepared, FeatureSettings f) {
+    return FeaturePipeline.pipeline(f, FeaturePipeline.vectorSizes(prepared, f)).fit(prepared);
   }
 }
