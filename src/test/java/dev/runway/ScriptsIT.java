@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runway.artifacts.Json;
 import dev.runway.artifacts.RunDirectory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,6 +153,31 @@ class ScriptsIT {
         "and why it exited");
     Scripts.Result status = Scripts.run(env, "scripts/cluster", "status");
     assertEquals("stopped\n", status.out(), "a failed start leaves no daemon running");
+  }
+
+  /**
+   * A cluster start whose master port is taken stops at once with one line naming the port. Spark's
+   * master would move to the next port while the workers, and every submit, went to the one asked
+   * for: to the other cluster (a leftover cluster once gave a test's application four executors).
+   */
+  @Test
+  void clusterStartRefusesAPortInUse() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Map<String, String> env = Map.of(
+          "RUNWAY_CLUSTER_DIR",
+          runs.resolve("cluster-port").toString(),
+          "RUNWAY_MASTER_PORT",
+          String.valueOf(taken.getLocalPort()),
+          "RUNWAY_MASTER_UI_PORT",
+          "8195");
+      Scripts.Result r = Scripts.run(env, "scripts/cluster", "start");
+      assertEquals(1, r.code(), r.out() + r.err());
+      assertEquals(
+          "error: port " + taken.getLocalPort() + " on 127.0.0.1 is in use (another cluster? stop"
+              + " it, or set RUNWAY_MASTER_PORT and RUNWAY_MASTER_UI_PORT)\n",
+          r.err());
+      assertEquals("stopped\n", Scripts.run(env, "scripts/cluster", "status").out());
+    }
   }
 
   @Test
