@@ -16,6 +16,18 @@ import java.util.concurrent.TimeUnit;
 public final class Scripts {
   private Scripts() {}
 
+  /** Whether the kernel gives transparent huge pages to a JVM that asks (lib.sh's same check). */
+  private static final boolean HUGE_PAGES = hugePages();
+
+  private static boolean hugePages() {
+    try {
+      String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+      return mode.contains("[always]") || mode.contains("[madvise]");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /**
    * What a process printed and returned.
    *
@@ -63,7 +75,12 @@ public final class Scripts {
     // compete with the job for them: with C1 alone a cars-mpg train on the test cluster took
     // 25-28 s instead of 36-50 s (driver and executors), and the quickstart's epochs ran as fast.
     // No result depends on the JIT. (A cluster started from here passes it to its applications.)
-    pb.environment().put("RUNWAY_JVM_OPTS", "-XX:G1HeapRegionSize=16m -XX:TieredStopAtLevel=1");
+    // Huge pages where the kernel has them, as scripts/lib.sh's default gives users.
+    pb.environment()
+        .put(
+            "RUNWAY_JVM_OPTS",
+            "-XX:G1HeapRegionSize=16m -XX:TieredStopAtLevel=1"
+                + (HUGE_PAGES ? " -XX:+UseTransparentHugePages" : ""));
     pb.environment().putAll(env);
     return new Started(pb.start(), out, err, String.join(" ", command));
   }
