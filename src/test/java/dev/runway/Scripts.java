@@ -1,6 +1,7 @@
 package dev.runway;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +17,31 @@ import java.util.concurrent.TimeUnit;
 public final class Scripts {
   private Scripts() {}
 
-  /** Whether the kernel gives transparent huge pages to a JVM that asks (lib.sh's same check). */
-  private static final boolean HUGE_PAGES = hugePages();
+  /**
+   * scripts/lib.sh's default RUNWAY_JVM_OPTS on this machine, what users' jobs run with (G1
+   * regions, huge pages where the kernel has them): asked of lib.sh, so the tests follow it.
+   */
+  private static final String DEFAULT_JVM_OPTS = defaultJvmOpts();
 
-  private static boolean hugePages() {
+  private static String defaultJvmOpts() {
     try {
-      String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-      return mode.contains("[always]") || mode.contains("[madvise]");
+      Process p = new ProcessBuilder(
+              "bash",
+              "-c",
+              "unset RUNWAY_JVM_OPTS; source scripts/lib.sh && printf %s \"$RUNWAY_JVM_OPTS\"")
+          .directory(TestData.repo().toFile())
+          .redirectErrorStream(true)
+          .start();
+      String opts = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (p.waitFor() != 0 || !opts.startsWith("-XX:")) {
+        throw new IllegalStateException("scripts/lib.sh gave no RUNWAY_JVM_OPTS: " + opts);
+      }
+      return opts;
     } catch (IOException e) {
-      return false;
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -75,12 +92,7 @@ public final class Scripts {
     // compete with the job for them: with C1 alone a cars-mpg train on the test cluster took
     // 25-28 s instead of 36-50 s (driver and executors), and the quickstart's epochs ran as fast.
     // No result depends on the JIT. (A cluster started from here passes it to its applications.)
-    // Huge pages where the kernel has them, as scripts/lib.sh's default gives users.
-    pb.environment()
-        .put(
-            "RUNWAY_JVM_OPTS",
-            "-XX:G1HeapRegionSize=16m -XX:TieredStopAtLevel=1"
-                + (HUGE_PAGES ? " -XX:+UseTransparentHugePages" : ""));
+    pb.environment().put("RUNWAY_JVM_OPTS", DEFAULT_JVM_OPTS + " -XX:TieredStopAtLevel=1");
     pb.environment().putAll(env);
     return new Started(pb.start(), out, err, String.join(" ", command));
   }
