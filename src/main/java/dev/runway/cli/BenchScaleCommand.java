@@ -41,7 +41,7 @@ final class BenchScaleCommand implements Callable<Integer> {
 
   @Option(
       names = "--aggregations",
-      defaultValue = "direct,tree",
+      defaultValue = "direct,tree,peers",
       description = "Paths to time (default: ${DEFAULT-VALUE}).")
   String aggregations;
 
@@ -64,6 +64,9 @@ final class BenchScaleCommand implements Callable<Integer> {
       List<Integer> hidden = new ArrayList<>();
       Arrays.stream(size.split("x")).map(String::strip).map(Integer::valueOf).forEach(hidden::add);
       for (String path : aggregations.split(",")) {
+        if (workers == 1 && path.strip().equals("peers")) {
+          continue; // one worker has no peers: it would train on the direct path, timed already
+        }
         ScaleProbe.Figures f = ScaleProbe.run(spark, hidden, workers, path.strip(), batch, rounds);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("master", spark.sparkContext().master());
@@ -80,6 +83,8 @@ final class BenchScaleCommand implements Callable<Integer> {
         line.put("aggregate_s", f.aggregateS());
         line.put("driver_s", f.driverS());
         line.put("driver_heap_peak_mb", f.driverHeapPeakBytes() / 1e6);
+        line.put("epoch_s", f.epochS());
+        line.put("epoch_rounds", f.epochRounds());
         spec.commandLine().getOut().println(Json.line(line));
         spec.commandLine().getOut().flush();
       }

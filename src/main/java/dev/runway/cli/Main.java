@@ -81,6 +81,12 @@ public final class Main implements Runnable {
         err.flush();
         return r.exitCode().code();
       }
+      // Out of memory anywhere in the failure (a Spark job's failure carries its task's error
+      // as text): the memory line and its exit code, whichever command ran.
+      Optional<OutOfMemory> memory = OutOfMemory.of(e, "run " + commandLine.getCommandName());
+      if (memory.isPresent()) {
+        return outOfMemory(memory.get(), e, err);
+      }
       FAILURES.error("{} failed unexpectedly", commandLine.getCommandName(), e);
       err.println("error: unexpected " + e.getClass().getSimpleName() + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
@@ -92,13 +98,16 @@ public final class Main implements Runnable {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
       // An Error escapes picocli; what failed to allocate is garbage now, so reporting it works.
-      OutOfMemory memory =
-          OutOfMemory.of(e, "run " + (args.length > 0 ? args[0] : "runway")).orElseThrow();
-      FAILURES.error("{}", memory.getMessage(), e);
-      err.println("error: " + memory.getMessage());
-      err.flush();
-      return memory.exitCode().code();
+      return outOfMemory(
+          OutOfMemory.of(e, "run " + (args.length > 0 ? args[0] : "runway")).orElseThrow(), e, err);
     }
+  }
+
+  private static int outOfMemory(OutOfMemory memory, Throwable e, PrintWriter err) {
+    FAILURES.error("{}", memory.getMessage(), e);
+    err.println("error: " + memory.getMessage());
+    err.flush();
+    return memory.exitCode().code();
   }
 
   /**

@@ -15,6 +15,14 @@ record Averaged(
     double divergence) {
 
   /**
+   * How many parameters each partial sum of the average's squared norm covers. The norm is summed
+   * in blocks of this many, then the blocks in order, so that workers that each average a slice of
+   * the state ({@link SlicedAverage}, slices aligned to these blocks) add up the same double as the
+   * driver does over the whole.
+   */
+  static final int NORM_BLOCK = 1 << 14;
+
+  /**
    * The average of a round's sums. The divergence is the example-weighted root mean square
    * distance of the replicas from their average, relative to the average's norm: from the sums
    * alone, {@code E[|p|^2] - |E[p]|^2}, so the tree path, where the driver never sees a replica,
@@ -27,19 +35,44 @@ record Averaged(
     long n = sums.examples;
     float[] avgParams = new float[sums.params.length];
     double averageNorm = 0;
-    for (int i = 0; i < avgParams.length; i++) {
-      double v = sums.params[i] / n;
-      avgParams[i] = (float) v;
-      averageNorm += v * v;
+    for (int from = 0; from < avgParams.length; from += NORM_BLOCK) {
+      averageNorm +=
+          average(sums.params, n, avgParams, from, Math.min(avgParams.length, from + NORM_BLOCK));
     }
     float[] avgUpdater = new float[sums.updater.length];
-    for (int i = 0; i < avgUpdater.length; i++) {
-      avgUpdater[i] = (float) (sums.updater[i] / n);
-    }
-    double spread = Math.max(0, sums.squaredNorms / n - averageNorm);
-    double divergence = Math.sqrt(spread) / Math.max(Math.sqrt(averageNorm), 1e-12);
+    average(sums.updater, n, avgUpdater, 0, avgUpdater.length);
     return new Averaged(
-        avgParams, avgUpdater, n, sums.lossSum, sums.maxBatches, sums.maxComputeNanos, divergence);
+        avgParams,
+        avgUpdater,
+        n,
+        sums.lossSum,
+        sums.maxBatches,
+        sums.maxComputeNanos,
+        divergence(sums.squaredNorms, n, averageNorm));
+  }
+
+  /**
+   * Writes {@code sums[i] / examples} into {@code into[i]} for i in [from, to), and returns the
+   * sum of their squares (in doubles, before rounding to floats).
+   */
+  static double average(double[] sums, long examples, float[] into, int from, int to) {
+    double squares = 0;
+    for (int i = from; i < to; i++) {
+      double v = sums[i] / examples;
+      into[i] = (float) v;
+      squares += v * v;
+    }
+    return squares;
+  }
+
+  /**
+   * The divergence from {@code squaredNorms}, the example-weighted sum of the replicas' squared
+   * norms, and {@code averageNorm}, the average's own squared norm (summed by {@link #NORM_BLOCK}
+   * blocks).
+   */
+  static double divergence(double squaredNorms, long examples, double averageNorm) {
+    double spread = Math.max(0, squaredNorms / examples - averageNorm);
+    return Math.sqrt(spread) / Math.max(Math.sqrt(averageNorm), 1e-12);
   }
 
   boolean finite() {

@@ -27,16 +27,16 @@ import scala.runtime.AbstractFunction1;
 /**
  * A whole epoch of averaging rounds in one task per worker, the workers averaging among
  * themselves ({@code train.aggregation = peers}). The tasks form one barrier stage, so they run
- * at the same time; after each round every worker sends its result to every other over a {@link
- * PeerMesh}, and each computes the same average from the same results added in the same order
- * ({@link RoundSums}, {@link Averaged}): the driver's arithmetic, done on each worker. Each then
+ * at the same time; after each round the workers average over a {@link PeerMesh}, each one slice
+ * of the state ({@link SlicedAverage}): the driver's arithmetic, the same sums in the same order,
+ * done by the workers, and every worker ends with the whole average. Each then
  * decides the next round's length as the driver would, loads the average into its network and
  * trains on. The driver sees one Spark job an epoch instead of one a round, and receives one
  * state at the epoch's end instead of every worker's each round.
  *
  * <p>What an epoch trains is the same to the float as one job a round: the same walk through the
  * blocks ({@link EpochPlan.Walk}), the same seeds, the same sums in the same order. A task that
- * fails fails the stage, Spark runs all of its tasks again, and the epoch starts over from its
+ * fails fails the stage, the driver runs all of its tasks again, and the epoch starts over from its
  * broadcast state, as deterministic as any round.
  */
 final class EpochOfRounds extends AbstractFunction1<Iterator<Integer>, Iterator<byte[]>>
@@ -188,6 +188,8 @@ final class EpochOfRounds extends AbstractFunction1<Iterator<Integer>, Iterator<
     int roundsRun = 0;
     long firstStarted = Long.MAX_VALUE;
     int length = 1;
+    SlicedAverage sliced =
+        new SlicedAverage(layout.workers(), state.params().length, state.updater().length);
     for (int round = 0; !walk.done(); round++) {
       List<List<EpochPlan.Step>> steps = walk.next(length);
       long t0 = System.nanoTime();
@@ -210,27 +212,27 @@ final class EpochOfRounds extends AbstractFunction1<Iterator<Integer>, Iterator<
               epochSeed * 1_000_003L + round,
               batchSize,
               augmentation);
-      byte[][] all = mesh.exchange(result.toBytes());
-      long t1 = System.nanoTime();
       // The round's results in the order the one-job-a-round path collects them: the workers
-      // that had steps, by worker. Idle results add nothing to the sums.
-      RoundSums sums = new RoundSums();
-      for (List<EpochPlan.Step> s : steps) {
-        int w = s.get(0).worker();
-        sums.add(w == worker ? result : RoundResult.fromBytes(all[w]));
-      }
-      Averaged averaged = Averaged.of(sums);
+      // that had steps, by worker.
+      int[] order = steps.stream().mapToInt(s -> s.get(0).worker()).toArray();
+      byte[][] parts = mesh.exchangeEach(sliced.parts(result));
+      long t1 = System.nanoTime();
+      byte[] slice = sliced.slice(parts, order, worker);
+      SlicedAverage.Round sums =
+          sliced.round(parts, order, slice == null ? null : mesh.exchange(slice));
+      Averaged averaged = sums.averaged();
       long t2 = System.nanoTime();
-      // This worker's round, from its start to the last result in; a worker that started earlier
+      // This worker's round, from its start to the last part in; a worker that started earlier
       // can have trained longer than that, and the round lasted at least the slowest's steps.
-      long slowest = sums.maxSetupNanos + sums.maxComputeNanos;
+      // The average's part (this worker's slice, the slices' exchange) counts as the driver's.
+      long slowest = sums.maxSetupNanos() + sums.maxComputeNanos();
       timings.add(new RoundTiming(
           0,
           Math.max(t1 - t0, slowest) / 1e9,
-          sums.maxSetupNanos / 1e9,
-          sums.maxComputeNanos / 1e9,
+          sums.maxSetupNanos() / 1e9,
+          sums.maxComputeNanos() / 1e9,
           (t2 - t1) / 1e9));
-      firstStarted = Math.min(firstStarted, sums.firstStartedMillis);
+      firstStarted = Math.min(firstStarted, sums.firstStartedMillis());
       if (averaged.examples() == 0) {
         continue;
       }

@@ -96,14 +96,15 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
    * peersPossible}: the workers' tasks can all run at once as one barrier stage (no more workers
    * than task slots, no dynamic allocation, no other training fitted beside this one).
    *
-   * <p>Auto: tree when the driver would receive more than 2 GiB a round, or more than a quarter of
-   * its heap (it holds every worker's result at once): the tree costs an extra shuffle stage or
-   * two per round, and scripts/bench-scale's cost model, fitted here and run at 10 Gbit/s, has it
-   * faster only from about 2 GiB a round into the driver (a 25M-parameter network from 16
-   * executors, a 2.5M one from 64). Otherwise peers where they can run and each worker would hold
-   * at most {@value #PEERS_MAX_BYTES} bytes of results a round (every worker receives every
-   * other's state): one Spark job an epoch instead of one a round, which took the benchmark's two
-   * workers from 0.64 to 0.84 of the ceiling (README, "Benchmark"). Else direct.
+   * <p>Auto: peers wherever they can run with two or more workers. Each worker sends and receives
+   * about two states a round whatever the number of workers ({@link SlicedAverage}), the driver
+   * none, and an epoch is one Spark job; scripts/bench-scale measured its rounds 5.8 to 16 times
+   * faster than the faster other path at every point of its sweep (2 to 8 executors, 0.25M to
+   * 25M parameters), and its cost model, run at 10 Gbit/s, keeps it the fastest up to 100
+   * executors. Where peers cannot run: tree when the driver would receive more than 2 GiB a round,
+   * or more than a quarter of its heap. The same model has direct faster up to 4.8 GB a round into
+   * the driver (16 executors of a 25M-parameter network) and the tree from 9.6 GB (32), but the
+   * driver holds a round's results all at once, so its memory sets the bound. Else direct.
    */
   static Aggregation aggregation(
       Aggregation configured,
@@ -118,17 +119,14 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
     if (configured != Aggregation.AUTO) {
       return configured;
     }
-    long directBytes = 4L * stateFloats * workers;
-    if (directBytes > (2L << 30) || directBytes > driverHeapBytes / 4) {
-      return Aggregation.TREE;
+    if (workers > 1 && peersPossible) {
+      return Aggregation.PEERS;
     }
-    return workers > 1 && peersPossible && directBytes <= PEERS_MAX_BYTES
-        ? Aggregation.PEERS
+    long directBytes = 4L * stateFloats * workers;
+    return directBytes > (2L << 30) || directBytes > driverHeapBytes / 4
+        ? Aggregation.TREE
         : Aggregation.DIRECT;
   }
-
-  /** The most result bytes auto lets each worker receive a round on the peers path. */
-  static final long PEERS_MAX_BYTES = 256L << 20;
 
   Result fit(TrainingData data) {
     EngineSetup setup = EngineSetup.of(spark, spec, settings, data);
@@ -649,10 +647,11 @@ record ParameterAveraging(SparkSession spark, NetworkSpec spec, TrainSettings se
 
   /**
    * How many times Spark tries a task before failing its job: local[N, F] says F (plain local
-   * mode tries once), elsewhere spark.task.maxFailures (default 4).
+   * mode tries once), elsewhere spark.task.maxFailures (default 4), local-cluster[...] included:
+   * its executors are separate JVMs, scheduled as a cluster's.
    */
   static int maxTaskFailures(String master, int configured) {
-    if (master.startsWith("local")) {
+    if (master.equals("local") || master.startsWith("local[")) {
       Matcher m = LOCAL_WITH_FAILURES.matcher(master);
       return m.matches() ? Integer.parseInt(m.group(1)) : 1;
     }

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,8 +24,8 @@ import java.util.function.Function;
 
 /**
  * Direct TCP connections between the tasks of one barrier stage, one per pair, over which every
- * task sends the same bytes to all the others and receives theirs: the workers of an epoch
- * exchange their round results without the driver (see {@link EpochOfRounds}).
+ * task sends bytes to all the others and receives theirs: the workers of an epoch average their
+ * round results without the driver (see {@link EpochOfRounds}, {@link SlicedAverage}).
  *
  * <p>Each task listens on an ephemeral port of its executor's address, the tasks learn each
  * other's addresses through the driver ({@link Rendezvous}), and task i connects to every task after it and
@@ -126,17 +127,29 @@ final class PeerMesh implements Closeable {
    * mine} at this task's rank).
    */
   byte[][] exchange(byte[] mine) throws IOException {
+    byte[][] same = new byte[peers.length][];
+    Arrays.fill(same, mine);
+    return exchangeEach(same);
+  }
+
+  /**
+   * Sends {@code toEach[k]} to task k, for every other task, and returns what each sent this one
+   * in rank order ({@code toEach[rank]} at this task's rank).
+   */
+  byte[][] exchangeEach(byte[][] toEach) throws IOException {
     List<Future<?>> sent = new ArrayList<>();
-    for (Socket peer : peers) {
-      if (peer != null) {
+    for (int peer = 0; peer < peers.length; peer++) {
+      Socket socket = peers[peer];
+      byte[] bytes = toEach[peer];
+      if (socket != null) {
         sent.add(senders.submit(() -> {
-          send(peer, mine);
+          send(socket, bytes);
           return null;
         }));
       }
     }
     byte[][] all = new byte[peers.length][];
-    all[rank] = mine;
+    all[rank] = toEach[rank];
     for (int peer = 0; peer < peers.length; peer++) {
       if (peers[peer] != null) {
         all[peer] = receive(peers[peer].getInputStream());

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 
 /**
  * One worker's result of a round, sent back to the driver to be averaged.
@@ -35,56 +34,6 @@ record RoundResult(
 
   static RoundResult idle(int worker) {
     return new RoundResult(worker, 0, 0, null, null, 0, 0, System.currentTimeMillis(), 0);
-  }
-
-  /**
-   * This result as bytes, for the workers' direct exchange ({@link PeerMesh}): the counters, then
-   * the float arrays as one bulk copy each (length -1 for a null array).
-   */
-  byte[] toBytes() {
-    int floats = (params == null ? 0 : params.length) + (updater == null ? 0 : updater.length);
-    ByteBuffer out = ByteBuffer.allocate(3 * 4 + 4 * 8 + 2 * 4 + 4 * floats);
-    out.putInt(worker).putInt(examples).putInt(batches);
-    out.putDouble(lossSum).putLong(computeNanos).putLong(startedAtMillis).putLong(setupNanos);
-    for (float[] array : new float[][] {params, updater}) {
-      out.putInt(array == null ? -1 : array.length);
-      if (array != null) {
-        out.asFloatBuffer().put(array);
-        out.position(out.position() + 4 * array.length);
-      }
-    }
-    return out.array();
-  }
-
-  /** The result {@link #toBytes} wrote. */
-  static RoundResult fromBytes(byte[] bytes) {
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    int worker = in.getInt();
-    int examples = in.getInt();
-    int batches = in.getInt();
-    double lossSum = in.getDouble();
-    long computeNanos = in.getLong();
-    long startedAtMillis = in.getLong();
-    long setupNanos = in.getLong();
-    float[][] arrays = new float[2][];
-    for (int a = 0; a < 2; a++) {
-      int length = in.getInt();
-      if (length >= 0) {
-        arrays[a] = new float[length];
-        in.asFloatBuffer().get(arrays[a]);
-        in.position(in.position() + 4 * length);
-      }
-    }
-    return new RoundResult(
-        worker,
-        examples,
-        batches,
-        arrays[0],
-        arrays[1],
-        lossSum,
-        computeNanos,
-        startedAtMillis,
-        setupNanos);
   }
 
   /** Serialized through {@link Wire}, whose float arrays go in bulk ({@link FloatArrays}). */

@@ -51,23 +51,31 @@ final class RoundSums implements Serializable {
       updater = new double[r.updater().length];
     }
     int w = r.examples();
-    double norm = 0;
-    float[] p = r.params();
-    for (int i = 0; i < p.length; i++) {
-      params[i] += (double) p[i] * w;
-      norm += (double) p[i] * p[i];
-    }
-    float[] u = r.updater();
-    for (int i = 0; i < u.length; i++) {
-      updater[i] += (double) u[i] * w;
-    }
-    squaredNorms += norm * w;
+    addWeighted(params, 0, r.params(), 0, params.length, w);
+    addWeighted(updater, 0, r.updater(), 0, updater.length, w);
+    squaredNorms += squaredNorm(r.params()) * w;
     examples += w;
     lossSum += r.lossSum();
     workers++;
     maxBatches = Math.max(maxBatches, r.batches());
     maxComputeNanos = Math.max(maxComputeNanos, r.computeNanos());
     return this;
+  }
+
+  /** Adds {@code weight x values[from + i]} into {@code sums[at + i]}, for i below {@code length}. */
+  static void addWeighted(double[] sums, int at, float[] values, int from, int length, int weight) {
+    for (int i = 0; i < length; i++) {
+      sums[at + i] += (double) values[from + i] * weight;
+    }
+  }
+
+  /** A replica's squared norm, summed in index order (every path takes the same double). */
+  static double squaredNorm(float[] params) {
+    double norm = 0;
+    for (float p : params) {
+      norm += (double) p * p;
+    }
+    return norm;
   }
 
   /** {@code other}'s sums, added into these. */

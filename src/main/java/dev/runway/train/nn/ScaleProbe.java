@@ -49,6 +49,9 @@ public final class ScaleProbe {
    * @param parameters the network's parameter count
    * @param stateFloats parameters plus updater state: what a worker sends per round
    * @param driverHeapPeakBytes the driver's heap peak over the probe (sum of the pools' peaks)
+   * @param epochS the probe's one epoch, all its rounds (the untimed first included) and what an
+   *     epoch costs around them (peers: the epoch's job, the rendezvous, the connections)
+   * @param epochRounds the rounds in that epoch
    */
   public record Figures(
       int workers,
@@ -62,7 +65,9 @@ public final class ScaleProbe {
       double computeS,
       double aggregateS,
       double driverS,
-      long driverHeapPeakBytes) {}
+      long driverHeapPeakBytes,
+      double epochS,
+      int epochRounds) {}
 
   /** Probes {@code hidden} (e.g. [256, 128]) with {@code workers} workers for {@code rounds} rounds. */
   public static Figures run(
@@ -131,7 +136,9 @@ public final class ScaleProbe {
         median(timed, ParameterAveraging.RoundTiming::computeS),
         median(timed, ParameterAveraging.RoundTiming::aggregateS),
         median(timed, ParameterAveraging.RoundTiming::driverS),
-        peak);
+        peak,
+        result.history().get(0).seconds(),
+        result.rounds().size());
   }
 
   private static double median(

@@ -366,6 +366,7 @@ class ParameterAveragingTest {
     assertEquals(3, ParameterAveraging.maxTaskFailures("local[*, 3]", 4));
     assertEquals(4, ParameterAveraging.maxTaskFailures("spark://127.0.0.1:7077", 4));
     assertEquals(8, ParameterAveraging.maxTaskFailures("yarn", 8));
+    assertEquals(4, ParameterAveraging.maxTaskFailures("local-cluster[2,1,1024]", 4));
   }
 
   @Test
@@ -404,20 +405,18 @@ class ParameterAveragingTest {
   }
 
   @Test
-  void autoChoosesTheTreeOnlyWhereTheDriverWouldReceiveTooMuchAndPeersWhereTheyCanRun() {
+  void autoChoosesPeersWhereTheyCanRunAndElseTheTreeOnlyWhereTheDriverWouldReceiveTooMuch() {
     long heap = 8L << 30;
     assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 2, 1_000, heap, false));
     assertEquals(Aggregation.PEERS, aggregation(Aggregation.AUTO, 2, 1_000, heap, true));
     assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 1, 1_000, heap, true));
     assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 100, 1_000, heap, false));
-    // Peers up to 256 MiB of results a worker and round: 64M floats (one worker's 2.5M-parameter
-    // Adam state is 7.5M floats: 8 workers, 240 MB).
-    assertEquals(Aggregation.PEERS, aggregation(Aggregation.AUTO, 8, 7_500_000, heap, true));
-    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 9, 7_500_000, heap, true));
-    // A 25M-parameter network with Adam (75M floats, 300 MB a worker): 7 workers send 2.1e9
-    // bytes, under 2 GiB (2.147e9); 8 send 2.4e9.
-    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 7, 75_000_000, heap, true));
-    assertEquals(Aggregation.TREE, aggregation(Aggregation.AUTO, 8, 75_000_000, heap, true));
+    // Peers at any size and number of workers: each receives about two states a round.
+    assertEquals(Aggregation.PEERS, aggregation(Aggregation.AUTO, 100, 75_000_000, heap, true));
+    // Where peers cannot run: a 25M-parameter network with Adam (75M floats, 300 MB a worker):
+    // 7 workers send 2.1e9 bytes, under 2 GiB (2.147e9); 8 send 2.4e9.
+    assertEquals(Aggregation.DIRECT, aggregation(Aggregation.AUTO, 7, 75_000_000, heap, false));
+    assertEquals(Aggregation.TREE, aggregation(Aggregation.AUTO, 8, 75_000_000, heap, false));
     // A small driver: a quarter of a 1 GiB heap is reached at one such worker.
     assertEquals(Aggregation.TREE, aggregation(Aggregation.AUTO, 1, 75_000_000, 1L << 30, true));
     assertEquals(Aggregation.DIRECT, aggregation(Aggregation.DIRECT, 64, 75_000_000, 1, true));
