@@ -225,12 +225,12 @@ final class EpochOfRounds extends AbstractFunction1<Iterator<Integer>, Iterator<
       // This worker's round, from its start to the last part in; a worker that started earlier
       // can have trained longer than that, and the round lasted at least the slowest's steps.
       // The average's part (this worker's slice, the slices' exchange) counts as the driver's.
-      long slowest = sums.maxSetupNanos() + sums.maxComputeNanos();
+      long slowest = sums.maxSetupNanos() + averaged.maxComputeNanos();
       timings.add(new RoundTiming(
           0,
           Math.max(t1 - t0, slowest) / 1e9,
           sums.maxSetupNanos() / 1e9,
-          sums.maxComputeNanos() / 1e9,
+          averaged.maxComputeNanos() / 1e9,
           (t2 - t1) / 1e9));
       firstStarted = Math.min(firstStarted, sums.firstStartedMillis());
       if (averaged.examples() == 0) {

@@ -51,8 +51,8 @@ final class RoundSums implements Serializable {
       updater = new double[r.updater().length];
     }
     int w = r.examples();
-    addWeighted(params, 0, r.params(), 0, params.length, w);
-    addWeighted(updater, 0, r.updater(), 0, updater.length, w);
+    addWeighted(params, r.params(), w);
+    addWeighted(updater, r.updater(), w);
     squaredNorms += squaredNorm(r.params()) * w;
     examples += w;
     lossSum += r.lossSum();
@@ -62,10 +62,10 @@ final class RoundSums implements Serializable {
     return this;
   }
 
-  /** Adds {@code weight x values[from + i]} into {@code sums[at + i]}, for i below {@code length}. */
-  static void addWeighted(double[] sums, int at, float[] values, int from, int length, int weight) {
-    for (int i = 0; i < length; i++) {
-      sums[at + i] += (double) values[from + i] * weight;
+  /** Adds {@code weight x values[i]} into {@code sums[i]}, for every i of {@code sums}. */
+  static void addWeighted(double[] sums, float[] values, int weight) {
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] += (double) values[i] * weight;
     }
   }
 

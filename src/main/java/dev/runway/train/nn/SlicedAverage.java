@@ -26,9 +26,11 @@ final class SlicedAverage {
   /** A part's counters: worker, examples, batches; loss, compute, start, setup, squared norm. */
   private static final int HEADER = 3 * 4 + 5 * 8;
 
-  /** The round's average and what the round's timing reads from the workers' counters. */
-  record Round(
-      Averaged averaged, long maxSetupNanos, long maxComputeNanos, long firstStartedMillis) {}
+  /**
+   * The round's average and what the round's timing reads from the workers' counters beyond it
+   * (the slowest compute is the average's own {@link Averaged#maxComputeNanos}).
+   */
+  record Round(Averaged averaged, long maxSetupNanos, long firstStartedMillis) {}
 
   private final int paramCount;
   private final int updaterCount;
@@ -99,12 +101,12 @@ final class SlicedAverage {
     long examples = 0;
     for (int w : order) {
       ByteBuffer in = ByteBuffer.wrap(parts[w]);
-      int weight = in.getInt(4);
+      int weight = in.getInt(4); // the examples, after the worker's index
       if (weight == 0) {
         continue;
       }
       in.position(HEADER).asFloatBuffer().get(floats);
-      RoundSums.addWeighted(sums, 0, floats, 0, length, weight);
+      RoundSums.addWeighted(sums, floats, weight);
       examples += weight;
     }
     if (examples == 0) {
@@ -156,8 +158,7 @@ final class SlicedAverage {
       maxComputeNanos = Math.max(maxComputeNanos, compute);
     }
     if (examples == 0) {
-      return new Round(
-          new Averaged(null, null, 0, 0, 0, 0, 0), maxSetupNanos, 0, firstStartedMillis);
+      return new Round(new Averaged(null, null, 0, 0, 0, 0, 0), maxSetupNanos, firstStartedMillis);
     }
     float[] params = new float[paramCount];
     float[] updater = new float[updaterCount];
@@ -188,6 +189,6 @@ final class SlicedAverage {
         maxBatches,
         maxComputeNanos,
         Averaged.divergence(squaredNorms, examples, averageNorm));
-    return new Round(averaged, maxSetupNanos, maxComputeNanos, firstStartedMillis);
+    return new Round(averaged, maxSetupNanos, firstStartedMillis);
   }
 }
