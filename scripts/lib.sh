@@ -35,12 +35,19 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # passes this cap, by default maxbytes + 3 x the heap (16 GB on a 4 GB heap): the CNN example
 # reached all 16 GB in two epochs, and 7.6 GB with the cap, no slower (README, Memory).
 runway_native_cap() {
-  local heap="$1" mb
-  if [[ "$heap" =~ ^([0-9]+)[gG]$ ]]; then mb=$(( BASH_REMATCH[1] * 1024 ))
-  elif [[ "$heap" =~ ^([0-9]+)[mM]$ ]]; then mb=${BASH_REMATCH[1]}
-  else return 0
+  local mb
+  mb="$(runway_mb "$1")"
+  [[ -n "$mb" ]] && echo "-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( mb + 3072 ))m"
+  return 0
+}
+
+# MiB in a memory size with a unit (4g, 768m, 1t, 524288k): nothing for a size it cannot read.
+runway_mb() {
+  if [[ "$1" =~ ^([0-9]+)[tT]$ ]]; then echo $(( BASH_REMATCH[1] * 1024 * 1024 ))
+  elif [[ "$1" =~ ^([0-9]+)[gG]$ ]]; then echo $(( BASH_REMATCH[1] * 1024 ))
+  elif [[ "$1" =~ ^([0-9]+)[mM]$ ]]; then echo "${BASH_REMATCH[1]}"
+  elif [[ "$1" =~ ^([0-9]+)[kK]$ ]]; then echo $(( BASH_REMATCH[1] / 1024 ))
   fi
-  echo "-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( mb + 3072 ))m"
 }
 
 runway_build_if_stale() {

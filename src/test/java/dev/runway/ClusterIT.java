@@ -163,7 +163,10 @@ class ClusterIT {
     // the run is held to the accuracy the undisturbed one reached, 0.826 when last measured.) Spark
     // reruns the lost tasks on the executor the worker starts in its
     // place; a round's result depends only on its shard and the broadcast parameters.
-    Scripts.Started job = Scripts.start(Map.of("RUNWAY_DRIVER_MEMORY", "1g"), mlpRun("nn-killed"));
+    // Executors of 1 GB with 1.25 GB of overhead: scripts/submit caps JavaCPP at their sum.
+    Scripts.Started job = Scripts.start(
+        Map.of("RUNWAY_DRIVER_MEMORY", "1g", "RUNWAY_EXECUTOR_OVERHEAD", "1280m"),
+        mlpRun("nn-killed"));
     String checkpoint = "runs/fashion-mnist-mlp/nn-killed/checkpoints/network-state-b";
     TestS3.awaitKey("cluster-runs", checkpoint, job.process());
     Thread.sleep(500);
@@ -188,6 +191,14 @@ class ClusterIT {
     assertTrue(
         executors.stream().noneMatch(e -> "driver".equals(e.get("executor_id"))),
         "training ran in executor JVMs, not the driver: " + executors);
+    for (Map<String, Object> e : executors) {
+      if (e.get("pid") != null) {
+        assertEquals(
+            (1024L + 1280) << 20,
+            ((Number) e.get("native_cap_bytes")).longValue(),
+            "JavaCPP's cap is the executor's heap + overhead: " + e);
+      }
+    }
     List<Map<String, Object>> epochs =
         (List<Map<String, Object>>) ((Map<String, Object>) survived.get("training")).get("epochs");
     assertEquals(3, epochs.size());

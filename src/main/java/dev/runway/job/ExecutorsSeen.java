@@ -21,9 +21,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Which executor processes a step's tasks ran in: executor id, host, process id, task count and
- * peak resident memory,
- * recorded in metrics.json so a run shows that training really was distributed (in local mode
+ * Which executor processes a step's tasks ran in: executor id, host, process id, task count, peak
+ * resident memory, heap and JavaCPP's cap on resident memory, recorded in metrics.json so a run shows that training really was distributed (in local mode
  * the only "executor" is the driver itself).
  */
 final class ExecutorsSeen extends TaskWatch {
@@ -65,6 +64,8 @@ final class ExecutorsSeen extends TaskWatch {
       ProcessSeen p = processes.get(id);
       e.put("pid", p == null ? null : p.pid());
       e.put("peak_rss_bytes", p == null ? null : p.peakRssBytes());
+      e.put("heap_max_bytes", p == null ? null : p.heapMaxBytes());
+      e.put("native_cap_bytes", p == null ? null : p.nativeCapBytes());
       e.put("tasks", count.get());
       out.add(e);
     });
@@ -107,10 +108,17 @@ final class ExecutorsSeen extends TaskWatch {
   }
 
   /** One executor's process, as the probe job saw it. */
-  private record ProcessSeen(String executorId, long pid, Long peakRssBytes)
+  private record ProcessSeen(
+      String executorId, long pid, Long peakRssBytes, long heapMaxBytes, long nativeCapBytes)
       implements Serializable {
     static ProcessSeen here(String executorId) {
-      return new ProcessSeen(executorId, ProcessHandle.current().pid(), peakRss());
+      long heap = Runtime.getRuntime().maxMemory();
+      return new ProcessSeen(
+          executorId,
+          ProcessHandle.current().pid(),
+          peakRss(),
+          heap,
+          SparkFacts.javacppCap(System::getProperty, heap));
     }
   }
 

@@ -280,6 +280,9 @@ class S3StorageTest {
     }
     List<String> storage = new ArrayList<>(TestS3.settings());
     storage.set(0, "storage.s3a.endpoint=\"http://127.0.0.1:" + port + "\"");
+    // One retry, soon: S3A's default back-off only delays the failure under test by about 8 s.
+    storage.add("storage.hadoop.\"fs.s3a.retry.limit\"=1");
+    storage.add("storage.hadoop.\"fs.s3a.retry.interval\"=\"100ms\"");
     Cli.Result r = trainCars(
         "x", "s3a://runway-unreachable/cars.json", "s3a://runway-unreachable/runs", storage);
     assertEquals(5, r.code(), r.err());

@@ -41,25 +41,53 @@ final class RoundSums implements Serializable {
 
   /** One worker's result, added into these sums. */
   RoundSums add(RoundResult r) {
-    firstStartedMillis = Math.min(firstStartedMillis, r.startedAtMillis());
-    maxSetupNanos = Math.max(maxSetupNanos, r.setupNanos());
-    if (r.examples() == 0) {
+    int w = r.examples();
+    addCounters(
+        w,
+        r.batches(),
+        r.lossSum(),
+        r.computeNanos(),
+        r.startedAtMillis(),
+        r.setupNanos(),
+        w > 0 ? squaredNorm(r.params()) : 0);
+    if (w == 0) {
       return this;
     }
     if (params == null) {
       params = new double[r.params().length];
       updater = new double[r.updater().length];
     }
-    int w = r.examples();
     addWeighted(params, r.params(), w);
     addWeighted(updater, r.updater(), w);
-    squaredNorms += squaredNorm(r.params()) * w;
-    examples += w;
-    lossSum += r.lossSum();
-    workers++;
-    maxBatches = Math.max(maxBatches, r.batches());
-    maxComputeNanos = Math.max(maxComputeNanos, r.computeNanos());
     return this;
+  }
+
+  /**
+   * One worker's counters, added into these sums: what {@link #add} adds besides the arrays, and
+   * all that the peers' sliced average ({@link SlicedAverage}) sums in one place. A worker without
+   * examples only counts towards the round's start and setup.
+   *
+   * @param squaredNorm the squared norm of the worker's parameters ({@link #squaredNorm})
+   */
+  void addCounters(
+      int examples,
+      int batches,
+      double lossSum,
+      long computeNanos,
+      long startedAtMillis,
+      long setupNanos,
+      double squaredNorm) {
+    firstStartedMillis = Math.min(firstStartedMillis, startedAtMillis);
+    maxSetupNanos = Math.max(maxSetupNanos, setupNanos);
+    if (examples == 0) {
+      return;
+    }
+    squaredNorms += squaredNorm * examples;
+    this.examples += examples;
+    this.lossSum += lossSum;
+    workers++;
+    maxBatches = Math.max(maxBatches, batches);
+    maxComputeNanos = Math.max(maxComputeNanos, computeNanos);
   }
 
   /** Adds {@code weight x values[i]} into {@code sums[i]}, for every i of {@code sums}. */

@@ -132,33 +132,24 @@ final class SlicedAverage {
    * worker).
    */
   Round round(byte[][] parts, int[] order, byte[][] slices) {
-    long examples = 0;
-    double lossSum = 0;
-    double squaredNorms = 0;
-    int maxBatches = 0;
-    long maxComputeNanos = 0;
-    long maxSetupNanos = 0;
-    long firstStartedMillis = Long.MAX_VALUE;
+    RoundSums counters = new RoundSums();
     for (int w : order) {
       ByteBuffer in = ByteBuffer.wrap(parts[w]);
-      in.getInt();
-      int weight = in.getInt();
-      int batches = in.getInt();
-      double loss = in.getDouble();
-      long compute = in.getLong();
-      firstStartedMillis = Math.min(firstStartedMillis, in.getLong());
-      maxSetupNanos = Math.max(maxSetupNanos, in.getLong());
-      if (weight == 0) {
-        continue;
-      }
-      squaredNorms += in.getDouble() * weight;
-      examples += weight;
-      lossSum += loss;
-      maxBatches = Math.max(maxBatches, batches);
-      maxComputeNanos = Math.max(maxComputeNanos, compute);
+      in.getInt(); // the worker's index
+      counters.addCounters(
+          in.getInt(),
+          in.getInt(),
+          in.getDouble(),
+          in.getLong(),
+          in.getLong(),
+          in.getLong(),
+          in.getDouble());
     }
-    if (examples == 0) {
-      return new Round(new Averaged(null, null, 0, 0, 0, 0, 0), maxSetupNanos, firstStartedMillis);
+    if (counters.examples == 0) {
+      return new Round(
+          new Averaged(null, null, 0, 0, 0, 0, 0),
+          counters.maxSetupNanos,
+          counters.firstStartedMillis);
     }
     float[] params = new float[paramCount];
     float[] updater = new float[updaterCount];
@@ -184,11 +175,11 @@ final class SlicedAverage {
     Averaged averaged = new Averaged(
         params,
         updater,
-        examples,
-        lossSum,
-        maxBatches,
-        maxComputeNanos,
-        Averaged.divergence(squaredNorms, examples, averageNorm));
-    return new Round(averaged, maxSetupNanos, firstStartedMillis);
+        counters.examples,
+        counters.lossSum,
+        counters.maxBatches,
+        counters.maxComputeNanos,
+        Averaged.divergence(counters.squaredNorms, counters.examples, averageNorm));
+    return new Round(averaged, counters.maxSetupNanos, counters.firstStartedMillis);
   }
 }
