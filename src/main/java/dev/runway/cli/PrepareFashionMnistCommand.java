@@ -8,8 +8,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,8 +57,18 @@ final class PrepareFashionMnistCommand implements Callable<Integer> {
     URI download = URI.create(defaults.string("datasets.fashion-mnist.download-url"));
     Map<String, String> hadoop = StorageSettings.read(defaults);
     defaults.throwIfProblems();
-    SparkSession spark = sparkOptions.session("runway prepare-fashion-mnist", Map.of(), hadoop);
-    long rows = FashionMnist.prepare(spark, dir, download, out, overwrite);
+    // A complete output is only counted, from its Parquet footers: no session to start for that.
+    OptionalLong kept = overwrite
+        ? OptionalLong.empty()
+        : FashionMnist.existing(sparkOptions.hadoop(Map.of(), hadoop), out);
+    long rows = kept.isPresent()
+        ? kept.getAsLong()
+        : FashionMnist.prepare(
+            sparkOptions.session("runway prepare-fashion-mnist", Map.of(), hadoop),
+            dir,
+            download,
+            out,
+            overwrite);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", "prepared");
     result.put("dataset", "fashion-mnist");

@@ -14,6 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -116,24 +122,46 @@ public final class FashionMnist {
    */
   public static long prepare(
       SparkSession spark, Path localDir, URI downloadBase, String output, boolean overwrite) {
-    if (!overwrite && isComplete(spark, output)) {
-      LOG.info("Fashion-MNIST is already at {}, keeping it", output);
-      return SparkJobs.described(
-          spark,
-          "count existing Fashion-MNIST at " + output,
-          () -> spark.read().parquet(output).count());
+    OptionalLong kept = overwrite
+        ? OptionalLong.empty()
+        : existing(spark.sparkContext().hadoopConfiguration(), output);
+    if (kept.isPresent()) {
+      return kept.getAsLong();
     }
     byte[] data = load(localDir, downloadBase);
     return SparkJobs.described(
         spark, "prepare Fashion-MNIST: write " + output, () -> write(spark, data, output));
   }
 
-  private static boolean isComplete(SparkSession spark, String output) {
-    org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path(output, "_SUCCESS");
+  /**
+   * The rows of a complete output (one with a {@code _SUCCESS} marker) at {@code output}, counted
+   * from its Parquet footers without a Spark session; empty if there is none. What lets {@code
+   * prepare-fashion-mnist} answer a second time (every quickstart) without starting Spark.
+   *
+   * @throws StorageException if the output cannot be listed or a footer read
+   */
+  public static OptionalLong existing(Configuration conf, String output) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(output);
     try {
-      return marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(marker);
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(new org.apache.hadoop.fs.Path(dir, "_SUCCESS"))) {
+        return OptionalLong.empty();
+      }
+      long rows = 0;
+      for (FileStatus file : fs.listStatus(dir)) {
+        String name = file.getPath().getName();
+        if (file.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+          try (ParquetFileReader footer =
+              ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf))) {
+            rows += footer.getRecordCount();
+          }
+        }
+      }
+      LOG.info("Fashion-MNIST is already at {}, keeping it ({} rows)", output, rows);
+      return OptionalLong.of(rows);
     } catch (IOException e) {
-      throw new StorageException("Cannot check whether " + output + " exists: " + describe(e), e);
+      throw new StorageException(
+          "Cannot read the existing Fashion-MNIST at " + output + ": " + describe(e), e);
     }
   }
 

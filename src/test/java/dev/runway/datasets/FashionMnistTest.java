@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -123,6 +125,11 @@ class FashionMnistTest {
 
     assertEquals(70_000, rows);
     assertEquals(before, modificationTimes(Path.of(output)));
+    // What prepare-fashion-mnist answers from before it would start a session: the footers' count.
+    assertEquals(OptionalLong.of(70_000), FashionMnist.existing(new Configuration(), output));
+    assertEquals(
+        OptionalLong.empty(),
+        FashionMnist.existing(new Configuration(), dir.resolve("none").toString()));
   }
 
   @Test
