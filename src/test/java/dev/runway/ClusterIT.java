@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -105,18 +104,22 @@ class ClusterIT {
     return Json.parse(dir.readText("metrics.json"));
   }
 
+  /**
+   * The training's tasks ran in executor processes of the cluster, none in the driver. Not
+   * necessarily in both: the cars are one JSON file, so every table after it descends from one
+   * cached partition, and Spark's delay scheduling keeps each short task on the executor holding
+   * its input (in one verify all nine ran in one). Two executor JVMs training side by side is the
+   * parameter-averaging test's, where runway places the blocks itself.
+   */
   @SuppressWarnings("unchecked")
-  private static void assertTwoExecutorProcesses(Map<String, Object> metrics) {
+  private static void assertExecutorProcesses(Map<String, Object> metrics) {
     List<Map<String, Object>> executors =
         (List<Map<String, Object>>) metrics.get("training_executors");
     long driver = ((Number) ((Map<String, Object>) metrics.get("driver")).get("pid")).longValue();
-    Set<Long> pids = executors.stream()
-        .map(e -> ((Number) e.get("pid")).longValue())
-        .collect(Collectors.toSet());
-    assertEquals(2, pids.size(), "training ran in two executor processes: " + executors);
-    assertTrue(!pids.contains(driver), "neither is the driver (pid " + driver + "): " + executors);
+    assertTrue(!executors.isEmpty(), "training ran tasks: " + metrics);
     for (Map<String, Object> e : executors) {
-      assertNotEquals("driver", e.get("executor_id"));
+      assertNotEquals("driver", e.get("executor_id"), executors.toString());
+      assertNotEquals(driver, ((Number) e.get("pid")).longValue(), executors.toString());
       assertTrue(((Number) e.get("tasks")).intValue() > 0, e.toString());
     }
   }
@@ -231,7 +234,7 @@ class ClusterIT {
    * retrain branch skips) and of the next day's heavier cars (drift: it triggers the training
    * DAG). The retries of train, promote and score start no Spark application (the master's
    * count of applications is unchanged). The first train is also this class's
-   * MLlib job: it ran in two executor JVMs. (Runs written to S3 from the cluster, Spark ML's
+   * MLlib job: it ran in the cluster's executor JVMs. (Runs written to S3 from the cluster, Spark ML's
    * feature pipeline included, are the parameter-averaging test's.)
    */
   @Test
@@ -301,7 +304,7 @@ class ClusterIT {
     try (var runs = Files.list(dir.resolve("runs/cars-mpg"))) {
       run = runs.sorted().findFirst().orElseThrow(); // the first DAG run's
     }
-    assertTwoExecutorProcesses(Json.parse(Files.readString(run.resolve("metrics.json"))));
+    assertExecutorProcesses(Json.parse(Files.readString(run.resolve("metrics.json"))));
   }
 
   /**

@@ -136,6 +136,8 @@ final class SlicedAverage {
     for (int w : order) {
       ByteBuffer in = ByteBuffer.wrap(parts[w]);
       in.getInt(); // the worker's index
+      // The header's fields as parts() wrote them, read in argument order: examples, batches,
+      // loss, compute, start, setup, squared norm.
       counters.addCounters(
           in.getInt(),
           in.getInt(),
