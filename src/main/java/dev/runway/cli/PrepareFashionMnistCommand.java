@@ -63,12 +63,11 @@ final class PrepareFashionMnistCommand implements Callable<Integer> {
         : FashionMnist.existing(sparkOptions.hadoop(Map.of(), hadoop), out);
     long rows = kept.isPresent()
         ? kept.getAsLong()
-        : FashionMnist.prepare(
+        : FashionMnist.write(
             sparkOptions.session("runway prepare-fashion-mnist", Map.of(), hadoop),
             dir,
             download,
-            out,
-            overwrite);
+            out);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", "prepared");
     result.put("dataset", "fashion-mnist");

@@ -63,7 +63,7 @@ public final class InputFiles {
   }
 
   /** Spark skips these when reading a directory; lineage does too. */
-  private static boolean hidden(Path path) {
+  public static boolean hidden(Path path) {
     String name = path.getName();
     return name.startsWith("_") || name.startsWith(".");
   }

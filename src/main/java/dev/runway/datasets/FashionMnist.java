@@ -1,5 +1,7 @@
 package dev.runway.datasets;
 
+import dev.runway.artifacts.FileListing;
+import dev.runway.data.InputFiles;
 import dev.runway.error.DataException;
 import dev.runway.error.JobConfigException;
 import dev.runway.error.StorageException;
@@ -125,9 +127,14 @@ public final class FashionMnist {
     OptionalLong kept = overwrite
         ? OptionalLong.empty()
         : existing(spark.sparkContext().hadoopConfiguration(), output);
-    if (kept.isPresent()) {
-      return kept.getAsLong();
-    }
+    return kept.isPresent() ? kept.getAsLong() : write(spark, localDir, downloadBase, output);
+  }
+
+  /**
+   * Writes Fashion-MNIST to {@code output} whatever is there ({@link #prepare} without its check
+   * of an existing output, for a caller that made it already): the rows written.
+   */
+  public static long write(SparkSession spark, Path localDir, URI downloadBase, String output) {
     byte[] data = load(localDir, downloadBase);
     return SparkJobs.described(
         spark, "prepare Fashion-MNIST: write " + output, () -> write(spark, data, output));
@@ -148,9 +155,8 @@ public final class FashionMnist {
         return OptionalLong.empty();
       }
       long rows = 0;
-      for (FileStatus file : fs.listStatus(dir)) {
-        String name = file.getPath().getName();
-        if (file.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+      for (FileStatus file : FileListing.files(fs, dir)) {
+        if (!InputFiles.hidden(file.getPath())) {
           try (ParquetFileReader footer =
               ParquetFileReader.open(HadoopInputFile.fromStatus(file, conf))) {
             rows += footer.getRecordCount();

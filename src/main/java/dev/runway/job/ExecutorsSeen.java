@@ -22,8 +22,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Which executor processes a step's tasks ran in: executor id, host, process id, task count, peak
- * resident memory, heap and JavaCPP's cap on resident memory, recorded in metrics.json so a run shows that training really was distributed (in local mode
- * the only "executor" is the driver itself).
+ * resident memory, heap and JavaCPP's cap on resident memory, recorded in metrics.json so a run
+ * shows that training really was distributed (in local mode the only "executor" is the driver
+ * itself).
  */
 final class ExecutorsSeen extends TaskWatch {
   /** The executor id Spark gives the driver (SparkContext.DRIVER_IDENTIFIER, not public API). */
@@ -61,11 +62,7 @@ final class ExecutorsSeen extends TaskWatch {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("executor_id", id);
       e.put("host", hosts.get(id));
-      ProcessSeen p = processes.get(id);
-      e.put("pid", p == null ? null : p.pid());
-      e.put("peak_rss_bytes", p == null ? null : p.peakRssBytes());
-      e.put("heap_max_bytes", p == null ? null : p.heapMaxBytes());
-      e.put("native_cap_bytes", p == null ? null : p.nativeCapBytes());
+      ProcessSeen.putInto(e, processes.get(id));
       e.put("tasks", count.get());
       out.add(e);
     });
@@ -75,18 +72,14 @@ final class ExecutorsSeen extends TaskWatch {
   /** This process: the driver. */
   static Map<String, Object> driver() {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("pid", ProcessHandle.current().pid());
+    ProcessSeen here = ProcessSeen.here(DRIVER);
+    d.put("pid", here.pid()); // the key first, as in every metrics.json before
     d.put(
         "host",
         SparkEnv.get() == null
             ? null
             : SparkEnv.get().blockManager().blockManagerId().host());
-    d.put("peak_rss_bytes", peakRss());
-    long heap = Runtime.getRuntime().maxMemory();
-    d.put("heap_max_bytes", heap);
-    // JavaCPP's cap on resident memory, past which it collects ND4J's dead native arrays
-    // (scripts/run sets the heap + 3 GB; JavaCPP's default is maxbytes + 3 x the heap).
-    d.put("native_cap_bytes", SparkFacts.javacppCap(System::getProperty, heap));
+    ProcessSeen.putInto(d, here);
     return d;
   }
 
@@ -113,12 +106,26 @@ final class ExecutorsSeen extends TaskWatch {
       implements Serializable {
     static ProcessSeen here(String executorId) {
       long heap = Runtime.getRuntime().maxMemory();
+      // JavaCPP's cap on resident memory, past which it collects ND4J's dead native arrays
+      // (scripts/run sets the heap + 3 GB, scripts/submit an executor's heap + overhead; JavaCPP's
+      // default is maxbytes + 3 x the heap).
       return new ProcessSeen(
           executorId,
           ProcessHandle.current().pid(),
           peakRss(),
           heap,
           SparkFacts.javacppCap(System::getProperty, heap));
+    }
+
+    /**
+     * A process's figures into a metrics.json entry, under their keys; nulls for a process the
+     * probe did not reach (a lost executor).
+     */
+    static void putInto(Map<String, Object> entry, ProcessSeen p) {
+      entry.put("pid", p == null ? null : p.pid());
+      entry.put("peak_rss_bytes", p == null ? null : p.peakRssBytes());
+      entry.put("heap_max_bytes", p == null ? null : p.heapMaxBytes());
+      entry.put("native_cap_bytes", p == null ? null : p.nativeCapBytes());
     }
   }
 

@@ -30,7 +30,7 @@ record Averaged(
    */
   static Averaged of(RoundSums sums) {
     if (sums.examples == 0) {
-      return new Averaged(null, null, 0, 0, 0, 0, 0);
+      return none();
     }
     long n = sums.examples;
     float[] avgParams = new float[sums.params.length];
@@ -41,14 +41,29 @@ record Averaged(
     }
     float[] avgUpdater = new float[sums.updater.length];
     average(sums.updater, n, avgUpdater, 0, avgUpdater.length);
+    return of(sums, avgParams, avgUpdater, averageNorm);
+  }
+
+  /**
+   * The average whose arrays are already divided out ({@code params}, {@code updater}; the
+   * average's squared norm {@code averageNorm}, summed by {@link #NORM_BLOCK} blocks), with the
+   * round's counters from {@code counters} (whose arrays, if any, are not read): what the workers'
+   * sliced average ({@link SlicedAverage}) puts together.
+   */
+  static Averaged of(RoundSums counters, float[] params, float[] updater, double averageNorm) {
     return new Averaged(
-        avgParams,
-        avgUpdater,
-        n,
-        sums.lossSum,
-        sums.maxBatches,
-        sums.maxComputeNanos,
-        divergence(sums.squaredNorms, n, averageNorm));
+        params,
+        updater,
+        counters.examples,
+        counters.lossSum,
+        counters.maxBatches,
+        counters.maxComputeNanos,
+        divergence(counters.squaredNorms, counters.examples, averageNorm));
+  }
+
+  /** A round in which no worker trained: nothing to average. */
+  static Averaged none() {
+    return new Averaged(null, null, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -70,7 +85,7 @@ record Averaged(
    * norms, and {@code averageNorm}, the average's own squared norm (summed by {@link #NORM_BLOCK}
    * blocks).
    */
-  static double divergence(double squaredNorms, long examples, double averageNorm) {
+  private static double divergence(double squaredNorms, long examples, double averageNorm) {
     double spread = Math.max(0, squaredNorms / examples - averageNorm);
     return Math.sqrt(spread) / Math.max(Math.sqrt(averageNorm), 1e-12);
   }

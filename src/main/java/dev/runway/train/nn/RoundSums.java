@@ -42,23 +42,18 @@ final class RoundSums implements Serializable {
   /** One worker's result, added into these sums. */
   RoundSums add(RoundResult r) {
     int w = r.examples();
+    double norm = 0;
+    if (w > 0) {
+      if (params == null) {
+        params = new double[r.params().length];
+        updater = new double[r.updater().length];
+      }
+      // One pass over the parameters for the sums and the replica's squared norm.
+      norm = addWeightedNorm(params, r.params(), w);
+      addWeighted(updater, r.updater(), w);
+    }
     addCounters(
-        w,
-        r.batches(),
-        r.lossSum(),
-        r.computeNanos(),
-        r.startedAtMillis(),
-        r.setupNanos(),
-        w > 0 ? squaredNorm(r.params()) : 0);
-    if (w == 0) {
-      return this;
-    }
-    if (params == null) {
-      params = new double[r.params().length];
-      updater = new double[r.updater().length];
-    }
-    addWeighted(params, r.params(), w);
-    addWeighted(updater, r.updater(), w);
+        w, r.batches(), r.lossSum(), r.computeNanos(), r.startedAtMillis(), r.setupNanos(), norm);
     return this;
   }
 
@@ -95,6 +90,20 @@ final class RoundSums implements Serializable {
     for (int i = 0; i < sums.length; i++) {
       sums[i] += (double) values[i] * weight;
     }
+  }
+
+  /**
+   * {@link #addWeighted}, returning the squared norm of {@code values} summed in index order: the
+   * same double as {@link #squaredNorm}.
+   */
+  static double addWeightedNorm(double[] sums, float[] values, int weight) {
+    double norm = 0;
+    for (int i = 0; i < sums.length; i++) {
+      double v = values[i];
+      sums[i] += v * weight;
+      norm += v * v;
+    }
+    return norm;
   }
 
   /** A replica's squared norm, summed in index order (every path takes the same double). */

@@ -1,7 +1,6 @@
 package dev.runway.train.nn;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 
 /**
  * A round's average computed by the workers among themselves, each owning one slice of it (the
@@ -73,15 +72,7 @@ final class SlicedAverage {
       out.putDouble(mine.lossSum()).putLong(mine.computeNanos()).putLong(mine.startedAtMillis());
       out.putLong(mine.setupNanos()).putDouble(norm);
       if (floats > 0) {
-        FloatBuffer f = out.asFloatBuffer();
-        int p = Math.min(to, paramCount);
-        if (from < p) {
-          f.put(mine.params(), from, p - from);
-        }
-        int u = Math.max(from, paramCount);
-        if (u < to) {
-          f.put(mine.updater(), u - paramCount, to - u);
-        }
+        eachArray(from, to, mine.params(), mine.updater(), out.asFloatBuffer()::put);
       }
       parts[k] = out.array();
     }
@@ -148,10 +139,7 @@ final class SlicedAverage {
           in.getDouble());
     }
     if (counters.examples == 0) {
-      return new Round(
-          new Averaged(null, null, 0, 0, 0, 0, 0),
-          counters.maxSetupNanos,
-          counters.firstStartedMillis);
+      return new Round(Averaged.none(), counters.maxSetupNanos, counters.firstStartedMillis);
     }
     float[] params = new float[paramCount];
     float[] updater = new float[updaterCount];
@@ -162,26 +150,31 @@ final class SlicedAverage {
       for (int b = 0; b < blocks; b++) {
         averageNorm += in.getDouble();
       }
-      FloatBuffer f = in.asFloatBuffer();
-      int from = bounds[k];
-      int to = bounds[k + 1];
-      int p = Math.min(to, paramCount);
-      if (from < p) {
-        f.get(params, from, p - from);
-      }
-      int u = Math.max(from, paramCount);
-      if (u < to) {
-        f.get(updater, u - paramCount, to - u);
-      }
+      eachArray(bounds[k], bounds[k + 1], params, updater, in.asFloatBuffer()::get);
     }
-    Averaged averaged = new Averaged(
-        params,
-        updater,
-        counters.examples,
-        counters.lossSum,
-        counters.maxBatches,
-        counters.maxComputeNanos,
-        Averaged.divergence(counters.squaredNorms, counters.examples, averageNorm));
-    return new Round(averaged, counters.maxSetupNanos, counters.firstStartedMillis);
+    return new Round(
+        Averaged.of(counters, params, updater, averageNorm),
+        counters.maxSetupNanos,
+        counters.firstStartedMillis);
+  }
+
+  /** A copy between part of an array and a buffer: {@code FloatBuffer::put} or {@code ::get}. */
+  private interface Copy {
+    void apply(float[] array, int offset, int length);
+  }
+
+  /**
+   * Applies {@code copy} to the state's floats [from, to), which lie in the parameters, the updater
+   * state or both (the state is the parameters, then the updater state).
+   */
+  private void eachArray(int from, int to, float[] params, float[] updater, Copy copy) {
+    int p = Math.min(to, paramCount);
+    if (from < p) {
+      copy.apply(params, from, p - from);
+    }
+    int u = Math.max(from, paramCount);
+    if (u < to) {
+      copy.apply(updater, u - paramCount, to - u);
+    }
   }
 }
