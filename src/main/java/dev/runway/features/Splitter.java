@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -22,10 +23,12 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
@@ -182,8 +185,13 @@ public final class Splitter {
   private static Column cutPoint(
       Dataset<Row> table, String column, String value, DataType type, String key) {
     Column literal = lit(value).cast(type);
-    // A cut point that does not cast would compare as null and put every row in one split.
-    if (table.sparkSession().range(1).select(literal).first().isNullAt(0)) {
+    // A cut point that does not cast would compare as null and put every row in one split. Cast
+    // over a one-row local relation: Spark folds it on the driver, with the session's own cast
+    // rules (time zone, ANSI mode), and runs no job (a range here cost two at every start).
+    SparkSession spark = table.sparkSession();
+    Dataset<Row> one = spark.createDataFrame(
+        List.of(RowFactory.create(0)), new StructType().add("one", DataTypes.IntegerType));
+    if (one.select(literal).first().isNullAt(0)) {
       throw new JobConfigException("Cannot set " + key + " = \"" + value + "\": not a valid "
           + type.simpleString() + " for split column '" + column + "'");
     }

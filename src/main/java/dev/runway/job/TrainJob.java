@@ -230,12 +230,13 @@ public final class TrainJob {
         refit ? " (refit on all " + rows.get("train") + " non-test rows)" : "");
     try (ExecutorsSeen seen = ExecutorsSeen.watch(spark)) {
       TrainingData data = new TrainingData(
-          inputs.vectors().get("train"),
-          inputs.vectors().get("validation"),
-          inputs.target(),
-          s.split().seed(),
-          checkpoints,
-          shared.derived());
+              inputs.vectors().get("train"),
+              inputs.vectors().get("validation"),
+              inputs.target(),
+              s.split().seed(),
+              checkpoints,
+              shared.derived())
+          .sized(rows.get("train"), inputs.vectorSize());
       ModelSelection.Chosen chosen = timings.time(
           "train",
           () -> Failures.guard(

@@ -22,6 +22,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,10 +74,14 @@ public record TrainingInputs(
     Map<String, Dataset<Row>> vectors = new LinkedHashMap<>();
     try {
       label.accept("inspect label and split");
-      Map<String, Long> rows = timings.time(
+      // One pass counts each split's rows and the labels present (the target's null check).
+      SplitCounts counts = timings.time(
           "inspect",
           () -> Failures.guard(
-              DataException::new, "count the training table's rows", () -> splitCounts(assigned)));
+              DataException::new,
+              "count the training table's rows",
+              () -> SplitCounts.of(assigned, f.label())));
+      Map<String, Long> rows = counts.rows();
       if (rows.values().stream().mapToLong(Long::longValue).sum() == 0) {
         throw new DataException(
             "No rows to train on: source.path " + job.settings().source().path() + " holds none"
@@ -92,7 +97,7 @@ public record TrainingInputs(
           () -> Failures.guard(
               DataException::new,
               "inspect the training table",
-              () -> TargetInference.inspectTarget(assigned, f)));
+              () -> TargetInference.inspectTarget(assigned, f, counts.total(), counts.labelled())));
       job.trainer().checkTarget(target);
       LOG.info(
           "Training table: {} ({}, {} classes)",
@@ -153,15 +158,28 @@ public record TrainingInputs(
     }
   }
 
-  private static Map<String, Long> splitCounts(Dataset<Row> assigned) {
-    Map<String, Long> rows = new LinkedHashMap<>();
-    Splitter.NAMES.forEach(n -> rows.put(n, 0L));
-    for (Row r : assigned.groupBy(Columns.SPLIT).count().collectAsList()) {
-      if (!r.isNullAt(0)) {
-        rows.put(r.getString(0), r.getLong(1));
+  /**
+   * Rows per split, and over the whole table (rows no split takes included) its rows and its
+   * non-null labels.
+   */
+  private record SplitCounts(Map<String, Long> rows, long total, long labelled) {
+    static SplitCounts of(Dataset<Row> assigned, String label) {
+      Map<String, Long> rows = new LinkedHashMap<>();
+      Splitter.NAMES.forEach(n -> rows.put(n, 0L));
+      long total = 0;
+      long labelled = 0;
+      for (Row r : assigned
+          .groupBy(Columns.SPLIT)
+          .agg(functions.count(functions.lit(1)), functions.count(functions.col(label)))
+          .collectAsList()) {
+        total += r.getLong(1);
+        labelled += r.getLong(2);
+        if (!r.isNullAt(0)) {
+          rows.put(r.getString(0), r.getLong(1));
+        }
       }
+      return new SplitCounts(rows, total, labelled);
     }
-    return rows;
   }
 
   @Override

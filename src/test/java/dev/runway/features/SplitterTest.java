@@ -93,6 +93,26 @@ class SplitterTest {
   }
 
   @Test
+  void columnSplitChecksItsCutPointsWithoutASparkJob() {
+    SplitSettings byDay =
+        new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "2024-10-01", "2024-12-01", "", 5, 1);
+    Dataset<Row> table = table(2);
+    String group = "splitter-cut-points";
+    spark.sparkContext().setJobGroup(group, "", false);
+    try {
+      Splitter.assign(table, byDay);
+      assertThrows(
+          JobConfigException.class,
+          () -> Splitter.assign(
+              table,
+              new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "", "next year", "", 5, 1)));
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
+  }
+
+  @Test
   void columnSplitRejectsACutPointOfTheWrongType() {
     SplitSettings bad =
         new SplitSettings(Method.COLUMN, 0, 0, 0, 0, "day", "", "next year", "", 5, 1);

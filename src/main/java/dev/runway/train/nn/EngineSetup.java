@@ -29,9 +29,11 @@ record EngineSetup(
       SparkSession spark, NetworkSpec spec, TrainSettings settings, TrainingData data) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slots = jsc.defaultParallelism();
-    long rows = data.train().count();
+    long rows = data.trainRows() >= 0 ? data.trainRows() : data.train().count();
     int workers = workers(settings, slots, rows);
-    int nIn = data.train().first().<Vector>getAs(0).size();
+    int nIn = data.vectorSize() >= 0
+        ? data.vectorSize()
+        : data.train().first().<Vector>getAs(0).size();
     return new EngineSetup(
         jsc,
         rows,

@@ -3,9 +3,27 @@ package dev.runway.train.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.runway.TestSpark;
 import dev.runway.error.JobConfigException;
+import dev.runway.features.Columns;
+import dev.runway.features.Target;
+import dev.runway.train.Checkpoints;
+import dev.runway.train.TrainingData;
+import dev.runway.train.nn.NetworkSpec.HiddenActivation;
+import dev.runway.train.nn.NetworkSpec.LrSchedule;
+import dev.runway.train.nn.NetworkSpec.Updater;
 import dev.runway.train.nn.TrainSettings.Engine;
 import dev.runway.train.nn.TrainSettings.StopMetric;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The pre-flight checks that need the training rows: workers against the data. */
@@ -73,5 +91,49 @@ class EngineSetupTest {
     assertEquals(1, EngineSetup.batchSize(tenSteps, 2, 7), "never below one row");
     assertEquals(
         128, EngineSetup.batchSize(workers(2), 2, 1_220), "min-batches = 0 keeps the batch as set");
+  }
+
+  /**
+   * A job that prepared its data knows its training rows and vector size; the engine takes them
+   * from it instead of a count and a first row (two Spark jobs before every training's first
+   * step), and derives the same setup.
+   */
+  @Test
+  void knownSizesStartNoSparkJobAndGiveTheCountedSetup() {
+    SparkSession spark = TestSpark.session();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      rows.add(RowFactory.create(Vectors.dense(i, -i, i % 7), (double) (i % 2)));
+    }
+    Dataset<Row> train = spark.createDataFrame(
+        rows,
+        new StructType()
+            .add(Columns.FEATURES, SQLDataTypes.VectorType())
+            .add(Columns.LABEL, DataTypes.DoubleType));
+    TrainingData data = new TrainingData(
+        train,
+        train.limit(0),
+        new Target("y", true, List.of("0", "1"), false),
+        3,
+        Checkpoints.NONE);
+    NetworkSpec spec = NetworkSpec.dense(
+        List.of(4), HiddenActivation.TANH, 0, 0, Updater.ADAM, 0.01, 0.9, LrSchedule.NONE, 0.5, 5);
+    EngineSetup counted = EngineSetup.of(spark, spec, workers(2), data);
+
+    String group = "engine-setup-known-sizes";
+    spark.sparkContext().setJobGroup(group, "", false);
+    EngineSetup known;
+    try {
+      known = EngineSetup.of(spark, spec, workers(2), data.sized(300, 3));
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length);
+    assertEquals(300, counted.trainRows());
+    assertEquals(3, counted.nIn());
+    assertEquals(counted.trainRows(), known.trainRows());
+    assertEquals(counted.nIn(), known.nIn());
+    assertEquals(counted.batchSize(), known.batchSize());
+    assertEquals(counted.configurationJson(), known.configurationJson());
   }
 }
