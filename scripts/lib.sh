@@ -41,6 +41,23 @@ runway_native_cap() {
   return 0
 }
 
+# JVM options for a short job on a small machine, in local mode with a heap of $1 (what
+# RUNWAY_SHORT_JOB=1 gives scripts/run, and scripts/quickstart's default). On two cores the C2
+# compiler took about one core for the whole quickstart (38 s of CPU in a 36 s run), from the very
+# tasks it compiled for; C1 alone starts sooner and trains a network as fast (its work is native
+# BLAS), but runs Java loops such as MLlib's trees 1.8x slower, so it is not the default. The
+# metaspace starts large enough for Spark's classes (else four collections ran only to grow it),
+# and the young generation is held at a quarter of the heap: G1 grew it past 2 GB during the first
+# pass over the data, and every new page of it the kernel had to zero first (half the machine's
+# CPU in that pass, perf: clear_page). README, Start-up.
+runway_short_job_opts() {
+  local mb
+  mb="$(runway_mb "$1")"
+  printf '%s' "-XX:TieredStopAtLevel=1 -XX:MetaspaceSize=256m"
+  [[ -n "$mb" ]] && printf ' -Xmn%sm' $(( mb / 4 ))
+  return 0
+}
+
 # MiB in a memory size with a unit (4g, 768m, 1t, 524288k): nothing for a size it cannot read.
 runway_mb() {
   if [[ "$1" =~ ^([0-9]+)[tT]$ ]]; then echo $(( BASH_REMATCH[1] * 1024 * 1024 ))

@@ -180,6 +180,38 @@ class ScriptsIT {
     }
   }
 
+  /**
+   * RUNWAY_SHORT_JOB=1 (the quickstart's default) reaches the JVM scripts/run starts, sized to its
+   * heap; 0 adds nothing; any other value stops the script before a JVM starts.
+   */
+  @Test
+  void aShortJobGetsItsJvmSettingsSizedToTheHeap() throws Exception {
+    Map<String, String> shown = new LinkedHashMap<>();
+    for (String value : List.of("1", "0")) {
+      Scripts.Result r = Scripts.run(
+          Map.of(
+              "RUNWAY_SHORT_JOB", value,
+              "RUNWAY_DRIVER_MEMORY", "2g",
+              "RUNWAY_JVM_OPTS", "-XX:+PrintCommandLineFlags"),
+          "scripts/run",
+          "--version");
+      assertEquals(0, r.code(), r.err());
+      shown.put(value, r.out().lines().findFirst().orElse(""));
+    }
+    for (String flag : List.of(
+        "-XX:TieredStopAtLevel=1", "-XX:MetaspaceSize=268435456", "-XX:NewSize=536870912")) {
+      assertTrue(shown.get("1").contains(flag), flag + " in " + shown.get("1"));
+      assertTrue(!shown.get("0").contains(flag), flag + " in " + shown.get("0"));
+    }
+    Scripts.Result bad = Scripts.run(Map.of("RUNWAY_SHORT_JOB", "yes"), "scripts/run", "--version");
+    assertEquals(2, bad.code());
+    assertEquals(
+        "error: RUNWAY_SHORT_JOB is 'yes': 1 (JVM settings for a short job, see scripts/lib.sh)"
+            + " or 0\n",
+        bad.err());
+    assertEquals("", bad.out());
+  }
+
   @Test
   void submitWithoutAMasterIsAUsageError() throws Exception {
     Scripts.Result r =
