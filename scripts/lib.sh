@@ -47,9 +47,9 @@ runway_native_cap() {
 # tasks it compiled for; C1 alone starts sooner and trains a network as fast (its work is native
 # BLAS), but runs Java loops such as MLlib's trees 1.8x slower, so it is not the default. The
 # metaspace starts large enough for Spark's classes (else four collections ran only to grow it),
-# and the young generation is held at a quarter of the heap: G1 grew it past 2 GB during the first
-# pass over the data, and every new page of it the kernel had to zero first (half the machine's
-# CPU in that pass, perf: clear_page). README, Start-up.
+# and the young generation is held at a quarter of the heap: G1 committed 3.3 GB of heap in the
+# first pass over the data with 1.5 GB live, and every new page of it the kernel had to zero first
+# (half the machine's CPU in that pass, perf: clear_page). README, Start-up.
 runway_short_job_opts() {
   local mb
   mb="$(runway_mb "$1")"
