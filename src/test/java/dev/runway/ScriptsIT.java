@@ -200,10 +200,25 @@ class ScriptsIT {
       shown.put(value, r.out().lines().findFirst().orElse(""));
     }
     for (String flag : List.of(
-        "-XX:TieredStopAtLevel=1", "-XX:MetaspaceSize=268435456", "-XX:NewSize=536870912")) {
+        "-XX:TieredStopAtLevel=1",
+        "-XX:MetaspaceSize=268435456",
+        "-XX:NewSize=536870912",
+        "-XX:+UseParallelGC")) {
       assertTrue(shown.get("1").contains(flag), flag + " in " + shown.get("1"));
       assertFalse(shown.get("0").contains(flag), flag + " in " + shown.get("0"));
     }
+    // A collector named in RUNWAY_JVM_OPTS wins: the JVM would refuse to start with two.
+    Scripts.Result g1 = Scripts.run(
+        Map.of(
+            "RUNWAY_SHORT_JOB", "1",
+            "RUNWAY_DRIVER_MEMORY", "2g",
+            "RUNWAY_JVM_OPTS", "-XX:+PrintCommandLineFlags -XX:+UseG1GC"),
+        "scripts/run",
+        "--version");
+    assertEquals(0, g1.code(), g1.err());
+    String flags = g1.out().lines().findFirst().orElse("");
+    assertTrue(flags.contains("-XX:+UseG1GC") && flags.contains("-XX:TieredStopAtLevel=1"), flags);
+    assertFalse(flags.contains("-XX:+UseParallelGC"), flags);
     Scripts.Result bad = Scripts.run(Map.of("RUNWAY_SHORT_JOB", "yes"), "scripts/run", "--version");
     assertEquals(2, bad.code());
     assertEquals(
