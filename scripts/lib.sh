@@ -41,27 +41,24 @@ runway_native_cap() {
   return 0
 }
 
-# JVM options for a short job on a small machine, in local mode with a heap of $1 (what
-# RUNWAY_SHORT_JOB=1 gives scripts/run, and scripts/quickstart's default). On two cores the C2
-# compiler took about one core for the whole quickstart (38 s of CPU in a 36 s run), from the very
-# tasks it compiled for; C1 alone starts sooner and trains a network as fast (its work is native
-# BLAS), but runs Java loops such as MLlib's trees 1.8x slower, so it is not the default. The
-# metaspace starts large enough for Spark's classes (else four collections ran only to grow it),
-# and the young generation is held at a quarter of the heap: G1 committed 3.3 GB of heap in the
-# first pass over the data with 1.5 GB live, and every new page of it the kernel had to zero first
-# (half the machine's CPU in that pass, perf: clear_page). The parallel collector instead of G1:
-# it committed 1.9 GB of heap where G1 committed 2.7 GB, and without G1's concurrent marking and
-# refinement threads the first step came 0.7 s sooner (median of ten pairs) with about 0.9 GB less
-# peak RSS, eight full collections of 0.1-0.2 s included. G1 stays the default elsewhere: its
-# regions are what fixed the 10M-row tables (above), and a long job's full collections grow with
-# its heap. A collector chosen in RUNWAY_JVM_OPTS wins (the JVM refuses two). README, Start-up.
+# JVM options for a short job on a small machine, in local mode with a heap of $1, given the
+# RUNWAY_JVM_OPTS of the run in $2 (what RUNWAY_SHORT_JOB=1 gives scripts/run, and
+# scripts/quickstart's default). Why each, measured on the 2-core quickstart (README, Short jobs):
+# - C1 only: C2 took about one core for the whole run, from the very tasks it compiled for. Not the
+#   default, because Java loops such as MLlib's trees run 1.8x slower under C1.
+# - a metaspace large enough for Spark's classes: else four collections ran only to grow it.
+# - the young generation at a quarter of the heap: the heap G1 committed in the first pass over the
+#   data (3.3 GB, 1.5 GB live) had every new page zeroed by the kernel first, half the machine's
+#   CPU in that pass (perf: clear_page).
+# - the parallel collector: it committed 1.9 GB where G1 committed 2.7 GB, without G1's concurrent
+#   threads on the two cores. G1 stays the default elsewhere: its regions are what fixed the
+#   10M-row tables (above). A collector named in $2 wins: the JVM refuses two.
 runway_short_job_opts() {
   local mb
   mb="$(runway_mb "$1")"
   printf '%s' "-XX:TieredStopAtLevel=1 -XX:MetaspaceSize=256m"
   [[ -n "$mb" ]] && printf ' -Xmn%sm' $(( mb / 4 ))
-  [[ " $RUNWAY_JVM_OPTS " =~ [[:space:]]-XX:\+Use[A-Za-z0-9]+GC[[:space:]] ]] \
-    || printf ' %s' "-XX:+UseParallelGC"
+  [[ " $2 " =~ [[:space:]]-XX:\+Use[A-Za-z0-9]+GC[[:space:]] ]] || printf ' %s' "-XX:+UseParallelGC"
   return 0
 }
 
