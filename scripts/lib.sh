@@ -71,6 +71,43 @@ runway_mb() {
   fi
 }
 
+# The class-data archive of this build: the classes a quickstart's training loaded, mapped by later
+# JVMs instead of read from the jars and defined again (README, The class-data archive). The JVM
+# accepts an archive only with the same JDK and the same classpath, each jar's size and time
+# included, so the name is a hash of those: a rebuilt jar or another JDK finds no archive rather
+# than one the JVM would refuse with a warning. Prints nothing without GNU stat and sha1sum (not
+# Linux): no archive there. RUNWAY_CLASS_ARCHIVE_DIR (default target/class-archive) must be as
+# trusted as the jar: the JVM runs what an archive holds.
+runway_class_archive() {
+  local java_bin key
+  { stat --version && command -v sha1sum; } >/dev/null 2>&1 || return 0
+  java_bin="$(readlink -f "$(command -v java)")"
+  key="$( { tr ':' '\n' <<<"$java_bin:$(dirname "$java_bin")/../lib/server/libjvm.so:$RUNWAY_JAR:$RUNWAY_CP" \
+              | xargs -d '\n' stat -L -c '%n %s %Y' 2>/dev/null || true
+          } | sha1sum | cut -c1-16)"
+  printf '%s/runway-%s.jsa' "${RUNWAY_CLASS_ARCHIVE_DIR:-$RUNWAY_HOME/target/class-archive}" "$key"
+}
+
+# Makes the archive a JVM wrote at its exit ($1, written aside) this build's archive ($2), if a JVM
+# can map it whole: a run killed while writing leaves a truncated file, and a JVM that maps one
+# crashes at start (SIGBUS, measured), so an archive is checked before any run can see it, by a
+# JVM that must map it (-Xshare:on) and checks every region's checksum. Replaces the archives of
+# earlier builds. Returns non-zero, removing $1, for an archive that fails the check.
+runway_class_archive_keep() {
+  local partial="$1" archive="$2" crash kept=1
+  crash="$(mktemp -d)"
+  if java -Xshare:on -XX:+VerifySharedSpaces -XX:SharedArchiveFile="$partial" \
+      -XX:ErrorFile="$crash/hs_err_%p.log" -XX:-CreateCoredumpOnCrash \
+      -cp "$RUNWAY_JAR:$RUNWAY_CP" -version >/dev/null 2>&1; then
+    find "$(dirname "$archive")" -maxdepth 1 -name 'runway-*.jsa' ! -name "$(basename "$archive")" -delete
+    mv -f "$partial" "$archive"
+    kept=0
+  fi
+  rm -rf "$crash"
+  rm -f "$partial"
+  return $kept
+}
+
 runway_build_if_stale() {
   local jar provided
   jar="$(ls "$RUNWAY_HOME"/target/runway-*.jar 2>/dev/null | grep -v -- '-original' | head -1 || true)"

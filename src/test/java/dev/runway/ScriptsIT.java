@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +183,90 @@ class ScriptsIT {
   }
 
   /**
+   * A class-data archive becomes this build's only once a JVM has mapped it whole: a truncated one
+   * (what a run killed while writing leaves) is removed, and a JVM that mapped it would crash at
+   * start. One the JVM refuses (written for another classpath) leaves stdout to runway: the JVM's
+   * warning goes to stderr.
+   */
+  @Test
+  void aClassArchiveIsKeptOnlyWhenItMapsWhole() throws Exception {
+    Path dir = runs.resolve("class-archive");
+    Files.createDirectories(dir);
+    Map<String, String> env = Map.of("RUNWAY_CLASS_ARCHIVE_DIR", dir.toString());
+    Path partial = dir.resolve("written.partial");
+    Scripts.Result written = Scripts.run(
+        Map.of(
+            "RUNWAY_CLASS_ARCHIVE_DIR", dir.toString(),
+            "RUNWAY_CLASS_ARCHIVE_WRITE", partial.toString()),
+        "scripts/run",
+        "--version");
+    assertEquals(0, written.code(), written.err());
+    assertTrue(written.out().matches("runway \\S+ \\(\\w+\\)\n"), written.out());
+    assertEquals("", written.err(), "the dump's warnings about classes it leaves out");
+    byte[] whole = Files.readAllBytes(partial);
+    Path truncated = dir.resolve("truncated.partial");
+    Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
+    String archive = classArchive(env);
+    assertEquals(1, keep(env, truncated, archive).code());
+    assertFalse(Files.exists(truncated));
+    assertFalse(Files.exists(Path.of(archive)));
+    Scripts.Result kept = keep(env, partial, archive);
+    assertEquals(0, kept.code(), kept.err());
+    assertFalse(Files.exists(partial));
+    assertTrue(Files.isRegularFile(Path.of(archive)));
+
+    // An archive of another classpath (the job jar after the libraries) under this build's name:
+    // the
+    // JVM runs without it.
+    Scripts.Result other = Scripts.run(
+        env,
+        "bash",
+        "-c",
+        "source scripts/lib.sh && runway_build_if_stale && rm -f \"$1\" && java -Xlog:disable"
+            + " -XX:ArchiveClassesAtExit=\"$1\" -cp \"$RUNWAY_CP:$RUNWAY_JAR\" dev.runway.cli.Main"
+            + " --version",
+        "bash",
+        archive);
+    assertEquals(0, other.code(), other.err());
+    Scripts.Result refused = Scripts.run(env, "scripts/run", "--version");
+    assertEquals(0, refused.code(), refused.err());
+    assertEquals(written.out(), refused.out());
+    assertTrue(refused.err().contains("Unable to use shared archive"), refused.err());
+
+    Scripts.Result bad =
+        Scripts.run(Map.of("RUNWAY_CLASS_ARCHIVE", "yes"), "scripts/run", "--version");
+    assertEquals(2, bad.code());
+    assertEquals(
+        "error: RUNWAY_CLASS_ARCHIVE is 'yes': 1 (map this build's class-data archive, see"
+            + " scripts/lib.sh) or 0\n",
+        bad.err());
+  }
+
+  /** scripts/lib.sh's path for this build's class-data archive. */
+  private static String classArchive(Map<String, String> env) throws Exception {
+    Scripts.Result r = Scripts.run(
+        env,
+        "bash",
+        "-c",
+        "source scripts/lib.sh && runway_build_if_stale && runway_class_archive");
+    assertEquals(0, r.code(), r.err());
+    return r.out();
+  }
+
+  private static Scripts.Result keep(Map<String, String> env, Path partial, String archive)
+      throws Exception {
+    return Scripts.run(
+        env,
+        "bash",
+        "-c",
+        "source scripts/lib.sh && runway_build_if_stale && runway_class_archive_keep \"$1\""
+            + " \"$2\"",
+        "bash",
+        partial.toString(),
+        archive);
+  }
+
+  /**
    * RUNWAY_SHORT_JOB=1 (the quickstart's default) reaches the JVM scripts/run starts, sized to its
    * heap; 0 adds nothing; any other value stops the script before a JVM starts.
    */
@@ -257,10 +342,21 @@ class ScriptsIT {
     assertEquals(
         5120L << 20, ((Number) driver.get("native_cap_bytes")).longValue(), driver.toString());
     assertEquals(2L << 30, ((Number) driver.get("heap_max_bytes")).longValue(), 0.1 * (2L << 30));
+    // The quickstart left this build's class-data archive, whole (written aside, checked, renamed;
+    // by this run or an earlier one on the same jar): nothing else in its folder.
+    Path archive = Path.of(classArchive(Map.of()));
+    assertTrue(Files.isRegularFile(archive), r.err());
+    try (var left = Files.list(archive.getParent())) {
+      assertEquals(List.of(archive), left.toList());
+    }
 
-    // A drift check of the same images against the run, for the drift notebook.
+    // A drift check of the same images against the run, for the drift notebook. Its JVM (G1,
+    // where the quickstart's wrote the archive with the parallel collector) maps the archive: most
+    // of its classes come from it.
     Path drift = runs.resolve("drift-quickstart");
+    Path loaded = runs.resolve("class-load.log");
     Scripts.Result checked = Scripts.run(
+        Map.of("RUNWAY_JVM_OPTS", "-XX:TieredStopAtLevel=1 -Xlog:class+load=info:file=" + loaded),
         "scripts/run",
         "drift",
         "--run",
@@ -270,6 +366,12 @@ class ScriptsIT {
         "--output",
         drift.toString());
     assertEquals(0, checked.code(), checked.err());
+    Json.parse(checked.out().strip());
+    try (var lines = Files.lines(loaded)) {
+      long fromArchive =
+          lines.filter(l -> l.endsWith("source: shared objects file (top)")).count();
+      assertTrue(fromArchive > 5000, fromArchive + " classes from the archive");
+    }
 
     // The notebooks, executed by real Jupyter against what was just committed: a failing cell
     // fails the test. The executed copies (outputs, plots) go to target/notebooks.
