@@ -184,9 +184,9 @@ class ScriptsIT {
 
   /**
    * A class-data archive becomes this build's only once a JVM has mapped it whole: a truncated one
-   * (what a run killed while writing leaves) is removed, and a JVM that mapped it would crash at
-   * start. One the JVM refuses (written for another classpath) leaves stdout to runway: the JVM's
-   * warning goes to stderr.
+   * (what a run killed while writing leaves, and what would crash the next JVM at start) is
+   * removed. One the JVM refuses (written for another classpath) leaves stdout to runway: the
+   * JVM's warning goes to stderr, and the run goes on without it.
    */
   @Test
   void aClassArchiveIsKeptOnlyWhenItMapsWhole() throws Exception {
@@ -216,8 +216,7 @@ class ScriptsIT {
     assertTrue(Files.isRegularFile(Path.of(archive)));
 
     // An archive of another classpath (the job jar after the libraries) under this build's name:
-    // the
-    // JVM runs without it.
+    // the JVM runs without it.
     Scripts.Result other = Scripts.run(
         env,
         "bash",
