@@ -75,11 +75,13 @@ runway_mb() {
 # JVMs instead of read from the jars and defined again (README, The class-data archive). The JVM
 # accepts an archive only with the same JDK and the same classpath, each jar's size and time
 # included, so the name is a hash of those: a rebuilt jar or another JDK finds no archive rather
-# than one the JVM would refuse with a warning. Prints nothing without GNU stat and sha1sum (not
-# Linux): no archive there. RUNWAY_CLASS_ARCHIVE_DIR (default target/class-archive) must be as
+# than one the JVM would refuse with a warning. Prints nothing where there is to be no archive:
+# RUNWAY_CLASS_ARCHIVE other than 1, an archive named in RUNWAY_JVM_OPTS (which wins), or no GNU
+# stat and sha1sum (not Linux). RUNWAY_CLASS_ARCHIVE_DIR (default target/class-archive) must be as
 # trusted as the jar: the JVM runs what an archive holds.
 runway_class_archive() {
   local java_bin key
+  [[ "${RUNWAY_CLASS_ARCHIVE:-1}" == 1 && "$RUNWAY_JVM_OPTS" != *Archive* ]] || return 0
   { stat --version && command -v sha1sum; } >/dev/null 2>&1 || return 0
   java_bin="$(readlink -f "$(command -v java)")"
   key="$( { tr ':' '\n' <<<"$java_bin:$(dirname "$java_bin")/../lib/server/libjvm.so:$RUNWAY_JAR:$RUNWAY_CP" \

@@ -217,20 +217,23 @@ class ScriptsIT {
 
     // An archive of another classpath (the job jar after the libraries) under this build's name:
     // the JVM runs without it.
-    Scripts.Result other = Scripts.run(
+    Scripts.Result other = lib(
         env,
-        "bash",
-        "-c",
-        "source scripts/lib.sh && runway_build_if_stale && rm -f \"$1\" && java -Xlog:disable"
-            + " -XX:ArchiveClassesAtExit=\"$1\" -cp \"$RUNWAY_CP:$RUNWAY_JAR\" dev.runway.cli.Main"
-            + " --version",
-        "bash",
+        "rm -f \"$1\" && java -Xlog:disable -XX:ArchiveClassesAtExit=\"$1\""
+            + " -cp \"$RUNWAY_CP:$RUNWAY_JAR\" dev.runway.cli.Main --version",
         archive);
     assertEquals(0, other.code(), other.err());
     Scripts.Result refused = Scripts.run(env, "scripts/run", "--version");
     assertEquals(0, refused.code(), refused.err());
     assertEquals(written.out(), refused.out());
     assertTrue(refused.err().contains("Unable to use shared archive"), refused.err());
+    // RUNWAY_CLASS_ARCHIVE=0: the archive is not even tried.
+    Map<String, String> off = new LinkedHashMap<>(env);
+    off.put("RUNWAY_CLASS_ARCHIVE", "0");
+    Scripts.Result without = Scripts.run(off, "scripts/run", "--version");
+    assertEquals(0, without.code(), without.err());
+    assertEquals(written.out(), without.out());
+    assertFalse(without.err().contains("shared archive"), without.err());
 
     Scripts.Result bad =
         Scripts.run(Map.of("RUNWAY_CLASS_ARCHIVE", "yes"), "scripts/run", "--version");
@@ -243,26 +246,23 @@ class ScriptsIT {
 
   /** scripts/lib.sh's path for this build's class-data archive. */
   private static String classArchive(Map<String, String> env) throws Exception {
-    Scripts.Result r = Scripts.run(
-        env,
-        "bash",
-        "-c",
-        "source scripts/lib.sh && runway_build_if_stale && runway_class_archive");
+    Scripts.Result r = lib(env, "runway_class_archive");
     assertEquals(0, r.code(), r.err());
     return r.out();
   }
 
   private static Scripts.Result keep(Map<String, String> env, Path partial, String archive)
       throws Exception {
-    return Scripts.run(
-        env,
-        "bash",
-        "-c",
-        "source scripts/lib.sh && runway_build_if_stale && runway_class_archive_keep \"$1\""
-            + " \"$2\"",
-        "bash",
-        partial.toString(),
-        archive);
+    return lib(env, "runway_class_archive_keep \"$1\" \"$2\"", partial.toString(), archive);
+  }
+
+  /** {@code script} in bash after scripts/lib.sh has found the jar and classpath; args as $1... */
+  private static Scripts.Result lib(Map<String, String> env, String script, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        "bash", "-c", "source scripts/lib.sh && runway_build_if_stale && " + script, "bash"));
+    command.addAll(List.of(args));
+    return Scripts.run(env, command.toArray(String[]::new));
   }
 
   /**
