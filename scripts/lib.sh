@@ -29,6 +29,11 @@ if runway_huge_pages; then runway_default_jvm_opts+=" -XX:+UseTransparentHugePag
 RUNWAY_JVM_OPTS="${RUNWAY_JVM_OPTS:-$runway_default_jvm_opts}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
+# The JVM's own warnings to stderr, for a JVM that runs a runway command (scripts/run's, and the
+# driver scripts/submit starts): by default the JVM prints them on stdout, where runway prints its
+# one JSON line. Goes before RUNWAY_JVM_OPTS, so a -Xlog there still applies.
+runway_jvm_warnings="-Xlog:disable -Xlog:all=warning:stderr"
+
 # JavaCPP's cap on the resident memory of a JVM whose heap is $1 (4g, 4096m): the heap + 3 GB,
 # printed as a -D option (nothing for a size it cannot read). ND4J's native arrays are freed only
 # when the collector finds their Java objects, and JavaCPP collects only when resident memory

@@ -185,8 +185,9 @@ class ScriptsIT {
   /**
    * A class-data archive becomes this build's only once a JVM has mapped it whole: a truncated one
    * (what a run killed while writing leaves, and what would crash the next JVM at start) is
-   * removed. One the JVM refuses (written for another classpath) leaves stdout to runway: the
-   * JVM's warning goes to stderr, and the run goes on without it.
+   * removed. One the JVM refuses (written for another classpath) leaves stdout to runway, in
+   * scripts/run's JVM and in the driver scripts/submit starts: the JVM's warning goes to stderr, and
+   * the run goes on without it.
    */
   @Test
   void aClassArchiveIsKeptOnlyWhenItMapsWhole() throws Exception {
@@ -227,6 +228,16 @@ class ScriptsIT {
     assertEquals(0, refused.code(), refused.err());
     assertEquals(written.out(), refused.out());
     assertTrue(refused.err().contains("Unable to use shared archive"), refused.err());
+    // The driver scripts/submit starts keeps stdout to runway too.
+    Scripts.Result submitted = Scripts.run(
+        Map.of("RUNWAY_JVM_OPTS", "-XX:SharedArchiveFile=" + archive),
+        "scripts/submit",
+        "--master",
+        "local[1]",
+        "--version");
+    assertEquals(0, submitted.code(), submitted.err());
+    assertEquals(written.out(), submitted.out());
+    assertTrue(submitted.err().contains("Unable to use shared archive"), submitted.err());
     // RUNWAY_CLASS_ARCHIVE=0: the archive is not even tried.
     Map<String, String> off = new LinkedHashMap<>(env);
     off.put("RUNWAY_CLASS_ARCHIVE", "0");
